@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django_otp.admin import OTPAdminSite
+
+# Back-office staff pass the same authenticator check as officers (docs/signin.md).
+admin.site.__class__ = OTPAdminSite
+admin.site.site_header = "Cảnh Giác"
+admin.site.site_title = "Cảnh Giác"
+
+urlpatterns: list = [
+    path("", include("core.urls")),
+    path("", include("people.urls")),
+    path("groups/", include("groups.urls")),
+    path("units/", include("places.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,37 @@
+"""What /healthz reports: can we reach the database and the task queue."""
+
+import time
+
+from django.conf import settings
+from django.db import connection
+
+
+def database_status() -> dict:
+    started = time.perf_counter()
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as error:  # a health check reports failures, it does not raise them
+        return {"ok": False, "error": str(error)[:200]}
+    return {"ok": True, "vendor": connection.vendor, "ms": round((time.perf_counter() - started) * 1000, 1)}
+
+
+def queue_status() -> dict:
+    backend = str(settings.TASKS["default"]["BACKEND"])
+    try:
+        if "django_tasks_rq" in backend:
+            import redis
+
+            client = redis.Redis.from_url(settings.REDIS_URL, socket_timeout=2)
+            client.ping()
+            waiting = sum(client.llen(f"rq:queue:{name}") for name in settings.TASK_QUEUES)
+            return {"ok": True, "backend": "redis", "waiting": waiting}
+        if "django_tasks_db" in backend:
+            from django_tasks_db.models import DBTaskResult
+
+            waiting = DBTaskResult.objects.filter(status="READY").count()
+            return {"ok": True, "backend": "database", "waiting": waiting}
+        return {"ok": True, "backend": str(backend).rsplit(".", 1)[-1]}
+    except Exception as error:  # a health check reports failures, it does not raise them
+        return {"ok": False, "error": str(error)[:200]}

@@ -1,0 +1,52 @@
+"""Start the web server (ASGI, uvicorn) and a task worker together, and stop both together."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+def worker_command() -> list[str]:
+    if settings.REDIS_URL:
+        return [sys.executable, "manage.py", "rqworker", *settings.TASK_QUEUES, "--with-scheduler"]
+    return [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"]
+
+
+class Command(BaseCommand):
+    help = "Run the web server and the task worker together (the embedded default: one command)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=1, help="Task worker processes")
+
+    def handle(self, *args, host, port, workers, **options):
+        web = [sys.executable, "-m", "uvicorn", "canhgiac.asgi:application", "--host", host, "--port", str(port)]
+        processes = [subprocess.Popen(web)] + [subprocess.Popen(worker_command()) for _ in range(workers)]
+        self.stdout.write(f"Cảnh Giác is serving at http://{host}:{port}/ with {workers} task worker(s). Ctrl+C stops.")
+
+        def stop(*_args):
+            for process in processes:
+                if process.poll() is None:
+                    process.terminate()
+
+        signal.signal(signal.SIGTERM, stop)
+        try:
+            while all(process.poll() is None for process in processes):
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+            for process in processes:
+                try:
+                    process.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        failed = [p.returncode for p in processes if p.returncode not in (0, -signal.SIGTERM, None)]
+        if failed:
+            sys.exit(1)

@@ -1,0 +1,193 @@
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from groups import actions
+from groups.forms import InviteForm, JoinRequestForm, RoleForm
+from groups.models import (
+    CommunityGroup,
+    GroupRole,
+    Invite,
+    JoinRequest,
+    JoinRequestStatus,
+    Membership,
+    MembershipStatus,
+)
+from groups.permissions import active_membership, can_manage_group, can_request_to_join
+from people.permissions import can_see_phone_of
+
+
+@login_required
+def my_groups(request):
+    memberships = (
+        Membership.objects.filter(person=request.user, status=MembershipStatus.ACTIVE, group__is_active=True)
+        .select_related("group__unit__parent")
+        .annotate(
+            member_count=Count("group__memberships", filter=Q(group__memberships__status=MembershipStatus.ACTIVE))
+        )
+        .order_by("group__unit__path", "group__name")
+    )
+    pending = JoinRequest.objects.filter(person=request.user, status=JoinRequestStatus.PENDING).select_related("group")
+    return render(request, "groups/mine.html", {"memberships": memberships, "pending": pending})
+
+
+@login_required
+def group_detail(request, group_id: int):
+    group = get_object_or_404(CommunityGroup.objects.select_related("unit__parent"), pk=group_id)
+    membership = active_membership(request.user, group)
+    manage = can_manage_group(request.user, group)
+    if membership is None and not manage:
+        form = JoinRequestForm()
+        pending = JoinRequest.objects.filter(
+            group=group, person=request.user, status=JoinRequestStatus.PENDING
+        ).exists()
+        return render(
+            request,
+            "groups/outsider.html",
+            {"group": group, "form": form, "pending": pending, "can_request": can_request_to_join(request.user, group)},
+            status=403 if not group.is_active else 200,
+        )
+    members = list(
+        group.memberships.filter(status=MembershipStatus.ACTIVE)
+        .select_related("person__household", "person__relay")
+        .order_by("role", "person__full_name")
+    )
+    visible_phones = {m.person_id for m in members if manage or can_see_phone_of(request.user, m.person)}
+    context: dict[str, object] = {
+        "group": group,
+        "membership": membership,
+        "manage": manage,
+        "members": members,
+        "visible_phones": visible_phones,
+        "role_choices": GroupRole.choices,
+    }
+    if manage:
+        invites = []
+        for invite in group.invites.all():
+            if invite.is_usable:
+                url = request.build_absolute_uri(reverse("groups:join", args=[invite.token]))
+                invites.append({"invite": invite, "url": url, "qr_svg": segno.make(url, error="m").svg_inline(scale=3)})
+        context.update(
+            invites=invites,
+            invite_form=InviteForm(),
+            join_requests=group.join_requests.filter(status=JoinRequestStatus.PENDING).select_related("person"),
+        )
+    return render(request, "groups/detail.html", context)
+
+
+@login_required
+@require_POST
+def create_invite(request, group_id: int):
+    group = actions.access_group(request.user, group_id, manage=True)
+    form = InviteForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.check_create_invite(request.user, group, **form.cleaned_data)
+            messages.success(request, _("Invite created. Share the link or let people scan the QR code."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("Check the invite's duration and number of uses."))
+    return redirect("groups:detail", group_id=group.pk)
+
+
+@login_required
+@require_POST
+def revoke_invite(request, group_id: int, invite_id: int):
+    group = actions.access_group(request.user, group_id, manage=True)
+    invite = get_object_or_404(Invite, pk=invite_id, group=group)
+    actions.check_revoke_invite(request.user, invite)
+    messages.success(request, _("Invite withdrawn."))
+    return redirect("groups:detail", group_id=group.pk)
+
+
+def join(request, token: str):
+    """The page an invite link or QR code opens. Signing in comes back here."""
+    invite = Invite.objects.select_related("group__unit__parent").filter(token=token).first()
+    problem = actions.invite_problem(invite) if invite else _("This invite link is not valid.")
+    if request.method == "POST" and invite is not None and request.user.is_authenticated and not problem:
+        try:
+            actions.check_join_with_invite(request.user, token)
+        except ValidationError as error:
+            problem = " ".join(error.messages)
+        else:
+            messages.success(request, _("Welcome to %(group)s!") % {"group": invite.group.name})
+            return redirect("groups:detail", group_id=invite.group.pk)
+    already = bool(invite and request.user.is_authenticated and active_membership(request.user, invite.group))
+    return render(
+        request,
+        "groups/join.html",
+        {"invite": invite, "problem": problem, "already": already},
+        status=410 if problem and invite else (404 if not invite else 200),
+    )
+
+
+@login_required
+@require_POST
+def request_join(request, group_id: int):
+    group = get_object_or_404(CommunityGroup, pk=group_id)
+    form = JoinRequestForm(request.POST)
+    form.is_valid()
+    try:
+        actions.check_request_join(request.user, group, form.cleaned_data.get("message", ""))
+        messages.success(request, _("Your request was sent to the group leader."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("groups:detail", group_id=group.pk)
+
+
+@login_required
+@require_POST
+def decide_join_request(request, group_id: int, request_id: int):
+    group = actions.access_group(request.user, group_id, manage=True)
+    join_request = get_object_or_404(JoinRequest, pk=request_id, group=group)
+    try:
+        actions.check_decide_join_request(request.user, join_request, approve=request.POST.get("decision") == "approve")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("groups:detail", group_id=group.pk)
+
+
+@login_required
+@require_POST
+def leave(request, group_id: int):
+    group = get_object_or_404(CommunityGroup, pk=group_id)
+    try:
+        actions.check_leave_group(request.user, group)
+        messages.success(request, _("You left %(group)s.") % {"group": group.name})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("groups:mine")
+
+
+@login_required
+@require_POST
+def remove_member(request, group_id: int, membership_id: int):
+    group = actions.access_group(request.user, group_id, manage=True)
+    membership = get_object_or_404(Membership, pk=membership_id, group=group)
+    try:
+        actions.check_remove_member(request.user, membership, request.POST.get("reason", ""))
+        messages.success(request, _("%(name)s was removed from the group.") % {"name": membership.person})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("groups:detail", group_id=group.pk)
+
+
+@login_required
+@require_POST
+def set_role(request, group_id: int, membership_id: int):
+    group = actions.access_group(request.user, group_id, manage=True)
+    membership = get_object_or_404(Membership, pk=membership_id, group=group, status=MembershipStatus.ACTIVE)
+    form = RoleForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.check_set_role(request.user, membership, form.cleaned_data["role"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("groups:detail", group_id=group.pk)

@@ -1,0 +1,171 @@
+"""People: everyone the system knows, their households, and the officers' mandates.
+
+A `Person` is both a resident record and (when they have a phone) a sign-in account: an
+elderly member without a smartphone is a Person without a phone, reached through a relay.
+"""
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from core.text import fold
+from people.phones import display_phone, normalize_phone
+from places.models import Tier
+
+
+class PersonManager(BaseUserManager["Person"]):
+    use_in_migrations = True
+
+    def create_user(self, phone: str, full_name: str = "", password: str | None = None, **extra) -> "Person":
+        person = self.model(phone=normalize_phone(phone), full_name=full_name, **extra)
+        person.set_password(password) if password else person.set_unusable_password()
+        person.save(using=self._db)
+        return person
+
+    def create_superuser(self, phone: str, full_name: str = "", password: str | None = None, **extra) -> "Person":
+        extra.update(is_staff=True, is_superuser=True)
+        return self.create_user(phone, full_name, password, **extra)
+
+
+class Household(models.Model):
+    residential_group = models.ForeignKey(
+        "places.Unit",
+        on_delete=models.PROTECT,
+        related_name="households",
+        verbose_name=_("residential group"),
+        limit_choices_to={"tier": Tier.RESIDENTIAL_GROUP},
+    )
+    address = models.CharField(_("address"), max_length=300)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    registered_by = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    registered_at = models.DateTimeField(_("registered at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("household")
+        verbose_name_plural = _("households")
+        ordering = ["residential_group", "address"]
+
+    def __str__(self) -> str:
+        return self.address
+
+
+class Person(AbstractBaseUser, PermissionsMixin):
+    phone = models.CharField(
+        _("phone number"), max_length=20, unique=True, null=True, blank=True, help_text=_("Stored as +84…")
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    household = models.ForeignKey(
+        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("household")
+    )
+    has_smartphone = models.BooleanField(
+        _("has a smartphone"),
+        default=True,
+        help_text=_("Members without a smartphone are reached through their relay."),
+    )
+    relay = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="relayed_for",
+        verbose_name=_("relay"),
+        help_text=_("A family member who reads messages out to this person."),
+    )
+    language = models.CharField(
+        _("language"), max_length=5, default="vi", choices=[("vi", "Tiếng Việt"), ("en", "English")]
+    )
+    is_staff = models.BooleanField(_("back-office staff"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    search_name = models.CharField(max_length=150, editable=False, db_index=True)
+
+    objects = PersonManager()
+
+    USERNAME_FIELD = "phone"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["full_name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(relay=models.F("pk")), name="person_not_own_relay"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.display_phone
+
+    def save(self, *args, **kwargs):
+        if self.phone:
+            self.phone = normalize_phone(self.phone)
+        else:
+            self.phone = None
+        self.search_name = fold(self.full_name)
+        super().save(*args, **kwargs)
+
+    @property
+    def display_phone(self) -> str:
+        return display_phone(self.phone) if self.phone else ""
+
+    @property
+    def can_sign_in(self) -> bool:
+        return bool(self.phone) and self.is_active
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split()[-1] if self.full_name else ""
+
+
+class MandateRole(models.TextChoices):
+    POLICE = "police", _("Police officer")
+    STEERING = "steering", _("Steering committee member")
+
+
+class Mandate(models.Model):
+    """An officer's authority over a unit and everything under it.
+
+    A commune police officer holds a police mandate on the commune; a provincial officer on the
+    province. Scoping of every page and API call starts here (people/permissions.py).
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="mandates")
+    role = models.CharField(_("role"), max_length=20, choices=MandateRole.choices)
+    unit = models.ForeignKey("places.Unit", on_delete=models.PROTECT, related_name="mandates", verbose_name=_("unit"))
+    title = models.CharField(_("title"), max_length=150, blank=True, help_text=_("e.g. Trưởng Công an xã"))
+    granted_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("mandate")
+        verbose_name_plural = _("mandates")
+        constraints = [models.UniqueConstraint(fields=["person", "role", "unit"], name="unique_mandate")]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.get_role_display()} · {self.unit}"
+
+
+class SigninCode(models.Model):
+    """A one-time sign-in code sent to a phone. Only its keyed hash is stored."""
+
+    phone = models.CharField(max_length=20, db_index=True)
+    code_hash = models.CharField(max_length=64)
+    requested_ip = models.GenericIPAddressField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in code")
+        verbose_name_plural = _("sign-in codes")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.phone} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,230 @@
+import segno
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp import match_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from core.errors import PermissionDenied
+from people import actions
+from people.forms import (
+    CodeForm,
+    HouseholdForm,
+    MemberForm,
+    OfficerSetupForm,
+    OfficerVerifyForm,
+    PhoneForm,
+    ProfileForm,
+)
+from people.models import Household, Person
+from people.permissions import can_manage_household, can_see_phone_of, can_view_household, needs_strong_auth
+from people.phones import masked_phone
+from places.models import Unit
+
+
+def _next_url(request, default: str = "/") -> str:
+    target = request.POST.get("next") or request.GET.get("next") or request.session.get("signin_next") or default
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return default
+
+
+def _client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+def signin(request):
+    if request.user.is_authenticated:
+        return redirect(_next_url(request))
+    if request.GET.get("next"):
+        request.session["signin_next"] = _next_url(request)
+    form = PhoneForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        phone = form.cleaned_data["phone"]
+        try:
+            actions.do_request_signin_code(phone, ip=_client_ip(request), language=request.LANGUAGE_CODE)
+        except actions.SigninThrottled as error:
+            if error.code != "resend_too_soon":
+                form.add_error("phone", error)
+                return render(request, "people/signin.html", {"form": form}, status=429)
+            messages.info(request, " ".join(error.messages))
+        request.session["signin_phone"] = phone
+        return redirect("people:signin_code")
+    return render(request, "people/signin.html", {"form": form})
+
+
+def signin_code(request):
+    phone = request.session.get("signin_phone")
+    if not phone:
+        return redirect("people:signin")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and "resend" in request.POST:
+        try:
+            actions.do_request_signin_code(phone, ip=_client_ip(request), language=request.LANGUAGE_CODE)
+            messages.success(request, _("A new code is on its way."))
+        except actions.SigninThrottled as error:
+            messages.warning(request, " ".join(error.messages))
+        return redirect("people:signin_code")
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = actions.check_signin_code(phone, form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+        else:
+            login(request, authenticate(request, verified_person=person))
+            request.session.pop("signin_phone", None)
+            next_url = _next_url(request)
+            request.session.pop("signin_next", None)
+            if needs_strong_auth(person):
+                return redirect(f"/signin/officer/?next={next_url}")
+            if not person.full_name:
+                return redirect(f"/me/?next={next_url}")
+            return redirect(next_url)
+    return render(request, "people/signin_code.html", {"form": form, "masked_phone": masked_phone(phone)})
+
+
+@login_required
+def officer_verify(request):
+    person = request.user
+    if not needs_strong_auth(person) or person.is_verified():
+        return redirect(_next_url(request))
+    if not TOTPDevice.objects.filter(user=person, confirmed=True).exists() or not person.has_usable_password():
+        return redirect(f"/signin/officer/setup/?next={_next_url(request)}")
+    form = OfficerVerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(person, form.cleaned_data["token"].replace(" ", ""))
+        if not person.check_password(form.cleaned_data["password"]) or device is None:
+            form.add_error(None, _("The password or the authenticator code is not right."))
+        else:
+            otp_login(request, device)
+            return redirect(_next_url(request))
+    return render(request, "people/officer_verify.html", {"form": form, "next": _next_url(request)})
+
+
+@login_required
+def officer_setup(request):
+    """First sign-in of an officer: choose a password and enrol an authenticator app."""
+    person = request.user
+    if not needs_strong_auth(person) or person.is_verified():
+        return redirect(_next_url(request))
+    if TOTPDevice.objects.filter(user=person, confirmed=True).exists() and person.has_usable_password():
+        return redirect("people:officer_verify")
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=person, confirmed=False, defaults={"name": "authenticator"}
+    )
+    form = OfficerSetupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not device.verify_token(form.cleaned_data["token"].replace(" ", "")):
+            form.add_error("token", _("That code is not right. Check the time on your phone and try again."))
+        else:
+            person.set_password(form.cleaned_data["password"])
+            person.save(update_fields=["password"])
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            otp_login(request, device)
+            messages.success(request, _("Your authenticator is set up."))
+            return redirect(_next_url(request))
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(scale=4)
+    return render(
+        request,
+        "people/officer_setup.html",
+        {"form": form, "qr_svg": qr_svg, "secret": device.bin_key.hex(), "next": _next_url(request)},
+    )
+
+
+@require_POST
+def signout(request):
+    logout(request)
+    return redirect("core:home")
+
+
+@login_required
+def profile(request):
+    person = request.user
+    form = ProfileForm(request.POST or None, initial={"full_name": person.full_name, "language": person.language})
+    if request.method == "POST" and form.is_valid():
+        actions.do_update_profile(person, **form.cleaned_data)
+        response = redirect(_next_url(request, "/"))
+        from django.conf import settings
+
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, person.language, max_age=365 * 24 * 3600, samesite="Lax")
+        return response
+    return render(request, "people/profile.html", {"form": form, "next": _next_url(request, "")})
+
+
+def _access_household(person: Person, household_id: int) -> Household:
+    household = get_object_or_404(Household.objects.select_related("residential_group__parent"), pk=household_id)
+    if not can_view_household(person, household):
+        raise PermissionDenied
+    return household
+
+
+@login_required
+def household(request, household_id: int):
+    household = _access_household(request.user, household_id)
+    manage = can_manage_household(request.user, household)
+    form = MemberForm(request.POST or None) if manage else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            actions.check_add_household_member(request.user, household, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Member added."))
+            return redirect("people:household", household_id=household.pk)
+    members = list(household.members.select_related("relay").order_by("-has_smartphone", "full_name"))
+    visible_phones = {member.pk for member in members if can_see_phone_of(request.user, member)}
+    relay_choices = [m for m in members if m.has_smartphone and m.phone and m.relay_id is None]
+    return render(
+        request,
+        "people/household.html",
+        {
+            "household": household,
+            "members": members,
+            "visible_phones": visible_phones,
+            "manage": manage,
+            "form": form,
+            "relay_choices": relay_choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def set_relay(request, household_id: int, person_id: int):
+    household = _access_household(request.user, household_id)
+    person = get_object_or_404(Person, pk=person_id, household=household)
+    relay_id = request.POST.get("relay")
+    relay = get_object_or_404(Person, pk=relay_id) if relay_id else None
+    try:
+        if relay is not None:
+            actions.check_set_smartphone(request.user, person, has_smartphone=False)
+        actions.check_set_relay(request.user, person, relay)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Relay saved."))
+    return redirect("people:household", household_id=household.pk)
+
+
+@login_required
+def household_create(request, unit_code: str):
+    unit = get_object_or_404(Unit, code=unit_code)
+    form = HouseholdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = actions.check_register_household(request.user, unit, form.cleaned_data["address"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("people:household", household_id=household.pk)
+    probe = Household(residential_group=unit)
+    if not can_manage_household(request.user, probe):
+        raise PermissionDenied
+    return render(request, "people/household_create.html", {"form": form, "unit": unit})

@@ -1,0 +1,140 @@
+"""Every write to the unit tree: local units, neighbours, file imports, the national register."""
+
+import re
+
+from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext_lazy as _
+
+from audit.actions import record
+from core.errors import ActionError, PermissionDenied
+from core.text import fold
+from people.models import Person
+from people.permissions import can_manage_unit
+from places.models import CHILD_KINDS, TIER_OF_KIND, Tier, Unit, UnitKind
+
+CODE_PATTERN = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,39}$")
+
+
+def next_child_code(parent: Unit) -> str:
+    """Local units get `<parent code>.<nn>`, the next number free under the parent."""
+    taken = set(Unit.objects.filter(parent=parent).values_list("code", flat=True))
+    number = len(taken) + 1
+    while f"{parent.code}.{number:02d}" in taken:
+        number += 1
+    return f"{parent.code}.{number:02d}"
+
+
+def validate_child(parent: Unit, name: str, kind: str, code: str = "") -> tuple[str, str]:
+    """Check a new child unit; return its cleaned name and code. Raises ActionError."""
+    name = " ".join((name or "").split())
+    if not name:
+        raise ActionError(_("Enter a name."), code="required")
+    if kind not in UnitKind.values:
+        raise ActionError(_("Unknown kind of unit: “%(kind)s”."), code="kind", params={"kind": kind})
+    allowed = CHILD_KINDS.get(Tier(parent.tier), [])
+    if kind not in allowed:
+        raise ActionError(
+            _("A %(kind)s cannot be created under %(parent)s."),
+            code="kind_not_allowed",
+            params={"kind": UnitKind(kind).label, "parent": parent.name},
+        )
+    if code and not CODE_PATTERN.match(code):
+        raise ActionError(
+            _("The code “%(code)s” may only hold letters, digits, dots, dashes and underscores."),
+            code="code",
+            params={"code": code},
+        )
+    if code and Unit.objects.filter(code=code).exists():
+        raise ActionError(_("The code “%(code)s” is already used."), code="code_taken", params={"code": code})
+    if Unit.objects.filter(parent=parent, search_name=fold(name), kind=kind).exists():
+        raise ActionError(
+            _("%(parent)s already has a unit named “%(name)s”."),
+            code="duplicate",
+            params={"parent": parent.name, "name": name},
+        )
+    return name, code
+
+
+def check_create_unit(actor: Person, parent: Unit, *, name: str, kind: str, code: str = "") -> Unit:
+    if not can_manage_unit(actor, parent):
+        raise PermissionDenied
+    name, code = validate_child(parent, name, kind, code)
+    with transaction.atomic():
+        unit = Unit.objects.create(name=name, kind=kind, parent=parent, code=code or next_child_code(parent))
+        record(actor, "unit.created", unit, unit=parent, name=name, kind=kind)
+    return unit
+
+
+def check_rename_unit(actor: Person, unit: Unit, name: str) -> Unit:
+    if unit.official:
+        raise ActionError(_("Official units are named by the national register."), code="official")
+    if not can_manage_unit(actor, unit):
+        raise PermissionDenied
+    name = " ".join(name.split())
+    if not name:
+        raise ActionError(_("Enter a name."), code="required")
+    with transaction.atomic():
+        old = unit.name
+        unit.name = name
+        unit.save()
+        record(actor, "unit.renamed", unit, unit=unit, old=old, new=name)
+    return unit
+
+
+def check_set_neighbours(actor: Person, unit: Unit, neighbours: list[Unit]) -> Unit:
+    """Record the communes next to this one; lost & found posts are shared with them."""
+    if not can_manage_unit(actor, unit):
+        raise PermissionDenied
+    for other in neighbours:
+        if other.pk == unit.pk:
+            raise ActionError(_("A unit cannot be its own neighbour."), code="self")
+        if other.tier != unit.tier:
+            raise ActionError(
+                _("%(name)s is not on the same level as %(unit)s."), code="tier", params={"name": other, "unit": unit}
+            )
+    with transaction.atomic():
+        unit.neighbours.set(neighbours)
+        record(actor, "unit.neighbours_set", unit, unit=unit, neighbours=[n.code for n in neighbours])
+    return unit
+
+
+def move_subtree(unit: Unit, new_parent: Unit | None) -> None:
+    """Re-parent a unit and rewrite the stored paths of everything under it in one statement."""
+    old_path = unit.path
+    unit.parent = new_parent
+    unit.save()
+    if unit.path != old_path:
+        Unit.objects.filter(path__startswith=old_path).exclude(pk=unit.pk).update(
+            path=Concat(Value(unit.path), Substr(F("path"), len(old_path) + 1))
+        )
+
+
+def tier_of(kind: str) -> int:
+    return TIER_OF_KIND[UnitKind(kind)]
+
+
+def check_start_unit_import(actor: Person, commune: Unit, filename: str, content: bytes):
+    """Store an uploaded file and queue its import; the returned record tracks the outcome."""
+    from django.conf import settings
+
+    from places.models import UnitImport
+    from places.tasks import run_unit_import
+
+    if not can_manage_unit(actor, commune):
+        raise PermissionDenied
+    if commune.tier != Tier.COMMUNE:
+        raise ActionError(_("Hamlets and residential groups are imported into a commune."), code="not_commune")
+    if len(content) > settings.IMPORT_MAX_BYTES:
+        raise ActionError(
+            _("The file is too large (over %(mb)d MB)."),
+            code="too_large",
+            params={"mb": settings.IMPORT_MAX_BYTES // 2**20},
+        )
+    if not filename.lower().endswith((".csv", ".xlsx", ".txt")):
+        raise ActionError(_("Upload a .csv or .xlsx file."), code="format")
+    with transaction.atomic():
+        job = UnitImport.objects.create(commune=commune, uploaded_by=actor, filename=filename[:200], content=content)
+        transaction.on_commit(lambda: run_unit_import.enqueue(job.pk))
+    return job

@@ -1,0 +1,222 @@
+"""Import hamlets and residential groups under a commune from a CSV or XLSX file.
+
+All or nothing: every row is checked first; if any row is wrong the result lists each bad row
+with its number and reason (numbered as the spreadsheet shows them) and nothing is saved.
+The file format is described in docs/places.md.
+"""
+
+import contextlib
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from audit.actions import record
+from core.errors import ActionError
+from core.text import fold
+from people.models import Person
+from places.actions import next_child_code, tier_of, validate_child
+from places.models import Tier, Unit, UnitKind
+
+HEADER_ALIASES = {
+    "kind": {"kind", "loai", "loai don vi"},
+    "name": {"name", "ten", "ten don vi"},
+    "parent": {"parent", "thuoc", "truc thuoc", "don vi cha"},
+    "code": {"code", "ma", "ma don vi"},
+}
+
+KIND_ALIASES = {
+    UnitKind.HAMLET: {"hamlet", "ap"},
+    UnitKind.NEIGHBOURHOOD: {"neighbourhood", "neighborhood", "khu pho"},
+    UnitKind.VILLAGE: {"village", "thon", "ban", "lang"},
+    UnitKind.RESIDENTIAL_GROUP: {
+        "residential_group",
+        "residential group",
+        "to",
+        "to dan cu",
+        "to dan cu tu quan",
+        "to dan pho",
+    },
+}
+
+
+@dataclass
+class ImportResult:
+    created: list[Unit] = field(default_factory=list)
+    errors: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _kind_from(text: str) -> str | None:
+    folded = fold(text)
+    for kind, aliases in KIND_ALIASES.items():
+        if folded in aliases:
+            return kind.value
+    return None
+
+
+def read_rows(filename: str, content: bytes) -> list[list[str]]:
+    """Rows of cell strings from a CSV (UTF-8, with or without BOM) or XLSX file."""
+    if len(content) > settings.IMPORT_MAX_BYTES:
+        raise ActionError(_("The file is too large (over %(mb)d MB).") % {"mb": settings.IMPORT_MAX_BYTES // 2**20})
+    name = filename.lower()
+    if name.endswith(".xlsx"):
+        return _read_xlsx(content)
+    if name.endswith(".csv") or name.endswith(".txt"):
+        return _read_csv(content)
+    raise ActionError(_("Upload a .csv or .xlsx file."))
+
+
+def _read_csv(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ActionError(_("The CSV file is not UTF-8 text. Save it as “CSV UTF-8” and try again.")) from None
+    dialect: type[csv.Dialect] = csv.excel
+    with contextlib.suppress(csv.Error):  # an undetectable dialect is read as plain comma-separated
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _read_xlsx(content: bytes) -> list[list[str]]:
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+        raise ActionError(_("This is not a readable .xlsx file.")) from None
+    sheet = workbook.worksheets[0]
+    rows = []
+    for row in sheet.iter_rows(values_only=True):
+        rows.append(["" if cell is None else str(cell).strip() for cell in row])
+    workbook.close()
+    return rows
+
+
+def import_units(actor: Person, commune: Unit, filename: str, content: bytes) -> ImportResult:
+    """Check every row, then create all units in one transaction, or none."""
+    result = ImportResult()
+    rows = read_rows(filename, content)
+    while rows and not any(rows[-1]):
+        rows.pop()
+    if not rows:
+        raise ActionError(_("The file is empty."))
+    if len(rows) - 1 > settings.IMPORT_MAX_ROWS:
+        raise ActionError(_("The file has more than %(max)d rows.") % {"max": settings.IMPORT_MAX_ROWS})
+
+    columns: dict[str, int] = {}
+    for index, title in enumerate(rows[0]):
+        for key, aliases in HEADER_ALIASES.items():
+            if fold(title) in aliases:
+                columns[key] = index
+    missing = [key for key in ("kind", "name") if key not in columns]
+    if missing:
+        raise ActionError(
+            _("Row 1 must name the columns; missing: %(columns)s.")
+            % {"columns": ", ".join({"kind": "loai", "name": "ten"}[key] for key in missing)}
+        )
+
+    def cell(row: list[str], key: str) -> str:
+        index = columns.get(key)
+        return row[index] if index is not None and index < len(row) else ""
+
+    # A parent is named by code, or by name when it is a hamlet-level unit (names of residential
+    # groups such as "Tổ 1" repeat from hamlet to hamlet, so they are matched within a parent).
+    existing: dict[str, Unit] = {u.code: u for u in commune.subtree()}
+    existing.update({fold(u.name): u for u in commune.subtree().filter(tier=Tier.HAMLET)})
+    taken = {(u.parent.code if u.parent else "", fold(u.name)) for u in commune.subtree().select_related("parent")}
+    parents_in_file: set[str] = set()
+    rows_by_name: dict[tuple[str, str], int] = {}
+    codes_in_file: set[str] = set()
+    planned: list[tuple[int, str, str, str, str]] = []  # row number, name, kind, parent key, code
+
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(row):
+            continue
+        name, parent_ref, code = " ".join(cell(row, "name").split()), cell(row, "parent"), cell(row, "code")
+        kind = _kind_from(cell(row, "kind"))
+        if kind is None:
+            result.errors.append(
+                (
+                    number,
+                    _("unknown kind “%(kind)s” (use ấp, khu phố, thôn or tổ dân cư)") % {"kind": cell(row, "kind")},
+                )
+            )
+            continue
+        if not name:
+            result.errors.append((number, _("the name is empty")))
+            continue
+        parent_key = commune.code
+        if parent_ref:
+            parent_key = parent_ref if parent_ref in existing or parent_ref in codes_in_file else fold(parent_ref)
+            if parent_key not in existing and parent_key not in parents_in_file:
+                result.errors.append(
+                    (
+                        number,
+                        _("the parent “%(parent)s” is not in this commune or earlier in the file")
+                        % {"parent": parent_ref},
+                    )
+                )
+                continue
+        if code:
+            if code in codes_in_file:
+                result.errors.append((number, _("the code “%(code)s” appears twice in the file") % {"code": code}))
+                continue
+            codes_in_file.add(code)
+        parent_code = existing[parent_key].code if parent_key in existing else parent_key
+        if (parent_code, fold(name)) in taken:
+            result.errors.append((number, _("“%(name)s” already exists there") % {"name": name}))
+            continue
+        if (parent_key, fold(name)) in rows_by_name:
+            result.errors.append(
+                (
+                    number,
+                    _("“%(name)s” already appears in row %(row)d")
+                    % {"name": name, "row": rows_by_name[(parent_key, fold(name))]},
+                )
+            )
+            continue
+        rows_by_name[(parent_key, fold(name))] = number
+        if Tier(tier_of(kind)) == Tier.HAMLET:
+            parents_in_file.add(fold(name))
+            if code:
+                parents_in_file.add(code)
+        planned.append((number, name, kind, parent_key, code))
+
+    if result.errors:
+        return result
+
+    try:
+        with transaction.atomic():
+            created_by_key: dict[str, Unit] = {}
+            for number, name, kind, parent_key, code in planned:
+                parent = created_by_key.get(parent_key) or existing.get(parent_key)
+                assert parent is not None
+                try:
+                    name, code = validate_child(parent, name, kind, code)
+                except ActionError as error:
+                    result.errors.append((number, " ".join(error.messages)))
+                    continue
+                unit = Unit.objects.create(name=name, kind=kind, parent=parent, code=code or next_child_code(parent))
+                created_by_key[unit.code] = unit
+                if unit.tier == Tier.HAMLET:
+                    created_by_key[fold(name)] = unit
+                result.created.append(unit)
+            if result.errors:
+                raise _Rollback
+            record(actor, "unit.imported", commune, unit=commune, filename=filename, created=len(result.created))
+    except _Rollback:
+        result.created = []
+    return result
+
+
+class _Rollback(Exception):
+    pass
