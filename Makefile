@@ -8,7 +8,7 @@ PORT ?= 8000
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(PY) || "$$(tools/find-python)" -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	test -x $(VENV)/bin/uv || $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(VENV)/bin/uv sync --frozen --inexact --python $(PY) --quiet
 	touch $@
 

@@ -14,3 +14,44 @@ def _empty_code_outbox():
     MemorySender.outbox.clear()
     yield
     MemorySender.outbox.clear()
+
+
+@pytest.fixture
+def live_world(transactional_db):
+    """The test world committed to the database, for a live server in another thread."""
+    return build_world()
+
+
+@pytest.fixture
+def browser_page():
+    """A page in Debian's Chromium driven by Playwright; skipped with a reason when Chromium is absent."""
+    import os
+    import shutil
+
+    executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+    if not os.path.exists(executable):
+        pytest.skip(f"Chromium not found at {executable}: run tools/ensure-chromium")
+    # Playwright's sync API keeps an event loop in this thread; the ORM calls made by the test
+    # itself are still synchronous and safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=["--no-sandbox", "--disable-background-networking"]
+        )
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", device_scale_factor=1)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Messages raised by actions are read in English by the tests; pages still default to Vietnamese."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield

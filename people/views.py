@@ -1,6 +1,6 @@
 import segno
 from django.contrib import messages
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -125,6 +125,7 @@ def officer_setup(request):
         else:
             person.set_password(form.cleaned_data["password"])
             person.save(update_fields=["password"])
+            update_session_auth_hash(request, person)
             device.confirmed = True
             device.save(update_fields=["confirmed"])
             otp_login(request, device)

@@ -1,0 +1,27 @@
+import json
+from io import StringIO
+
+from django.core.management import call_command
+
+
+def test_healthz_reports_database_and_queue(db, client):
+    response = client.get("/healthz")
+    body = response.json()
+    assert response.status_code == 200
+    assert body["ok"] is True and body["database"]["ok"] is True and body["queue"]["ok"] is True
+
+
+def test_stats_prints_counts_for_a_unit(world):
+    out = StringIO()
+    call_command("stats", "--json", "--unit", world.commune.code, stdout=out)
+    stats = json.loads(out.getvalue())
+    assert stats["units"] == {"commune": 1, "hamlet": 2, "residential_group": 3}
+    assert stats["groups"] == {"total": 3, "by_kind": {"hamlet": 1, "residential_group": 2}}
+    assert stats["households"] == 2 and stats["coverage_percent"] == 100.0
+    assert stats["members"] == 5  # four in Tổ 1 plus the officer in the hamlet group
+
+
+def test_the_interface_speaks_vietnamese_by_default_and_english_on_request(db, client):
+    assert "Đăng nhập" in client.get("/signin/").content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/signin/"})
+    assert "Sign in" in client.get("/signin/").content.decode()

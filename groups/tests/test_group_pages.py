@@ -1,0 +1,42 @@
+from core.testing import signed_in
+from groups.actions import check_create_invite
+
+
+def test_a_member_sees_members_but_not_their_phone_numbers(world, client):
+    signed_in(client, world.resident)
+    page = client.get(f"/groups/{world.rg_group.pk}/").content.decode()
+    assert "Lê Hoàng Tâm" in page
+    assert "0901 000 003" not in page  # the leader's number
+    assert "0901 000 002" in page  # the relay lives in the resident's own household
+    assert "Invite people" not in page and "Mời" not in page
+
+
+def test_the_leader_sees_phones_invites_and_the_invite_qr(world, client):
+    check_create_invite(world.leader, world.rg_group)
+    signed_in(client, world.leader)
+    page = client.get(f"/groups/{world.rg_group.pk}/").content.decode()
+    assert "0901 000 001" in page
+    assert "/groups/join/" in page and "<svg" in page
+
+
+def test_an_outsider_cannot_read_the_member_list(world, client):
+    signed_in(client, world.stranger)
+    response = client.get(f"/groups/{world.rg_group.pk}/")
+    assert response.status_code == 200
+    assert "Nguyễn Văn Thanh" not in response.content.decode()
+
+
+def test_an_elder_shows_who_reads_for_them(world, client):
+    signed_in(client, world.leader)
+    page = client.get(f"/groups/{world.rg_group.pk}/").content.decode()
+    assert "Trần Thị Sáu" in page and "Trần Thị Mai" in page
+
+
+def test_the_household_page_is_private_to_the_household_and_those_who_manage_it(world, client):
+    url = f"/households/{world.household.pk}/"
+    signed_in(client, world.resident)
+    assert client.get(url).status_code == 200
+    signed_in(client, world.stranger)
+    assert client.get(url).status_code == 403
+    signed_in(client, world.leader)
+    assert "Trần Thị Sáu" in client.get(url).content.decode()

@@ -1,0 +1,97 @@
+import io
+
+import pytest
+from openpyxl import Workbook
+
+from audit.models import AuditEvent
+from core.errors import ActionError
+from places.imports import import_units
+from places.models import ImportStatus, Tier, Unit
+
+
+def csv_bytes(text: str) -> bytes:
+    return text.encode("utf-8-sig")
+
+
+def xlsx_bytes(rows: list[list[str]]) -> bytes:
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+GOOD_CSV = """loai,ten,thuoc
+ấp,Ấp Phước Long,
+tổ dân cư,Tổ 1,Ấp Phước Long
+tổ,Tổ 2,ấp phuoc long
+tổ,Tổ 3,Ấp Phước Hội
+"""
+
+
+def test_a_csv_creates_hamlets_and_groups_under_their_parents(world):
+    result = import_units(world.officer, world.commune, "units.csv", csv_bytes(GOOD_CSV))
+    assert result.ok and len(result.created) == 4
+    long_hamlet = Unit.objects.get(name="Ấp Phước Long")
+    assert sorted(long_hamlet.children.values_list("name", flat=True)) == ["Tổ 1", "Tổ 2"]
+    assert Unit.objects.get(name="Tổ 3").parent == world.hamlet
+    assert AuditEvent.objects.filter(verb="unit.imported").count() == 1
+
+
+def test_an_xlsx_file_with_english_headers_works_too(world):
+    content = xlsx_bytes(
+        [["kind", "name", "parent", "code"], ["hamlet", "Ấp Phước Tân", "", "PT"], ["to", "Tổ 1", "PT", ""]]
+    )
+    result = import_units(world.officer, world.commune, "units.xlsx", content)
+    assert result.ok
+    assert Unit.objects.get(code="PT").children.get().tier == Tier.RESIDENTIAL_GROUP
+
+
+def test_a_file_with_bad_rows_names_each_row_and_saves_nothing(world):
+    before = Unit.objects.count()
+    content = csv_bytes(
+        "loai,ten,thuoc\n"
+        "ấp,Ấp Mới,\n"  # row 2: fine
+        "chợ,Chợ Phước Ninh,\n"  # row 3: unknown kind
+        "tổ,Tổ 1,Ấp Không Có\n"  # row 4: unknown parent
+        "tổ,Tổ 1,Ấp Phước Hội\n"  # row 5: already exists there
+        "tổ,,Ấp Mới\n"  # row 6: no name
+        "tổ,Tổ 5,Ấp Mới\n"  # row 7: fine
+        "tổ,Tổ 5,Ấp Mới\n"  # row 8: duplicate of row 7
+    )
+    result = import_units(world.officer, world.commune, "units.csv", content)
+    assert [number for number, _reason in result.errors] == [3, 4, 5, 6, 8]
+    reasons = dict(result.errors)
+    assert "Chợ Phước Ninh" not in reasons[3] and "chợ" in reasons[3]
+    assert "Ấp Không Có" in reasons[4]
+    assert "row 7" in reasons[8]
+    assert result.created == [] and Unit.objects.count() == before
+
+
+def test_a_file_without_the_required_columns_is_refused_as_a_whole(world):
+    with pytest.raises(ActionError, match="Row 1"):
+        import_units(world.officer, world.commune, "units.csv", csv_bytes("name\nẤp X\n"))
+
+
+def test_a_file_that_is_not_utf8_or_not_xlsx_gets_a_clear_message(world):
+    with pytest.raises(ActionError, match="UTF-8"):
+        import_units(world.officer, world.commune, "units.csv", "loai,ten\nấp,Ấp Phước\n".encode("utf-16"))
+    with pytest.raises(ActionError, match="xlsx"):
+        import_units(world.officer, world.commune, "units.xlsx", b"PK\x03\x04 not really a zip")
+
+
+def test_an_upload_runs_as_a_task_and_its_page_lists_the_bad_rows(world, client, django_capture_on_commit_callbacks):
+    from core.testing import signed_in
+
+    signed_in(client, world.officer)
+    upload = io.BytesIO(csv_bytes("loai,ten,thuoc\nấp,Ấp Mới,\ntổ,Tổ 1,Ấp Không Có\n"))
+    upload.name = "units.csv"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/units/{world.commune.code}/imports/", {"file": upload})
+    assert response.status_code == 302
+    job = world.commune.imports.get()
+    assert job.status == ImportStatus.REJECTED
+    page = client.get(response.url).content.decode()
+    assert "Ấp Không Có" in page and "<td>3</td>" in page
+    assert not Unit.objects.filter(name="Ấp Mới").exists()
