@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "django_htmx",
     "django_tasks_db",
+    "django_rq",
     "core",
     "audit",
     "places",
@@ -120,11 +121,11 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # Background tasks: the database queue by default, Redis (RQ) when REDIS_URL is set (docs/tasks.md).
 REDIS_URL = env_str("REDIS_URL")
-TASK_QUEUES = ["default", "urgent", "signin", "imports"]
+# Order matters for RQ workers, which drain the queues in this order.
+TASK_QUEUES = ["urgent", "signin", "default", "imports"]
+RQ_QUEUES = {name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"} for name in TASK_QUEUES}
 if REDIS_URL:
     TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
-    RQ_QUEUES = {name: {"URL": REDIS_URL} for name in TASK_QUEUES}
-    INSTALLED_APPS.append("django_rq")
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 

@@ -78,6 +78,7 @@ def create_officer(admin: Person, phone: str, name: str, role: str, unit: Unit) 
 def build_world() -> World:
     create_divisions()
     admin = Person.objects.create_superuser("0909999999", "Quản trị viên", password="admin-password-1")
+    TOTPDevice.objects.create(user=admin, name="test", confirmed=True)
     province, commune, neighbour, far = (Unit.objects.get(code=c) for c in (PROVINCE, COMMUNE, NEIGHBOUR, FAR_COMMUNE))
     check_set_neighbours(admin, commune, [neighbour])
     officer = create_officer(admin, "0901000004", "Đỗ Tuấn Kiệt", MandateRole.POLICE, commune)

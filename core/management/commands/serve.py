@@ -12,7 +12,16 @@ from django.core.management.base import BaseCommand
 
 def worker_command() -> list[str]:
     if settings.REDIS_URL:
-        return [sys.executable, "manage.py", "rqworker", *settings.TASK_QUEUES, "--with-scheduler"]
+        # django-tasks-rq needs its own job class to run django.tasks tasks (docs/tasks.md).
+        return [
+            sys.executable,
+            "manage.py",
+            "rqworker",
+            *settings.TASK_QUEUES,
+            "--with-scheduler",
+            "--job-class",
+            "django_tasks_rq.backend.Job",
+        ]
     return [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"]
 
 

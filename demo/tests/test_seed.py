@@ -1,0 +1,40 @@
+import json
+from io import StringIO
+
+from django.core.management import call_command
+
+from demo import data
+
+
+def stats_of(code: str) -> dict:
+    out = StringIO()
+    call_command("stats", "--json", "--unit", code, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_the_demo_commune_has_the_articles_structure_and_is_safe_to_reseed(db):
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Demo data created." in out.getvalue()
+    for key, (phone, _name, _role) in data.PERSONAS.items():
+        assert f"{key:<10} {phone}" in out.getvalue()
+
+    commune = stats_of(data.COMMUNE_CODE)
+    assert commune["groups"]["by_kind"] == {"congregation": 1, "hamlet": 6, "residential_group": 60, "workforce": 2}
+    assert commune["units"] == {"commune": 1, "hamlet": 6, "residential_group": 60}
+    assert 1350 <= commune["members"] <= 1650  # "khoảng 1.500 thành viên"
+    assert 80 <= commune["coverage_percent"] < 100
+    neighbour = stats_of(data.NEIGHBOUR_CODE)
+    assert neighbour["groups"]["total"] > 0
+
+    again = StringIO()
+    call_command("seed_demo", stdout=again)
+    assert "already present" in again.getvalue()
+    assert stats_of(data.COMMUNE_CODE) == commune
+
+
+def test_demo_officers_can_read_their_authenticator_code(db):
+    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("demo_totp", data.PERSONAS["officer"][0], stdout=out)
+    assert out.getvalue().strip().isdigit() and len(out.getvalue().strip()) == 6
