@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from core.errors import PermissionDenied
 from core.forms import form_errors_text
 from coverage.reach import children_coverage, coverage_of
+from coverage.stats import groups_and_members
 from groups.actions import check_create_group
 from groups.forms import GroupForm
 from groups.models import MembershipStatus
@@ -41,6 +42,7 @@ def unit_detail(request, code: str):
     manage = can_manage_unit(request.user, unit)
     children = children_coverage(unit)
     own = coverage_of(unit)[0]
+    groups_by_kind, member_count = groups_and_members(unit)
     groups = unit.community_groups.filter(is_active=True).annotate(
         member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE))
     )
@@ -52,6 +54,8 @@ def unit_detail(request, code: str):
         "ancestors": unit.ancestors().exclude(pk=unit.pk),
         "manage": manage,
         "coverage": own,
+        "subtree_groups": sum(groups_by_kind.values()),
+        "subtree_members": member_count,
         "children": children,
         "groups": groups,
         "households": households,

@@ -23,5 +23,16 @@ def test_stats_prints_counts_for_a_unit(world):
 
 def test_the_interface_speaks_vietnamese_by_default_and_english_on_request(db, client):
     assert "Đăng nhập" in client.get("/signin/").content.decode()
+    # A phone whose system language is English still gets the commune's language.
+    assert "Đăng nhập" in client.get("/signin/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
     client.post("/i18n/setlang/", {"language": "en", "next": "/signin/"})
     assert "Sign in" in client.get("/signin/").content.decode()
+
+
+def test_a_person_who_chose_english_in_their_profile_gets_english(world, client):
+    from core.testing import signed_in
+
+    world.resident.language = "en"
+    world.resident.save()
+    signed_in(client, world.resident)
+    assert "My groups" in client.get("/groups/").content.decode()
