@@ -2,12 +2,13 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.text import fold
 from groups import actions
 from groups.forms import InviteForm, JoinRequestForm, RoleForm
 from groups.models import (
@@ -20,7 +21,16 @@ from groups.models import (
     MembershipStatus,
 )
 from groups.permissions import active_membership, can_manage_group, can_request_to_join
-from people.permissions import can_see_phone_of
+from people.permissions import phone_visible_ids
+
+MEMBERS_PER_PAGE = 100
+# Officers and leaders first, then members, as people expect to find them.
+ROLE_ORDER = Case(
+    When(role=GroupRole.POLICE, then=Value(0)),
+    When(role=GroupRole.STEERING, then=Value(1)),
+    When(role=GroupRole.LEADER, then=Value(2)),
+    default=Value(3),
+)
 
 
 @login_required
@@ -53,17 +63,24 @@ def group_detail(request, group_id: int):
             {"group": group, "form": form, "pending": pending, "can_request": can_request_to_join(request.user, group)},
             status=403 if not group.is_active else 200,
         )
+    query = request.GET.get("q", "").strip()
+    active = group.memberships.filter(status=MembershipStatus.ACTIVE)
+    listed = active.filter(person__search_name__contains=fold(query)) if query else active
     members = list(
-        group.memberships.filter(status=MembershipStatus.ACTIVE)
-        .select_related("person__household", "person__relay")
-        .order_by("role", "person__full_name")
+        listed.select_related("person__household__residential_group", "person__relay")
+        .annotate(rank=ROLE_ORDER)
+        .order_by("rank", "person__full_name")[:MEMBERS_PER_PAGE]
     )
-    visible_phones = {m.person_id for m in members if manage or can_see_phone_of(request.user, m.person)}
+    people = [m.person for m in members]
+    visible_phones = {p.pk for p in people} if manage else phone_visible_ids(request.user, people)
     context: dict[str, object] = {
         "group": group,
         "membership": membership,
         "manage": manage,
         "members": members,
+        "member_total": active.count(),
+        "listed_total": listed.count() if query else None,
+        "query": query,
         "visible_phones": visible_phones,
         "role_choices": GroupRole.choices,
     }

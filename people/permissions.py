@@ -89,19 +89,36 @@ def can_manage_household(person: Person, household: Household) -> bool:
     return manages_unit(person, unit) or leads_residential_group(person, unit)
 
 
-def can_see_phone_of(viewer: Person, subject: Person) -> bool:
-    """Phone numbers are shown to the person themself, their household, leaders and officers."""
-    if not viewer.is_authenticated:
-        return False
-    if viewer.pk == subject.pk or (subject.household_id and viewer.household_id == subject.household_id):
-        return True
-    if subject.household is not None and can_manage_household(viewer, subject.household):
-        return True
-    from groups.models import MANAGING_ROLES, MembershipStatus
+def phone_visible_ids(viewer: Person, people: list[Person]) -> set[int]:
+    """Ids of the people whose phone number the viewer may see, in at most one query.
 
-    return viewer.memberships.filter(
-        status=MembershipStatus.ACTIVE,
-        role__in=MANAGING_ROLES,
-        group__memberships__person=subject,
-        group__memberships__status=MembershipStatus.ACTIVE,
-    ).exists()
+    Numbers are shown to the person themself, their household, officers over the household,
+    the leaders of the residential group and of any group the person belongs to. For lists,
+    select_related("household__residential_group") keeps this free of per-person queries.
+    """
+    if not viewer.is_authenticated:
+        return set()
+    from groups.models import MANAGING_ROLES, Membership, MembershipStatus
+
+    visible = set()
+    for person in people:
+        household = person.household
+        own_household = household is not None and household.pk == viewer.household_id
+        officer_over = household is not None and manages_unit(viewer, household.residential_group)
+        if person.pk == viewer.pk or own_household or officer_over:
+            visible.add(person.pk)
+    rest = [person.pk for person in people if person.pk not in visible]
+    if rest:
+        led_groups = Membership.objects.filter(
+            person=viewer, status=MembershipStatus.ACTIVE, role__in=MANAGING_ROLES
+        ).values("group")
+        visible.update(
+            Membership.objects.filter(group__in=led_groups, status=MembershipStatus.ACTIVE, person__in=rest)
+            .values_list("person_id", flat=True)
+            .distinct()
+        )
+    return visible
+
+
+def can_see_phone_of(viewer: Person, subject: Person) -> bool:
+    return subject.pk in phone_visible_ids(viewer, [subject])

@@ -40,3 +40,38 @@ def test_the_household_page_is_private_to_the_household_and_those_who_manage_it(
     assert client.get(url).status_code == 403
     signed_in(client, world.leader)
     assert "Trần Thị Sáu" in client.get(url).content.decode()
+
+
+def test_members_are_found_by_name_with_or_without_diacritics(world, client):
+    signed_in(client, world.leader)
+    page = client.get(f"/groups/{world.rg_group.pk}/", {"q": "tran thi"}).content.decode()
+    assert "Trần Thị Mai" in page and "Trần Thị Sáu" in page
+    assert "Nguyễn Văn Thanh" not in page
+
+
+def test_the_group_page_costs_the_same_queries_for_5_or_50_members(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from groups.actions import do_add_member
+    from people.models import Person
+
+    signed_in(client, world.resident)
+    url = f"/groups/{world.rg_group.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    for number in range(45):
+        do_add_member(None, world.rg_group, Person.objects.create_user(f"09060{number:05d}", f"Thành viên {number}"))
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_officers_and_the_leader_are_listed_before_members(world, client):
+    from groups.actions import check_add_member
+
+    check_add_member(world.officer, world.rg_group, world.officer, "police")
+    signed_in(client, world.resident)
+    page = client.get(f"/groups/{world.rg_group.pk}/").content.decode()
+    assert page.index("Đỗ Tuấn Kiệt") < page.index("Lê Hoàng Tâm") < page.index("Nguyễn Văn Thanh")
