@@ -44,7 +44,17 @@ def my_groups(request):
         .order_by("group__unit__path", "group__name")
     )
     pending = JoinRequest.objects.filter(person=request.user, status=JoinRequestStatus.PENDING).select_related("group")
-    return render(request, "groups/mine.html", {"memberships": memberships, "pending": pending})
+    nearby = CommunityGroup.objects.none()
+    household = request.user.household
+    if household is not None:
+        # Groups of the person's residential group, hamlet and commune that they could ask to join.
+        nearby = (
+            CommunityGroup.objects.filter(unit__in=household.residential_group.ancestors(), is_active=True)
+            .exclude(pk__in=[m.group_id for m in memberships])
+            .exclude(pk__in=[r.group_id for r in pending])
+            .select_related("unit")
+        )
+    return render(request, "groups/mine.html", {"memberships": memberships, "pending": pending, "nearby": nearby})
 
 
 @login_required

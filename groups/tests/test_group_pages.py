@@ -75,3 +75,13 @@ def test_officers_and_the_leader_are_listed_before_members(world, client):
     signed_in(client, world.resident)
     page = client.get(f"/groups/{world.rg_group.pk}/").content.decode()
     assert page.index("Đỗ Tuấn Kiệt") < page.index("Lê Hoàng Tâm") < page.index("Nguyễn Văn Thanh")
+
+
+def test_a_resident_is_offered_the_groups_where_they_live_and_can_ask_to_join(world, client):
+    signed_in(client, world.resident)
+    page = client.get("/groups/").content.decode()
+    assert "Nhóm ấp Phước Hội" in page  # the hamlet group, not yet joined
+    assert "Nhóm Tổ 2 ấp Phước Hội" not in page  # another residential group's group
+    client.post(f"/groups/{world.hamlet_group.pk}/join-requests/", {"message": ""})
+    signed_in(client, world.officer)
+    assert "Nguyễn Văn Thanh" in client.get(f"/groups/{world.hamlet_group.pk}/").content.decode()
