@@ -78,7 +78,7 @@ class Seeder:
         leader = None
         for number in range(1, 11):
             household = Household.objects.create(
-                residential_group=rg, address=f"Số {self.rng.randint(1, 300)} {self.rng.choice(data.ROADS)}, {rg.name}"
+                residential_group=rg, address=f"Số {self.rng.randint(1, 300)} {self.rng.choice(data.ROADS)}"
             )
             enrolled = number == 1 or self.rng.random() > 0.1
             size = self.rng.choice([2, 2, 3, 3, 3, 4])
@@ -172,18 +172,14 @@ def _personas(seeder: Seeder, commune: Unit, neighbour: Unit, province: Unit, ma
     leader.full_name, leader.phone = names["leader"], phones["leader"]
     leader.save()
 
-    resident_home = Household.objects.create(
-        residential_group=le_groups[0], address=f"Số 12 đường Phước Ninh, {le_groups[0].name}"
-    )
+    resident_home = Household.objects.create(residential_group=le_groups[0], address="Số 12 đường Phước Ninh")
     resident = Person.objects.create_user(phones["resident"], names["resident"], household=resident_home)
     wife = Person.objects.create_user("+84902999001", "Huỳnh Thị Lan", household=resident_home)
     Membership.objects.create(group=group_of(le_groups[0]), person=resident)
     Membership.objects.create(group=group_of(le_hamlet), person=resident)
     Membership.objects.create(group=group_of(le_groups[0]), person=wife)
 
-    relay_home = Household.objects.create(
-        residential_group=hoi_groups[1], address=f"Số 45 đường ĐT 781, {hoi_groups[1].name}"
-    )
+    relay_home = Household.objects.create(residential_group=hoi_groups[1], address="Số 45 đường ĐT 781")
     relay = Person.objects.create_user(phones["relay"], names["relay"], household=relay_home)
     grandmother = Person(full_name="Trần Thị Sáu", household=relay_home, has_smartphone=False, relay=relay)
     grandmother.set_unusable_password()
@@ -192,7 +188,7 @@ def _personas(seeder: Seeder, commune: Unit, neighbour: Unit, province: Unit, ma
     Membership.objects.create(group=group_of(hoi_groups[1]), person=grandmother)
 
     _n_hamlet, n_groups = other["tree"][0]
-    neighbour_home = Household.objects.create(residential_group=n_groups[0], address=f"Số 8, {n_groups[0].name}")
+    neighbour_home = Household.objects.create(residential_group=n_groups[0], address="Số 8 đường Suối Đá")
     neighbour_resident = Person.objects.create_user(phones["neighbour"], names["neighbour"], household=neighbour_home)
     Membership.objects.create(group=group_of(n_groups[0]), person=neighbour_resident)
 

@@ -1,13 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from core.errors import PermissionDenied
 from core.forms import form_errors_text
-from coverage.reach import children_coverage, coverage_of
+from coverage.reach import children_coverage, coverage_of, reachable_people
 from coverage.stats import groups_and_members
 from groups.actions import check_create_group
 from groups.forms import GroupForm
@@ -46,7 +46,9 @@ def unit_detail(request, code: str):
     groups = unit.community_groups.filter(is_active=True).annotate(
         member_count=Count("memberships", filter=Q(memberships__status=MembershipStatus.ACTIVE))
     )
-    households = unit.households.annotate(member_count=Count("members")).order_by("address")
+    households = unit.households.annotate(
+        member_count=Count("members"), is_covered=Exists(reachable_people().filter(household=OuterRef("pk")))
+    ).order_by("is_covered", "address")
     if unit.tier != Tier.RESIDENTIAL_GROUP:
         households = households.none()
     context = {

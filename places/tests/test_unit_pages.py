@@ -31,3 +31,13 @@ def test_an_officer_creates_a_hamlet_from_the_unit_page(world, client):
 def test_signed_out_visitors_are_sent_to_sign_in(world, client):
     response = client.get(f"/units/{world.commune.code}/")
     assert response.status_code == 302 and response.url.startswith("/signin/")
+
+
+def test_households_not_yet_reached_are_listed_first_and_marked(world, client):
+    from people.actions import check_register_household
+
+    check_register_household(world.officer, world.rg, "Số 99 hẻm 7")
+    signed_in(client, world.leader)
+    page = client.get(f"/units/{world.rg.code}/").content.decode()
+    assert page.count("chưa tiếp cận") == 1
+    assert page.index("Số 99 hẻm 7") < page.index("Số 12 đường Phước Ninh")
