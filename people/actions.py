@@ -158,6 +158,33 @@ def check_add_household_member(
     return person
 
 
+def check_update_household(actor: Person, household: Household, *, address: str) -> Household:
+    if not can_manage_household(actor, household):
+        raise PermissionDenied
+    address = " ".join(address.split())
+    if not address:
+        raise ActionError(_("Enter the household's address."), code="required")
+    with transaction.atomic():
+        old, household.address = household.address, address
+        household.save(update_fields=["address"])
+        record(actor, "household.updated", household, unit=household.residential_group, old=old, new=address)
+    return household
+
+
+def check_remove_household_member(actor: Person, person: Person) -> Person:
+    """Take a person out of their household (moved away, recorded twice); the person stays known."""
+    household = person.household
+    if household is None:
+        raise ActionError(_("This person is not in a household."), code="no_household")
+    if not can_manage_household(actor, household):
+        raise PermissionDenied
+    with transaction.atomic():
+        person.household = None
+        person.save(update_fields=["household"])
+        record(actor, "household.member_removed", household, unit=household.residential_group, person=person.pk)
+    return person
+
+
 def check_set_relay(actor: Person, person: Person, relay: Person | None) -> Person:
     """Link a member without a smartphone to the member who reads messages out to them."""
     manages = person.household is not None and can_manage_household(actor, person.household)

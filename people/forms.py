@@ -71,6 +71,7 @@ class MemberForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     phone = PhoneField(required=False, help_text=_("Leave empty for a member without a phone."))
     has_smartphone = forms.BooleanField(label=_("Uses a smartphone"), required=False, initial=True)
+    enroll = forms.BooleanField(label=_("Add to the residential group's group"), required=False, initial=True)
 
     def clean(self):
         data = super().clean()

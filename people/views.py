@@ -12,6 +12,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.errors import PermissionDenied
+from coverage.actions import check_enroll_member
 from people import actions
 from people.forms import (
     CodeForm,
@@ -173,7 +174,7 @@ def household(request, household_id: int):
     form = MemberForm(request.POST or None) if manage else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            actions.check_add_household_member(request.user, household, **form.cleaned_data)
+            check_enroll_member(request.user, household, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -194,6 +195,33 @@ def household(request, household_id: int):
             "relay_choices": relay_choices,
         },
     )
+
+
+@login_required
+@require_POST
+def update_household(request, household_id: int):
+    household = _access_household(request.user, household_id)
+    form = HouseholdForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.check_update_household(request.user, household, address=form.cleaned_data["address"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("people:household", household_id=household.pk)
+
+
+@login_required
+@require_POST
+def remove_member(request, household_id: int, person_id: int):
+    household = _access_household(request.user, household_id)
+    person = get_object_or_404(Person, pk=person_id, household=household)
+    try:
+        actions.check_remove_household_member(request.user, person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s is no longer in this household.") % {"name": person.full_name})
+    return redirect("people:household", household_id=household.pk)
 
 
 @login_required

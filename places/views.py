@@ -13,7 +13,7 @@ from groups.actions import check_create_group
 from groups.forms import GroupForm
 from groups.models import MembershipStatus
 from people.permissions import can_manage_unit, can_view_unit, mandate_paths
-from places.actions import check_create_unit, check_set_neighbours, check_start_unit_import
+from places.actions import check_create_unit, check_rename_unit, check_set_neighbours, check_start_unit_import
 from places.forms import ChildUnitForm, ImportForm
 from places.models import CHILD_KINDS, ImportStatus, Tier, Unit, UnitImport
 
@@ -87,6 +87,17 @@ def create_child(request, code: str):
             messages.success(request, f"{child.get_kind_display()} {child.name} ✓")
     else:
         messages.error(request, form_errors_text(form))
+    return redirect("places:detail", code=unit.code)
+
+
+@login_required
+@require_POST
+def rename(request, code: str):
+    unit = access_unit(request.user, code, manage=True)
+    try:
+        check_rename_unit(request.user, unit, request.POST.get("name", ""))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect("places:detail", code=unit.code)
 
 

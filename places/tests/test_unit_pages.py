@@ -41,3 +41,13 @@ def test_households_not_yet_reached_are_listed_first_and_marked(world, client):
     page = client.get(f"/units/{world.rg.code}/").content.decode()
     assert page.count("chưa tiếp cận") == 1
     assert page.index("Số 99 hẻm 7") < page.index("Số 12 đường Phước Ninh")
+
+
+def test_a_local_unit_is_renamed_but_an_official_one_is_not(world, client):
+    signed_in(client, world.officer)
+    client.post(f"/units/{world.hamlet.code}/rename/", {"name": "Ấp Phước Hội A"})
+    world.hamlet.refresh_from_db()
+    assert world.hamlet.name == "Ấp Phước Hội A"
+    client.post(f"/units/{world.commune.code}/rename/", {"name": "Xã Khác"})
+    world.commune.refresh_from_db()
+    assert world.commune.name == "Xã Cầu Khởi"
