@@ -1,6 +1,7 @@
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from core.http import with_next
 from people.permissions import needs_strong_auth
 
 # Paths an officer may reach before the password + authenticator step.
@@ -25,5 +26,5 @@ class StrongAuthMiddleware:
             and needs_strong_auth(person)
             and not person.is_verified()
         ):
-            return redirect(f"{reverse('people:officer_verify')}?next={request.get_full_path()}")
+            return redirect(with_next(reverse("people:officer_verify"), request.get_full_path()))
         return self.get_response(request)

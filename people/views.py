@@ -4,6 +4,7 @@ from django.contrib.auth import authenticate, login, logout, update_session_auth
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +13,7 @@ from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.errors import PermissionDenied
+from core.http import with_next
 from coverage.actions import check_enroll_member
 from people import actions
 from people.forms import (
@@ -83,9 +85,9 @@ def signin_code(request):
             next_url = _next_url(request)
             request.session.pop("signin_next", None)
             if needs_strong_auth(person):
-                return redirect(f"/signin/officer/?next={next_url}")
+                return redirect(with_next(reverse("people:officer_verify"), next_url))
             if not person.full_name:
-                return redirect(f"/me/?next={next_url}")
+                return redirect(with_next(reverse("people:profile"), next_url))
             return redirect(next_url)
     return render(request, "people/signin_code.html", {"form": form, "masked_phone": masked_phone(phone)})
 
@@ -96,7 +98,7 @@ def officer_verify(request):
     if not needs_strong_auth(person) or person.is_verified():
         return redirect(_next_url(request))
     if not TOTPDevice.objects.filter(user=person, confirmed=True).exists() or not person.has_usable_password():
-        return redirect(f"/signin/officer/setup/?next={_next_url(request)}")
+        return redirect(with_next(reverse("people:officer_setup"), _next_url(request)))
     form = OfficerVerifyForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(person, form.cleaned_data["token"].replace(" ", ""))
