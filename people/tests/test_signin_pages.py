@@ -65,3 +65,9 @@ def test_an_officer_without_an_authenticator_enrols_one_first(world, client, dja
     world.officer.refresh_from_db()
     assert world.officer.check_password("a-new-long-password")
     assert client.get(f"/units/{world.commune.code}/").status_code == 200
+
+
+def test_the_page_asked_for_is_kept_whole_through_the_officer_step(world, client):
+    client.force_login(world.officer, backend="people.auth.PhoneCodeBackend")
+    response = client.get("/groups/?a=1&b=2")
+    assert response.url == "/signin/officer/?next=%2Fgroups%2F%3Fa%3D1%26b%3D2"
