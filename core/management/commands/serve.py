@@ -12,7 +12,10 @@ from django.core.management.base import BaseCommand
 
 def worker_command() -> list[str]:
     if settings.REDIS_URL:
-        return [sys.executable, "manage.py", "rqworker", *settings.TASK_QUEUES, "--with-scheduler"]
+        from core.taskqueue import JOB_CLASS
+
+        queues = sorted(settings.TASK_QUEUES, key=lambda name: name != "urgent")
+        return [sys.executable, "manage.py", "rqworker", *queues, "--job-class", JOB_CLASS, "--with-scheduler"]
     return [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"]
 
 
@@ -27,6 +30,8 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, **options):
         web = [sys.executable, "-m", "uvicorn", "canhgiac.asgi:application", "--host", host, "--port", str(port)]
         processes = [subprocess.Popen(web)] + [subprocess.Popen(worker_command()) for _ in range(workers)]
+        # The delivery sweeper: retries due, crashed workers' leases, scheduled bulletins.
+        processes.append(subprocess.Popen([sys.executable, "manage.py", "deliver"]))
         self.stdout.write(f"Cảnh Giác is serving at http://{host}:{port}/ with {workers} task worker(s). Ctrl+C stops.")
 
         def stop(*_args):
