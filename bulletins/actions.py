@@ -242,7 +242,8 @@ def check_create_post(actor: Person, group: CommunityGroup, text: str) -> Post:
             source=post,
             sender=actor,
         )
-        Post.objects.filter(pk=post.pk).update(notice=notice)
+        post.notice = notice
+        post.save(update_fields=["notice"])
         record(actor, "post.created", post, unit=group.unit)
     return post
 

@@ -13,7 +13,7 @@ from delivery.channels import channel_types
 from delivery.models import Delivery, Endpoint, Notice
 from delivery.permissions import can_follow_relays, can_view_reach
 from delivery.reach import reach, unconfirmed_relays
-from groups.models import CommunityGroup
+from groups.models import MANAGING_ROLES, CommunityGroup, Membership, MembershipStatus
 
 PAGE = 30
 
@@ -29,6 +29,11 @@ def _inbox_items(person, after: int = 0):
 def inbox(request):
     items = list(_inbox_items(request.user)[:PAGE])
     unread = _inbox_items(request.user).filter(read_at__isnull=True).count()
+    memberships = (
+        Membership.objects.filter(person=request.user, status=MembershipStatus.ACTIVE, group__is_active=True)
+        .select_related("group")
+        .order_by("group__name")
+    )
     return render(
         request,
         "delivery/inbox.html",
@@ -37,6 +42,8 @@ def inbox(request):
             "latest": items[0].pk if items else 0,
             "unread": unread,
             "poll_seconds": settings.DELIVERY_INBOX_POLL_SECONDS,
+            "memberships": memberships,
+            "managing_roles": [str(role) for role in MANAGING_ROLES],
         },
     )
 
