@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.testing import give_email
 from delivery.engine import DrainResult, claim, drain, new_worker_id, process_batch, quiet_until
@@ -76,7 +76,9 @@ def test_quiet_hours_hold_normal_news_but_not_urgent_alerts(world, smtp_server, 
     assert held.status == DeliveryStatus.QUEUED
     assert timezone.localtime(held.next_attempt_at).strftime("%H:%M") == f"{end:%H:%M}"
     assert Delivery.objects.get(notice=urgent).status == DeliveryStatus.DELIVERED
-    assert [m["Subject"] for m in smtp_server.messages] == ["[URGENT] Khẩn"]
+    with translation.override(people[1].language):
+        expected = translation.gettext("[URGENT] %(subject)s") % {"subject": "Khẩn"}
+    assert [m["Subject"] for m in smtp_server.messages] == [expected]
 
 
 def test_quiet_hours_across_midnight_end_the_next_morning(settings):

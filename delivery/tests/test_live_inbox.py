@@ -81,6 +81,6 @@ def test_a_relay_confirms_the_read_out_from_the_open_inbox(world, browser_page):
 
     relayed.get_by_role("button", name="Tôi đã đọc cho nghe").click()
 
-    expect(relayed.get_by_text("Đã đọc cho nghe")).to_be_visible()
+    expect(relayed.locator(".badge-ok")).to_have_text("✓ Đã đọc cho nghe")
     delivery = Delivery.objects.get(notice=bulletin.notice, person=world.elder)
     assert delivery.relay_confirmed_at is not None
