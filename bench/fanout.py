@@ -87,9 +87,7 @@ def run(database: str, size: int | None, rounds: int = 3) -> dict:
         assert bulletin.notice is not None
         rows = Delivery.objects.filter(notice=bulletin.notice).count()
         assert rows == floor_rows, (rows, floor_rows)
-        by_status = dict(
-            Delivery.objects.filter(notice=bulletin.notice).values_list("status").annotate(n=Count("id"))
-        )
+        by_status = dict(Delivery.objects.filter(notice=bulletin.notice).values_list("status").annotate(n=Count("id")))
         remove(bulletin.notice.pk)
     seconds, floor_seconds = statistics.median(publish_runs), statistics.median(floor_runs)
     return {
