@@ -57,7 +57,7 @@ def seed_members(size: int) -> dict:
     with transaction.atomic():
         province = Unit.objects.create(code="80", name="Tỉnh Tây Ninh", kind=UnitKind.PROVINCE)
         commune = Unit.objects.create(code="25573", name="Xã Phước Ninh", kind=UnitKind.COMMUNE, parent=province)
-        admin = Person.objects.create_superuser("0909999999", "Quản trị", password="bench-password-1")
+        admin = Person.objects.create_superuser("0909999999", "Quản trị")
         group_count = (size + 24) // 25
         CommunityGroup.objects.bulk_create(
             (

@@ -28,6 +28,7 @@ def _age(bulletin: Bulletin, days: float) -> None:
 
 def _readers(rng: random.Random, bulletin: Bulletin, read_share: float, relay_share: float) -> None:
     """Most members open the news within hours; relays confirm about half of the read-outs."""
+    assert bulletin.notice_id is not None
     deliveries = list(
         Delivery.objects.filter(notice_id=bulletin.notice_id, status=DeliveryStatus.DELIVERED).values_list(
             "pk", "relay_id"
@@ -48,7 +49,7 @@ def _readers(rng: random.Random, bulletin: Bulletin, read_share: float, relay_sh
 
 
 def seed_bulletins(commune: Unit, neighbour: Unit) -> None:
-    rng = random.Random(2019)
+    rng = random.Random(2019)  # noqa: S311 — deterministic demo data, not security
     officer = Mandate.objects.get(role=MandateRole.POLICE, unit=commune).person
     steering = Mandate.objects.get(role=MandateRole.STEERING, unit=commune).person
 
