@@ -72,7 +72,7 @@ class BulletinForm(AudienceForm):
     title = forms.CharField(label=_("Title"), max_length=200)
     body = forms.CharField(
         label=_("Text"),
-        widget=forms.Textarea(attrs={"rows": 10}),
+        widget=forms.Textarea(attrs={"rows": 10, "data-rich": "1", "data-link-text": _("Link")}),
         help_text=_("Bold, italics, lists and links are kept; the rest is removed."),
     )
     category = forms.ChoiceField(label=_("Category"), choices=Category.choices)

@@ -9,8 +9,18 @@ ATTRIBUTES = {"a": {"href", "title"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+def paragraphs(text: str) -> str:
+    """Plain text typed without the editor: blank lines separate paragraphs."""
+    import html as html_lib
+
+    blocks = [block.strip() for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
+    return "".join(f"<p>{html_lib.escape(block).replace(chr(10), '<br>')}</p>" for block in blocks)
+
+
 def clean_html(html: str) -> str:
     """Keep the subset; drop scripts, styles, event handlers and unsafe links entirely."""
+    if not re.search(r"<[a-zA-Z/!]", html):
+        html = paragraphs(html)
     return nh3.clean(
         html,
         tags=TAGS,

@@ -15,10 +15,12 @@ from bulletins.permissions import PUBLISHING_ROLES, can_manage_bulletin, can_pub
 from core.errors import PermissionDenied
 from delivery.actions import do_mark_notice_read, inbox_q
 from delivery.models import Delivery
-from delivery.reach import reach
+from delivery.reach import reach, reach_by_group
 from groups.actions import access_group
 from groups.permissions import can_view_group
 from people.permissions import managed_units_q
+
+GROUPS_SHOWN = 40
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -118,10 +120,11 @@ def detail(request, bulletin_id: int):
     if can_manage_bulletin(request.user, bulletin):
         context["manage"] = True
         if bulletin.notice is not None:
-            groups = list(audience_of(bulletin).resolve().select_related("unit")[:100])
+            groups = list(audience_of(bulletin).resolve().select_related("unit"))
+            by_group = reach_by_group(bulletin.notice, groups)
             context["reach"] = reach(bulletin.notice)
-            context["group_reach"] = [(group, reach(bulletin.notice, group)) for group in groups[:30]]
-            context["more_groups"] = max(0, len(groups) - 30)
+            context["group_reach"] = by_group[:GROUPS_SHOWN]
+            context["more_groups"] = max(0, len(by_group) - GROUPS_SHOWN)
     return render(request, "bulletins/detail.html", context)
 
 

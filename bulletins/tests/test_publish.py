@@ -140,3 +140,10 @@ def test_the_template_library_has_the_articles_topics_in_vietnamese():
     categories = set(BulletinTemplate.objects.filter(unit=None).values_list("category", flat=True))
     assert {Category.TRAFFIC, Category.USURY, Category.FIRE, Category.ASSAULT} <= categories
     assert BulletinTemplate.objects.filter(title__icontains="tín dụng đen").exists()
+
+
+def test_plain_text_typed_without_the_editor_becomes_paragraphs(world):
+    bulletin = publish(
+        world.officer, Audience(groups=[world.rg_group]), body_html="Dòng một\ncòn tiếp\n\nĐoạn hai & ba"
+    )
+    assert bulletin.body_html == "<p>Dòng một<br>còn tiếp</p><p>Đoạn hai &amp; ba</p>"
