@@ -147,3 +147,17 @@ def test_plain_text_typed_without_the_editor_becomes_paragraphs(world):
         world.officer, Audience(groups=[world.rg_group]), body_html="Dòng một\ncòn tiếp\n\nĐoạn hai & ba"
     )
     assert bulletin.body_html == "<p>Dòng một<br>còn tiếp</p><p>Đoạn hai &amp; ba</p>"
+
+
+def test_scheduling_queues_a_task_for_the_publishing_time_on_the_database_queue(
+    world, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
+    at = timezone.now() + timedelta(hours=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        bulletin = publish(world.officer, Audience(groups=[world.rg_group]), publish_at=at)
+
+    task = DBTaskResult.objects.get(task_path="bulletins.tasks.publish_scheduled")
+    assert task.run_after == at and task.args_kwargs["args"] == [bulletin.pk]
