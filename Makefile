@@ -33,5 +33,14 @@ check: setup
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(VENV)/bin/mypy
 
+# Benchmarks (docs/benchmarks.md): one JSON line each. Fan-out to 100,000 members on SQLite and
+# 1,000,000 on PostgreSQL (skipped when unreachable), then publish-to-inbox latency in Chromium.
+bench: setup
+	$(PY) -m bench fanout --database sqlite
+	if $(PY) tools/db-reachable "$${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"; then \
+		$(PY) -m bench fanout --database postgres; \
+	else echo "== PostgreSQL is not reachable: SKIPPING the PostgreSQL fan-out"; fi
+	tools/ensure-chromium && $(PY) -m bench inbox
+
 clean:
 	rm -rf $(VENV) var/static

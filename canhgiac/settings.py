@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "groups",
     "coverage",
     "demo",
+    "delivery",
+    "bulletins",
 ]
 
 MIDDLEWARE = [
@@ -125,7 +127,7 @@ REDIS_URL = env_str("REDIS_URL")
 TASK_QUEUES = ["urgent", "signin", "default", "imports"]
 RQ_QUEUES = {name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"} for name in TASK_QUEUES}
 if REDIS_URL:
-    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    TASKS = {"default": {"BACKEND": "core.taskqueue.RQBackend", "QUEUES": TASK_QUEUES}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 
@@ -175,3 +177,41 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Email (SMTP) through Django's mailers, used by the email delivery channel (docs/fanout.md).
+MAILERS = {
+    "default": {
+        "BACKEND": env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
+        "OPTIONS": {
+            "host": env_str("EMAIL_HOST", "127.0.0.1"),
+            "port": env_int("EMAIL_PORT", 25),
+            "username": env_str("EMAIL_HOST_USER"),
+            "password": env_secret("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
+            "timeout": env_int("EMAIL_TIMEOUT", 20),
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cảnh Giác <canhgiac@localhost>")
+
+# The fan-out engine (docs/fanout.md).
+DELIVERY_CHANNEL_TYPES = env_list(
+    "DELIVERY_CHANNEL_TYPES", ["delivery.channels.web.WebInbox", "delivery.channels.email.Email"]
+)
+DELIVERY_CHANNEL_LIMITS = {
+    "email": {
+        "rate_per_minute": env_int("DELIVERY_EMAIL_RATE_PER_MINUTE", 600),
+        "quiet_hours": env_str("DELIVERY_EMAIL_QUIET_HOURS", ""),
+    },
+}
+DELIVERY_BATCH_SIZE = env_int("DELIVERY_BATCH_SIZE", 50)
+DELIVERY_DRAIN_SECONDS = env_int("DELIVERY_DRAIN_SECONDS", 60)
+DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 300)
+DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 5)
+DELIVERY_RETRY_BASE_SECONDS = env_int("DELIVERY_RETRY_BASE_SECONDS", 30)
+DELIVERY_RETRY_MAX_SECONDS = env_int("DELIVERY_RETRY_MAX_SECONDS", 3600)
+DELIVERY_INBOX_POLL_SECONDS = env_int("DELIVERY_INBOX_POLL_SECONDS", 1)
+BULLETIN_ATTACHMENT_MAX_BYTES = env_int("BULLETIN_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+# Jobs the `deliver` loop runs on every round (dotted paths to functions without arguments).
+DELIVERY_PERIODIC = ["bulletins.actions.publish_due"]

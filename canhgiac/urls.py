@@ -13,6 +13,8 @@ urlpatterns: list = [
     path("", include("people.urls")),
     path("groups/", include("groups.urls")),
     path("units/", include("places.urls")),
+    path("inbox/", include("delivery.urls")),
+    path("bulletins/", include("bulletins.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -145,3 +145,10 @@ def signed_in(client: Client, person: Person) -> Client:
         session["otp_device_id"] = device.persistent_id
         session.save()
     return client
+
+
+def give_email(person: Person, address: str) -> None:
+    """The person asks for news by email first (then the web inbox), as on their channels page."""
+    from delivery.actions import check_set_channels
+
+    check_set_channels(person, person, [("email", address)])

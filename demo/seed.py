@@ -154,6 +154,9 @@ def seed(stdout=None) -> bool:
         other = seed_commune(seeder, neighbour, data.NEIGHBOUR_HAMLETS, data.NEIGHBOUR_GROUPS_PER_HAMLET)
         seeder.flush_people()
         _personas(seeder, commune, neighbour, province, main, other)
+        from bulletins.demo import seed_bulletins
+
+        seed_bulletins(commune, neighbour)
     return True
 
 

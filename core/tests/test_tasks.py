@@ -11,7 +11,7 @@ from people.actions import do_request_signin_code
 from people.senders import MemorySender
 
 DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
-RQ_TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+RQ_TASKS = {"default": {"BACKEND": "core.taskqueue.RQBackend", "QUEUES": TASK_QUEUES}}
 TEST_REDIS_URL = "redis://127.0.0.1:6379/9"
 
 

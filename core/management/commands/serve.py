@@ -12,15 +12,17 @@ from django.core.management.base import BaseCommand
 
 def worker_command() -> list[str]:
     if settings.REDIS_URL:
-        # django-tasks-rq needs its own job class to run django.tasks tasks (docs/tasks.md).
+        from core.taskqueue import JOB_CLASS
+
+        # TASK_QUEUES is ordered urgent first: RQ workers drain queues in the order given.
         return [
             sys.executable,
             "manage.py",
             "rqworker",
             *settings.TASK_QUEUES,
-            "--with-scheduler",
             "--job-class",
-            "django_tasks_rq.backend.Job",
+            JOB_CLASS,
+            "--with-scheduler",
         ]
     return [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"]
 
@@ -36,6 +38,8 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, **options):
         web = [sys.executable, "-m", "uvicorn", "canhgiac.asgi:application", "--host", host, "--port", str(port)]
         processes = [subprocess.Popen(web)] + [subprocess.Popen(worker_command()) for _ in range(workers)]
+        # The delivery sweeper: retries due, crashed workers' leases, scheduled bulletins.
+        processes.append(subprocess.Popen([sys.executable, "manage.py", "deliver"]))
         self.stdout.write(f"Cảnh Giác is serving at http://{host}:{port}/ with {workers} task worker(s). Ctrl+C stops.")
 
         def stop(*_args):

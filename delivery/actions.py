@@ -1,0 +1,137 @@
+"""Every write of the delivery app: notices and their fan-out, reading, relay confirmation,
+channel preferences."""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from audit.actions import record
+from core.errors import ActionError, PermissionDenied
+from delivery import fanout
+from delivery.channels import channel_types
+from delivery.models import Delivery, Endpoint, Notice, Priority
+from delivery.routing import refresh_route
+from delivery.tasks import enqueue_after_commit
+from people.models import Person
+
+
+def do_create_notice(
+    recipients: models.QuerySet | Iterable[int],
+    *,
+    subject: str,
+    body: str,
+    body_html: str = "",
+    url: str = "",
+    priority: str = Priority.NORMAL,
+    source: models.Model | None = None,
+    sender: Person | None = None,
+) -> Notice:
+    """Write the notice and every recipient's delivery in one transaction, then start sending."""
+    if priority not in Priority.values:
+        raise ValueError(f"priority must be one of {Priority.values}, got {priority!r}")
+    subject = " ".join(subject.split())
+    if not subject:
+        raise ActionError(_("Enter a subject."), code="required")
+    with transaction.atomic():
+        notice = Notice.objects.create(
+            subject=subject[:300],
+            body=body,
+            body_html=body_html,
+            url=url,
+            priority=priority,
+            sender=sender,
+            source_type=source._meta.label_lower if source is not None else "",
+            source_id=str(source.pk) if source is not None else "",
+        )
+        do_fan_out(notice, recipients)
+    return notice
+
+
+def do_fan_out(notice: Notice, recipients: models.QuerySet | Iterable[int]) -> int:
+    """Add deliveries for the recipients (idempotent: existing ones are kept) and start sending."""
+    with transaction.atomic():
+        if isinstance(recipients, models.QuerySet):
+            added = fanout.fan_out_query(notice, recipients)
+        else:
+            added = fanout.fan_out_ids(notice, recipients)
+        if added:
+            Notice.objects.filter(pk=notice.pk).update(recipient_count=models.F("recipient_count") + added)
+            notice.recipient_count += added
+            enqueue_after_commit(urgent=notice.priority == Priority.URGENT)
+    return added
+
+
+def inbox_q(person: Person) -> Q:
+    """Deliveries shown in a person's inbox: their own, and those they relay for someone."""
+    return (Q(person=person) & Q(relay__isnull=True)) | Q(relay=person)
+
+
+def access_delivery(person: Person, delivery_id: int) -> Delivery:
+    delivery = get_object_or_404(Delivery.objects.select_related("notice", "person", "relay"), pk=delivery_id)
+    if not person.is_authenticated or person.pk not in (delivery.relay_id or delivery.person_id,):
+        raise PermissionDenied
+    return delivery
+
+
+def do_mark_read(person: Person, delivery: Delivery) -> None:
+    if delivery.read_at is None and (delivery.relay_id or delivery.person_id) == person.pk:
+        Delivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def do_mark_notice_read(person: Person, notice: Notice) -> None:
+    """Opening the notice's page (e.g. a bulletin) counts as reading it."""
+    Delivery.objects.filter(inbox_q(person), notice=notice, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def check_confirm_relay(person: Person, delivery: Delivery) -> Delivery:
+    if delivery.relay_id != person.pk:
+        raise PermissionDenied
+    if delivery.relay_confirmed_at is None:
+        now = timezone.now()
+        with transaction.atomic():
+            Delivery.objects.filter(pk=delivery.pk).update(relay_confirmed_at=now, read_at=delivery.read_at or now)
+            record(person, "delivery.relay_confirmed", delivery.notice, person=delivery.person_id)
+        delivery.relay_confirmed_at = now
+    return delivery
+
+
+def check_set_channels(actor: Person, person: Person, addresses: list[tuple[str, str]]) -> list[Endpoint]:
+    """Replace the person's chain with `addresses` [(channel, address), …] in order of preference;
+    the web inbox always follows. Invalid input saves nothing."""
+    if actor.pk != person.pk:
+        raise PermissionDenied
+    registry = channel_types()
+    cleaned: list[tuple[str, str]] = []
+    for slug, address in addresses:
+        channel = registry.get(slug)
+        if channel is None or not channel.needs_address:
+            raise ActionError(_("Unknown channel."), code="channel")
+        try:
+            cleaned.append((slug, channel.validate_address(address)))
+        except ValidationError:
+            raise ActionError(
+                _("“%(address)s” is not a valid %(channel)s address."),
+                code="address",
+                params={"address": address, "channel": channel.label},
+            ) from None
+    if len({slug for slug, _a in cleaned}) != len(cleaned):
+        raise ActionError(_("Each channel may appear only once."), code="duplicate")
+    with transaction.atomic():
+        existing = {e.channel: e for e in Endpoint.objects.filter(person=person)}
+        kept = []
+        for position, (slug, address) in enumerate(cleaned):
+            endpoint = existing.pop(slug, None) or Endpoint(person=person, channel=slug)
+            if endpoint.address != address:
+                endpoint.disabled_at, endpoint.disabled_reason = None, ""
+            endpoint.address, endpoint.position = address, position
+            endpoint.save()
+            kept.append(endpoint)
+        Endpoint.objects.filter(pk__in=[e.pk for e in existing.values()]).delete()
+        refresh_route(person.pk)
+        record(actor, "delivery.channels_set", person, channels=[slug for slug, _a in cleaned])
+    return kept

@@ -1,0 +1,76 @@
+from dataclasses import dataclass
+from datetime import time
+from functools import cache
+
+from django.conf import settings
+from django.utils.functional import Promise as StrPromise
+from django.utils.module_loading import import_string
+
+
+class TransportError(Exception):
+    """A send failed. `permanent` errors (unknown address, refused) stop retries on this channel
+    and disable the address; others are retried with backoff."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    address: str
+    recipient_name: str
+    subject: str
+    text: str
+    html: str
+    url: str
+    urgent: bool
+    on_behalf_of: str = ""  # set when a relay receives it to read out to this person
+    reference: str = ""  # stable id of the delivery, for provider-side deduplication
+
+
+class Channel:
+    slug: str = ""
+    label: "str | StrPromise" = ""
+    needs_address = True
+    # Defaults, overridable per channel in settings.DELIVERY_CHANNEL_LIMITS.
+    rate_per_minute: int | None = None
+    quiet_hours: tuple[time, time] | None = None
+
+    def send(self, message: OutboundMessage) -> str:
+        """Send or raise TransportError; return the provider's message id (or "")."""
+        raise NotImplementedError
+
+    def validate_address(self, address: str) -> str:
+        """Return the normalised address or raise django's ValidationError."""
+        return address.strip()
+
+    @property
+    def limits(self) -> dict:
+        return settings.DELIVERY_CHANNEL_LIMITS.get(self.slug, {})
+
+    def effective_rate_per_minute(self) -> int | None:
+        return self.limits.get("rate_per_minute", self.rate_per_minute)
+
+    def effective_quiet_hours(self) -> tuple[time, time] | None:
+        raw = self.limits.get("quiet_hours", self.quiet_hours)
+        if not raw:
+            return None
+        if isinstance(raw, str):
+            start, end = (time.fromisoformat(part.strip()) for part in raw.split("-"))
+            return start, end
+        return raw
+
+
+@cache
+def channel_types() -> dict[str, Channel]:
+    registry: dict[str, Channel] = {}
+    for path in settings.DELIVERY_CHANNEL_TYPES:
+        channel = import_string(path)()
+        registry[channel.slug] = channel
+    return registry
+
+
+def get_channel(slug: str) -> Channel:
+    return channel_types()[slug]

@@ -1,0 +1,79 @@
+"""Set-based fan-out: one INSERT … SELECT writes every recipient's delivery row.
+
+The database resolves the recipient set (deduplicated by the `IN` semi-join and by the unique
+constraint), the relay of members without a smartphone, and each recipient's first channel
+(through `Route`). Python never holds the recipient list, so memory and query count stay flat
+whatever the audience size. See docs/fanout.md.
+"""
+
+from collections.abc import Iterable
+from itertools import islice
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from delivery.models import PRIORITY_RANK, Delivery, DeliveryStatus, Notice, Route
+from people.models import Person
+
+# Why a recipient cannot be reached; shown in reach figures (translated in docs/templates).
+UNREACHABLE = "no smartphone and no relay"
+ID_BATCH = 500
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _insert_sql(recipient_sql: str) -> str:
+    delivery, person, route = _table(Delivery), _table(Person), _table(Route)
+    # The member themself, or their relay when they have no smartphone.
+    target = "CASE WHEN p.has_smartphone THEN p.id ELSE p.relay_id END"
+    channel = "COALESCE(r.first_channel, 'web')"
+    # Only table names and constants are formatted in; every value is a query parameter.
+    return f"""
+        INSERT INTO {delivery}
+            (notice_id, person_id, relay_id, channel, status, rank, attempts, next_attempt_at,
+             created_at, delivered_at, error)
+        SELECT %s, p.id,
+            CASE WHEN p.has_smartphone THEN NULL ELSE p.relay_id END,
+            {channel},
+            CASE WHEN {target} IS NULL THEN '{DeliveryStatus.FAILED}'
+                 WHEN {channel} = 'web' THEN '{DeliveryStatus.DELIVERED}'
+                 ELSE '{DeliveryStatus.QUEUED}' END,
+            %s, 0, %s, %s,
+            CASE WHEN {target} IS NOT NULL AND {channel} = 'web' THEN %s END,
+            CASE WHEN {target} IS NULL THEN '{UNREACHABLE}' ELSE '' END
+        FROM {person} p
+        LEFT JOIN {route} r ON r.person_id = {target}
+        WHERE p.is_active AND p.id IN ({recipient_sql})
+        ON CONFLICT (notice_id, person_id) DO NOTHING
+    """  # noqa: S608
+
+
+def _run(notice: Notice, recipient_sql: str, recipient_params: list | tuple) -> int:
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    params = [notice.pk, PRIORITY_RANK[notice.priority], now, now, now, *recipient_params]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(recipient_sql), params)
+        return max(cursor.rowcount, 0)
+
+
+def fan_out_query(notice: Notice, recipients: QuerySet) -> int:
+    """Insert deliveries for every person the queryset yields (a Person queryset, or a values
+    queryset of person ids such as memberships' `person_id`); returns the rows added."""
+    if recipients.model is Person:
+        recipients = recipients.values("pk")
+    sql, params = recipients.query.sql_with_params()
+    return _run(notice, sql, params)
+
+
+def fan_out_ids(notice: Notice, person_ids: Iterable[int]) -> int:
+    """Insert deliveries for person ids given in Python, in batches (one query per batch)."""
+    added = 0
+    iterator = iter(person_ids)
+    while batch := [int(pk) for pk in islice(iterator, ID_BATCH)]:
+        placeholders = ", ".join(["%s"] * len(batch))
+        sql = f"SELECT id FROM {_table(Person)} WHERE id IN ({placeholders})"  # noqa: S608 — ids are parameters
+        added += _run(notice, sql, batch)
+    return added

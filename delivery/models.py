@@ -1,0 +1,161 @@
+"""The fan-out engine's records: one notice, one small row per recipient, one row per attempt.
+
+Design and the reasons behind it: docs/fanout.md.
+"""
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Priority(models.TextChoices):
+    URGENT = "urgent", _("Urgent")
+    NORMAL = "normal", _("Normal")
+
+
+# Claim order: lower goes first, so an urgent alert overtakes a large bulletin already queued.
+PRIORITY_RANK: dict[str, int] = {Priority.URGENT: 0, Priority.NORMAL: 1}
+
+
+class Notice(models.Model):
+    """Something to deliver to a set of people: a bulletin, a report update, an alert."""
+
+    subject = models.CharField(_("subject"), max_length=300)
+    body = models.TextField(_("text"), blank=True, help_text=_("Plain text, used by every channel."))
+    body_html = models.TextField(blank=True, help_text="Sanitised HTML for channels that show it (inbox, email).")
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    priority = models.CharField(_("priority"), max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    source_type = models.CharField(max_length=60, blank=True)
+    source_id = models.CharField(max_length=40, blank=True)
+    sender = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    recipient_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("notice")
+        verbose_name_plural = _("notices")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["source_type", "source_id"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class DeliveryStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be sent")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class Delivery(models.Model):
+    """One recipient of one notice. `person` is who the notice is for; `relay`, when set, is the
+    family member who receives it on their behalf and reads it out to them."""
+
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="deliveries")
+    relay = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="relay_deliveries"
+    )
+    channel = models.CharField(_("channel"), max_length=20)
+    status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices)
+    rank = models.PositiveSmallIntegerField(default=PRIORITY_RANK[Priority.NORMAL])
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Attempts on the current channel.")
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    claimed_by = models.CharField(max_length=40, null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    relay_confirmed_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(_("error"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [models.UniqueConstraint(fields=["notice", "person"], name="one_delivery_per_recipient")]
+        indexes = [
+            models.Index(fields=["rank", "next_attempt_at", "id"], condition=Q(status="queued"), name="delivery_ready"),
+            models.Index(fields=["person", "-id"], name="delivery_inbox"),
+            models.Index(fields=["relay", "-id"], condition=Q(relay__isnull=False), name="delivery_relay_inbox"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.notice_id} → {self.person_id} ({self.channel}, {self.status})"
+
+    @property
+    def is_relayed(self) -> bool:
+        return self.relay_id is not None
+
+
+class Attempt(models.Model):
+    """Every send attempt, successful or not, with the error the transport gave."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="attempt_log")
+    channel = models.CharField(max_length=20)
+    at = models.DateTimeField(default=timezone.now)
+    ok = models.BooleanField()
+    permanent = models.BooleanField(default=False)
+    error = models.CharField(max_length=500, blank=True)
+    provider_id = models.CharField(max_length=200, blank=True)
+    worker = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery attempt")
+        verbose_name_plural = _("delivery attempts")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} {self.channel} {'ok' if self.ok else self.error}"
+
+
+class Endpoint(models.Model):
+    """A member's address on one channel, in their order of preference. The web inbox needs no
+    address and always ends the chain. A permanent error disables the address."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="endpoints")
+    channel = models.CharField(_("channel"), max_length=20)
+    address = models.CharField(_("address"), max_length=254)
+    position = models.PositiveSmallIntegerField(default=0)
+    disabled_at = models.DateTimeField(null=True, blank=True)
+    disabled_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("channel address")
+        verbose_name_plural = _("channel addresses")
+        ordering = ["person", "position"]
+        constraints = [models.UniqueConstraint(fields=["person", "channel"], name="one_endpoint_per_channel")]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} {self.channel}:{self.address}"
+
+    @property
+    def is_enabled(self) -> bool:
+        return self.disabled_at is None
+
+
+class Route(models.Model):
+    """The first channel of a member's chain, kept in step with their endpoints so fan-out can
+    pick each recipient's channel with one join instead of per-person logic."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    first_channel = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name = _("route")
+        verbose_name_plural = _("routes")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} → {self.first_channel}"
+
+
+class ChannelBudget(models.Model):
+    """Sends used per channel in the current minute, shared by every worker (rate limits)."""
+
+    channel = models.CharField(max_length=20, primary_key=True)
+    window = models.BigIntegerField(default=0, help_text="Minutes since the epoch.")
+    used = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.channel}: {self.used} in minute {self.window}"

@@ -1,0 +1,41 @@
+"""The one public entry point for notifications from other apps (docs/fanout.md).
+
+    from delivery.notify import notify
+    notify(Person.objects.filter(...), subject="…", body="…", url="/reports/12/", priority="urgent", source=report)
+
+Recipients are a Person queryset (fanned out in one INSERT … SELECT) or an iterable of person
+ids (in batches). Every notice goes through the same engine: one delivery per person however
+many times they are listed, relays for members without a smartphone, each member's channel
+chain, retries, rate limits and quiet hours.
+"""
+
+from collections.abc import Iterable
+
+from django.db import models
+
+from delivery.actions import do_create_notice
+from delivery.models import Notice, Priority
+from people.models import Person
+
+
+def notify(
+    recipients: models.QuerySet[Person] | Iterable[int],
+    *,
+    subject: str,
+    body: str,
+    url: str = "",
+    priority: str = Priority.NORMAL,
+    source: models.Model | None = None,
+    sender: Person | None = None,
+    body_html: str = "",
+) -> Notice:
+    return do_create_notice(
+        recipients,
+        subject=subject,
+        body=body,
+        body_html=body_html,
+        url=url,
+        priority=priority,
+        source=source,
+        sender=sender,
+    )

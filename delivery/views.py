@@ -1,0 +1,132 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import PermissionDenied
+from delivery import actions
+from delivery.channels import channel_types
+from delivery.models import Delivery, Endpoint, Notice
+from delivery.permissions import can_follow_relays, can_view_reach
+from delivery.reach import reach, unconfirmed_relays
+from groups.models import MANAGING_ROLES, CommunityGroup, Membership, MembershipStatus
+
+PAGE = 30
+
+
+def _inbox_items(person, after: int = 0):
+    items = Delivery.objects.filter(actions.inbox_q(person)).select_related("notice", "person").order_by("-id")
+    if after:
+        items = items.filter(pk__gt=after)
+    return items
+
+
+@login_required
+def inbox(request):
+    items = list(_inbox_items(request.user)[:PAGE])
+    unread = _inbox_items(request.user).filter(read_at__isnull=True).count()
+    memberships = (
+        Membership.objects.filter(person=request.user, status=MembershipStatus.ACTIVE, group__is_active=True)
+        .select_related("group")
+        .order_by("group__name")
+    )
+    return render(
+        request,
+        "delivery/inbox.html",
+        {
+            "items": items,
+            "latest": items[0].pk if items else 0,
+            "unread": unread,
+            "poll_seconds": settings.DELIVERY_INBOX_POLL_SECONDS,
+            "memberships": memberships,
+            "managing_roles": [str(role) for role in MANAGING_ROLES],
+        },
+    )
+
+
+@login_required
+def inbox_new(request):
+    """Polled by the open inbox (htmx): new items since the newest shown, or 204 when none."""
+    try:
+        after = int(request.GET.get("after", "0"))
+    except ValueError:
+        after = 0
+    items = list(_inbox_items(request.user, after)[:PAGE])
+    if not items:
+        return HttpResponse(status=204)
+    return render(
+        request,
+        "delivery/_new_items.html",
+        {"items": items, "latest": items[0].pk, "poll_seconds": settings.DELIVERY_INBOX_POLL_SECONDS},
+    )
+
+
+@login_required
+def open_item(request, delivery_id: int):
+    delivery = actions.access_delivery(request.user, delivery_id)
+    actions.do_mark_read(request.user, delivery)
+    if delivery.notice.url and not delivery.relay_id:
+        return redirect(delivery.notice.url)
+    return render(request, "delivery/item.html", {"item": delivery, "notice": delivery.notice})
+
+
+@login_required
+@require_POST
+def confirm_relay(request, delivery_id: int):
+    delivery = actions.access_delivery(request.user, delivery_id)
+    actions.check_confirm_relay(request.user, delivery)
+    if request.htmx:
+        return render(request, "delivery/_item.html", {"item": delivery})
+    messages.success(request, _("Thank you: the read-out to %(name)s is recorded.") % {"name": delivery.person})
+    return redirect("delivery:inbox")
+
+
+@login_required
+def channels(request):
+    person = request.user
+    endpoints = {e.channel: e for e in Endpoint.objects.filter(person=person)}
+    email = endpoints.get("email")
+    error = ""
+    if request.method == "POST":
+        address = request.POST.get("email", "").strip()
+        chain = [("email", address)] if address and request.POST.get("use_email") else []
+        try:
+            actions.check_set_channels(person, person, chain)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, _("Your channels are saved."))
+            return redirect("delivery:channels")
+    return render(
+        request,
+        "delivery/channels.html",
+        {
+            "email": email,
+            "error": error,
+            "posted": request.POST if request.method == "POST" else None,
+            "channel_types": channel_types(),
+            "endpoints": Endpoint.objects.filter(person=person),
+        },
+    )
+
+
+@login_required
+def notice_reach(request, notice_id: int):
+    notice = get_object_or_404(Notice, pk=notice_id)
+    if not can_view_reach(request.user, notice):
+        raise PermissionDenied
+    return render(request, "delivery/reach.html", {"notice": notice, "reach": reach(notice)})
+
+
+@login_required
+def group_relays(request, group_id: int):
+    group = get_object_or_404(CommunityGroup.objects.select_related("unit"), pk=group_id)
+    if not can_follow_relays(request.user, group):
+        raise PermissionDenied
+    notice_ids = Delivery.objects.filter(person__memberships__group=group).values("notice_id")
+    pending = unconfirmed_relays(notice_ids, group)[:200]
+    return render(request, "delivery/group_relays.html", {"group": group, "pending": pending})
