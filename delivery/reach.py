@@ -5,6 +5,7 @@ members of one group, so a notice to a million members costs the same few querie
 """
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
@@ -142,5 +143,9 @@ def reach_by_group(notice: Notice, groups) -> list[GroupReach]:
         )
     )
     by_id = {group.pk: group for group in groups}
-    result = [GroupReach(group=by_id[row.pop("group_id")], **row) for row in rows if row["group_id"] in by_id]
+    result = []
+    for row in rows:
+        counts: dict[str, Any] = {key: value for key, value in row.items() if key != "group_id"}
+        if row["group_id"] in by_id:
+            result.append(GroupReach(group=by_id[row["group_id"]], **counts))
     return sorted(result, key=lambda r: (r.read_percent, str(r.group)))
