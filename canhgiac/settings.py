@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "people",
     "groups",
     "coverage",
+    "reports",
+    "open311",
+    "api",
     "demo",
 ]
 
@@ -137,6 +140,14 @@ SIGNIN_CODES_PER_HOUR = env_int("SIGNIN_CODES_PER_HOUR", 5)
 SIGNIN_CODES_PER_IP_PER_HOUR = env_int("SIGNIN_CODES_PER_IP_PER_HOUR", 30)
 OTP_TOTP_ISSUER = "Cảnh Giác"
 
+# Reports and the police workflow (docs/reports.md). Deadlines default to the Criminal
+# Procedure Code; REPORT_DEADLINES may override them per kind in a settings module.
+REPORT_MAX_PHOTOS = env_int("REPORT_MAX_PHOTOS", 4)
+REPORT_MAX_PHOTO_BYTES = env_int("REPORT_MAX_PHOTO_BYTES", 8 * 1024 * 1024)
+REPORT_MAX_TEXT = env_int("REPORT_MAX_TEXT", 5000)
+REPORT_REMINDER_LEAD_HOURS = env_int("REPORT_REMINDER_LEAD_HOURS", 48)
+REPORT_DEADLINES: dict[str, dict[str, int | None]] = {}
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -162,6 +173,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
 
