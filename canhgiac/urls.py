@@ -13,6 +13,9 @@ urlpatterns: list = [
     path("", include("people.urls")),
     path("groups/", include("groups.urls")),
     path("units/", include("places.urls")),
+    path("reports/", include("reports.urls")),
+    path("open311/", include("open311.urls")),
+    path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

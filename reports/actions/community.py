@@ -15,7 +15,8 @@ from people.models import Person
 from places.models import Tier, Unit
 from reports.actions.handling import _area_path, area_path, check_transition, similarity
 from reports.categories import MATCHING_CATEGORY
-from reports.checks import WARNING_MESSAGES, sensitive_findings
+from reports.actions.intake import WarningsNeedConfirmation
+from reports.checks import sensitive_findings
 from reports.models import AlertTrust, LostFoundShare, Report, UrgentAlert
 from reports.notifications import notify_reporter
 from reports.permissions import can_grant_alert_trust, can_raise_alert, can_share, can_transition
@@ -129,7 +130,7 @@ def check_raise_alert(
     if not 1 <= hours <= ALERT_HOURS_MAX:
         raise ActionError({"hours": [_("Show the alert for 1 to %(n)d hours.") % {"n": ALERT_HOURS_MAX}]})
     if not confirm_warnings and (codes := sensitive_findings(text)):
-        raise ActionError([str(WARNING_MESSAGES[c]) for c in codes], code="warnings")
+        raise WarningsNeedConfirmation(codes)
     with transaction.atomic():
         alert = UrgentAlert.objects.create(
             unit=unit, text=text, raised_by=actor, expires_at=timezone.now() + timedelta(hours=hours), report=report
