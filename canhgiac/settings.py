@@ -148,6 +148,12 @@ REPORT_MAX_TEXT = env_int("REPORT_MAX_TEXT", 5000)
 REPORT_REMINDER_LEAD_HOURS = env_int("REPORT_REMINDER_LEAD_HOURS", 48)
 REPORT_DEADLINES: dict[str, dict[str, int | None]] = {}
 
+# Open311 GeoReport v2 discovery (docs/open311.md).
+OPEN311_CONTACT = env_str("OPEN311_CONTACT", "Công an xã — liên hệ qua trang Cảnh Giác")
+OPEN311_KEY_SERVICE = env_str(
+    "OPEN311_KEY_SERVICE", "Ask the commune police for an API key (manage.py create_api_key)."
+)
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -12,7 +12,7 @@ from people.models import MandateRole, Person
 from people.permissions import mandate_paths
 from places.models import Tier, Unit
 from reports.actions import Submission, new_secret
-from reports.categories import CATEGORIES, BY_CODE, Kind
+from reports.categories import BY_CODE, CATEGORIES, Kind
 from reports.models import Channel, Visibility
 from reports.workflow import Status
 
@@ -29,7 +29,10 @@ def unit_choices_for(person: Person | None) -> list:
     for a signed-out visitor, every commune that has groups."""
     commune_paths: set[str] = set()
     if person is not None and person.is_authenticated:
-        units = [m.group.unit for m in person.memberships.filter(status=MembershipStatus.ACTIVE).select_related("group__unit")]
+        units = [
+            m.group.unit
+            for m in person.memberships.filter(status=MembershipStatus.ACTIVE).select_related("group__unit")
+        ]
         if person.household_id:
             units.append(person.household.residential_group)
         for unit in units:
@@ -163,12 +166,24 @@ class ReportForm(forms.Form):
 
 
 class FollowForm(forms.Form):
-    code = forms.CharField(label=_("Receipt code"), max_length=20, widget=forms.TextInput(attrs={"autocapitalize": "characters", "placeholder": "CG-XXXX-XXXX"}))
-    secret = forms.CharField(label=_("Secret"), max_length=40, widget=forms.PasswordInput(render_value=True, attrs={"autocapitalize": "characters"}))
+    code = forms.CharField(
+        label=_("Receipt code"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "placeholder": "CG-XXXX-XXXX"}),
+    )
+    secret = forms.CharField(
+        label=_("Secret"),
+        max_length=40,
+        widget=forms.PasswordInput(render_value=True, attrs={"autocapitalize": "characters"}),
+    )
 
 
 class QueueFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. trom cho")}))
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. trom cho")}),
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
     due = forms.ChoiceField(
@@ -192,7 +207,9 @@ def patrols_for(report) -> list[CommunityGroup]:
     commune = report.unit.commune() if report.unit.tier > Tier.COMMUNE else report.unit
     if commune is None:
         return []
-    return list(CommunityGroup.objects.filter(kind=GroupKind.PATROL, is_active=True, unit__path__startswith=commune.path))
+    return list(
+        CommunityGroup.objects.filter(kind=GroupKind.PATROL, is_active=True, unit__path__startswith=commune.path)
+    )
 
 
 def officers_for(report) -> list[Person]:
@@ -203,4 +220,3 @@ def officers_for(report) -> list[Person]:
         .distinct()
         .order_by("full_name")
     )
-

@@ -14,8 +14,8 @@ from groups.models import CommunityGroup
 from people.models import Person
 from places.models import Tier, Unit
 from reports.actions.handling import _area_path, area_path, check_transition, similarity
-from reports.categories import MATCHING_CATEGORY
 from reports.actions.intake import WarningsNeedConfirmation
+from reports.categories import MATCHING_CATEGORY
 from reports.checks import sensitive_findings
 from reports.models import AlertTrust, LostFoundShare, Report, UrgentAlert
 from reports.notifications import notify_reporter

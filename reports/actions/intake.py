@@ -178,12 +178,12 @@ def _existing(sub: Submission, actor) -> Filed | None:
     if report is None:
         return None
     signed_in = actor is not None and actor.is_authenticated
+    if not signed_in and report.channel in CLIENT_CHANNELS and sub.source and report.source == sub.source:
+        return Filed(report, created=False)
     if report.visibility == Visibility.ANONYMOUS and report.filed_by_id is None:
         same = bool(sub.secret) and secret_matches(report, sub.secret or "")
         return Filed(report, created=False, secret=sub.secret or "") if same else _key_taken()
     if signed_in and actor.pk in (report.reporter_id, report.filed_by_id):
-        return Filed(report, created=False)
-    if not signed_in and report.channel in CLIENT_CHANNELS and report.source == sub.source:
         return Filed(report, created=False)
     return _key_taken()
 

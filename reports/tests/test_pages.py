@@ -65,9 +65,7 @@ def test_the_page_answers_in_vietnamese_when_coordinates_are_outside_vietnam(wor
 
 
 def test_an_anonymous_visitor_gets_a_code_and_secret_and_can_converse(world, client):
-    response = client.post(
-        reverse("reports:new"), form_data(world, visibility="anonymous", secret="ACDE-FHJK-MNPR")
-    )
+    response = client.post(reverse("reports:new"), form_data(world, visibility="anonymous", secret="ACDE-FHJK-MNPR"))
     assert response.status_code == 201
     report = Report.objects.get()
     assert "ACDE-FHJK-MNPR" in response.content.decode() and report.reporter_id is None

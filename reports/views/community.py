@@ -73,7 +73,9 @@ def alerts(request):
                 hours=int(request.POST.get("hours") or 6),
                 confirm_warnings=bool(request.POST.get("confirm_warnings")),
             )
-            messages.success(request, _("Alert raised. It is at the top of every group page of %(unit)s.") % {"unit": unit})
+            messages.success(
+                request, _("Alert raised. It is at the top of every group page of %(unit)s.") % {"unit": unit}
+            )
             return redirect("reports:alerts")
         except ValueError:
             messages.error(request, _("Show the alert for a whole number of hours."))
@@ -82,11 +84,13 @@ def alerts(request):
         except ValidationError as error:
             messages.error(request, error_text(error))
     paths = [u.path for u in units]
-    recent = [a for a in UrgentAlert.objects.select_related("unit", "raised_by")[:50] if any(a.unit.path.startswith(p) for p in paths)]
+    recent = [
+        a
+        for a in UrgentAlert.objects.select_related("unit", "raised_by")[:50]
+        if any(a.unit.path.startswith(p) for p in paths)
+    ]
     trusts = [
-        t
-        for t in AlertTrust.objects.select_related("person", "unit")
-        if can_grant_alert_trust(request.user, t.unit)
+        t for t in AlertTrust.objects.select_related("person", "unit") if can_grant_alert_trust(request.user, t.unit)
     ]
     return render(
         request,

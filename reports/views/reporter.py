@@ -34,7 +34,9 @@ def _submit(request, *, officer_entry: bool):
             if filed.secret:
                 # Shown once, on this response only: the secret is never stored in clear.
                 return render(request, "reports/receipt.html", {"report": report, "secret": filed.secret}, status=201)
-            messages.success(request, _("Report received. Your receipt code is %(code)s.") % {"code": report.receipt_code})
+            messages.success(
+                request, _("Report received. Your receipt code is %(code)s.") % {"code": report.receipt_code}
+            )
             target = "reports:staff_detail" if officer_entry else "reports:detail"
             return redirect(target, code=report.receipt_code)
     template = "reports/walk_in.html" if officer_entry else "reports/new.html"
@@ -56,7 +58,8 @@ def walk_in(request):
 @login_required
 def my_reports(request):
     reports = (
-        Report.objects.filter(reporter=request.user) | Report.objects.filter(filed_by=request.user, reporter__isnull=False)
+        Report.objects.filter(reporter=request.user)
+        | Report.objects.filter(filed_by=request.user, reporter__isnull=False)
     ).select_related("unit", "merged_into")
     return render(request, "reports/mine.html", {"reports": reports.distinct().order_by("-received_at")})
 

@@ -133,7 +133,9 @@ def staff_detail(request, code: str):
         if can_transition(request.user, report)
         else [],
         "reason_required": [str(s) for s in REASON_REQUIRED],
-        "thread": ReportMessage.objects.filter(report__in=[report, *report.merged_reports.all()]).select_related("author"),
+        "thread": ReportMessage.objects.filter(report__in=[report, *report.merged_reports.all()]).select_related(
+            "author"
+        ),
         "photos": report.photos.all(),
         "events": _events(report),
         "officers": officers_for(report) if police else [],
