@@ -295,7 +295,8 @@ def _create(request, fmt):
     if filed.secret:
         notice += " " + str(
             _(
-                "Secret %(secret)s: with the receipt code it lets you follow the report and talk to the police anonymously."
+                "Secret %(secret)s: with the receipt code it lets you follow the report "
+                "and talk to the police anonymously."
             )
             % {"secret": filed.secret}
         )
