@@ -211,8 +211,8 @@ def report_out(report: Report, viewer=None) -> dict:
         "received_at": report.received_at,
         "forward_due_at": report.forward_due_at,
         "decision_due_at": report.decision_due_at,
-        "merged_into": report.merged_into.receipt_code if report.merged_into_id else None,
-        "assignee": report.assignee.full_name if staff and report.assignee_id else None,
+        "merged_into": report.merged_into.receipt_code if report.merged_into is not None else None,
+        "assignee": report.assignee.full_name if staff and report.assignee is not None else None,
         "next_statuses": allowed_next(report.kind, report.status) if staff else [],
     }
 

@@ -160,10 +160,10 @@ def service_definition(request, code, fmt):
 
 
 def status_notes(report: Report) -> str:
-    notes = Status(report.status).label
+    notes = str(Status(report.status).label)
     if report.status == Status.FORWARDED and report.forwarded_to:
         notes = f"{notes}: {report.forwarded_to}"
-    if report.merged_into_id:
+    if report.merged_into is not None:
         notes = f"{notes} ({report.merged_into.receipt_code})"
     return str(notes)
 

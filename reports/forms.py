@@ -1,6 +1,7 @@
 """Forms parse input into the actions' arguments; the rules themselves live in actions."""
 
 import uuid
+from typing import Any
 
 from django import forms
 from django.db.models import Q
@@ -15,6 +16,10 @@ from reports.actions import Submission, new_secret
 from reports.categories import BY_CODE, CATEGORIES, Kind
 from reports.models import Channel, Visibility
 from reports.workflow import Status
+
+
+def set_choices(field: Any, choices: list) -> None:
+    field.choices = choices
 
 
 def category_optgroups() -> list:
@@ -33,7 +38,7 @@ def unit_choices_for(person: Person | None) -> list:
             m.group.unit
             for m in person.memberships.filter(status=MembershipStatus.ACTIVE).select_related("group__unit")
         ]
-        if person.household_id:
+        if person.household is not None:
             units.append(person.household.residential_group)
         for unit in units:
             commune = unit if unit.tier == Tier.COMMUNE else unit.commune()
@@ -46,11 +51,11 @@ def unit_choices_for(person: Person | None) -> list:
     query = Q(pk__in=[])
     for path in commune_paths:
         query |= Q(path__startswith=path)
-    units = Unit.objects.filter(query, tier__gte=Tier.COMMUNE).order_by("path")
+    rows = Unit.objects.filter(query, tier__gte=Tier.COMMUNE).order_by("path")
     choices: list = []
     current: list = []
     current_label = None
-    for unit in units:
+    for unit in rows:
         if unit.tier == Tier.COMMUNE:
             if current_label:
                 choices.append((current_label, current))
@@ -64,7 +69,7 @@ def unit_choices_for(person: Person | None) -> list:
 
 
 def default_unit_code(person: Person | None) -> str:
-    if person is not None and person.is_authenticated and person.household_id:
+    if person is not None and person.is_authenticated and person.household is not None:
         return person.household.residential_group.code
     return ""
 
@@ -115,8 +120,8 @@ class ReportForm(forms.Form):
     def __init__(self, *args, person: Person | None = None, officer_entry: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.person, self.officer_entry = person, officer_entry
-        self.fields["category"].choices = [("", "—"), *category_optgroups()]
-        self.fields["unit"].choices = [("", "—"), *unit_choices_for(person)]
+        set_choices(self.fields["category"], [("", "—"), *category_optgroups()])
+        set_choices(self.fields["unit"], [("", "—"), *unit_choices_for(person)])
         signed_in = person is not None and person.is_authenticated
         if not self.is_bound:
             self.initial.setdefault("idempotency_key", uuid.uuid4().hex)
@@ -124,11 +129,11 @@ class ReportForm(forms.Form):
             self.initial.setdefault("unit", default_unit_code(person))
             self.initial.setdefault("visibility", Visibility.CONFIDENTIAL if signed_in else Visibility.ANONYMOUS)
         if not signed_in:
-            self.fields["visibility"].choices = [(Visibility.ANONYMOUS, Visibility.ANONYMOUS.label)]
+            set_choices(self.fields["visibility"], [(Visibility.ANONYMOUS, Visibility.ANONYMOUS.label)])
             self.initial["visibility"] = Visibility.ANONYMOUS
-        elders = list(person.relayed_for.all()) if signed_in else []
+        elders = list(person.relayed_for.all()) if person is not None and signed_in else []
         if elders and not officer_entry:
-            self.fields["on_behalf_of"].choices = [("", _("Myself")), *((str(p.pk), p.full_name) for p in elders)]
+            set_choices(self.fields["on_behalf_of"], [("", _("Myself")), *((str(p.pk), p.full_name) for p in elders)])
         else:
             del self.fields["on_behalf_of"]
         if not officer_entry:
@@ -199,8 +204,8 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("Open")), ("all", _("All")), *Status.choices]
-        self.fields["category"].choices = [("", _("All")), *category_optgroups()]
+        set_choices(self.fields["status"], [("", _("Open")), ("all", _("All")), *Status.choices])
+        set_choices(self.fields["category"], [("", _("All")), *category_optgroups()])
 
 
 def patrols_for(report) -> list[CommunityGroup]:

@@ -34,18 +34,23 @@ class InProcessBroker:
             loop.call_soon_threadsafe(aq.put_nowait, message)
 
     def listen(self) -> Iterator[str | None]:
+        """Subscribe now (so nothing published after this call is missed), then iterate."""
         q: queue.Queue = queue.Queue()
         with self._lock:
             self._sync.add(q)
-        try:
-            while True:
-                try:
-                    yield q.get(timeout=HEARTBEAT_SECONDS)
-                except queue.Empty:
-                    yield None
-        finally:
-            with self._lock:
-                self._sync.discard(q)
+
+        def messages() -> Iterator[str | None]:
+            try:
+                while True:
+                    try:
+                        yield q.get(timeout=HEARTBEAT_SECONDS)
+                    except queue.Empty:
+                        yield None
+            finally:
+                with self._lock:
+                    self._sync.discard(q)
+
+        return messages()
 
     async def alisten(self) -> AsyncIterator[str | None]:
         entry: tuple[asyncio.AbstractEventLoop, asyncio.Queue] = (asyncio.get_running_loop(), asyncio.Queue())
@@ -81,13 +86,17 @@ class RedisBroker:
         client = redis.Redis.from_url(self.url)
         pubsub = client.pubsub(ignore_subscribe_messages=True)
         pubsub.subscribe(CHANNEL)
-        try:
-            while True:
-                message = pubsub.get_message(timeout=HEARTBEAT_SECONDS)
-                yield message["data"].decode() if message else None
-        finally:
-            pubsub.close()
-            client.close()
+
+        def messages() -> Iterator[str | None]:
+            try:
+                while True:
+                    message = pubsub.get_message(timeout=HEARTBEAT_SECONDS)
+                    yield message["data"].decode() if message else None
+            finally:
+                pubsub.close()
+                client.close()
+
+        return messages()
 
     async def alisten(self) -> AsyncIterator[str | None]:
         import redis.asyncio as aioredis
@@ -123,9 +132,14 @@ def _visible(raw: str, allowed) -> str | None:
 
 def sse_stream(allowed) -> Iterator[str]:
     """Server-sent events for a WSGI worker thread; `allowed(event)` scopes what is sent."""
+    messages = broker().listen()
+    return _sse(messages, allowed)
+
+
+def _sse(messages: Iterator[str | None], allowed) -> Iterator[str]:
     yield "retry: 2000\n\n"
     deadline = time.monotonic() + STREAM_SECONDS
-    for raw in broker().listen():
+    for raw in messages:
         if time.monotonic() > deadline:
             return
         if raw is None:

@@ -13,13 +13,13 @@ from core.errors import ActionError, PermissionDenied
 from groups.models import CommunityGroup
 from people.models import Person
 from places.models import Tier, Unit
-from reports.actions.handling import _area_path, area_path, check_transition, similarity
+from reports.actions.handling import _area_path, area_path, check_transition, do_transition, similarity
 from reports.actions.intake import WarningsNeedConfirmation
 from reports.categories import MATCHING_CATEGORY
 from reports.checks import sensitive_findings
 from reports.models import AlertTrust, LostFoundShare, Report, UrgentAlert
 from reports.notifications import notify_reporter
-from reports.permissions import can_grant_alert_trust, can_raise_alert, can_share, can_transition
+from reports.permissions import can_grant_alert_trust, can_raise_alert, can_share
 from reports.workflow import Status
 
 MATCH_WINDOW_DAYS = 14
@@ -94,10 +94,15 @@ def check_share(actor: Person, report: Report, units: list[Unit]) -> list[LostFo
 def check_mark_returned(
     actor: Person, report: Report, *, returned_to: str, counterpart: Report | None = None
 ) -> Report:
-    """ "Returned": closes the post on every group it reached, and the matching post too."""
-    report = check_transition(actor, report, Status.RETURNED, returned_to=returned_to)
-    if counterpart is not None and counterpart.status in LOST_FOUND_OPEN and can_transition(actor, counterpart):
-        check_transition(actor, counterpart, Status.RETURNED, returned_to=returned_to)
+    """Closes the post on every group it reached, and the matching post too, even in the
+    neighbouring commune (the owner's lost post), provided the two really match."""
+    matched = counterpart is not None and counterpart in [m for m, _score in find_matches(report, limit=50)]
+    if counterpart is not None and not matched:
+        raise ActionError(_("These two posts do not match."), code="not_a_match")
+    with transaction.atomic():
+        report = check_transition(actor, report, Status.RETURNED, returned_to=returned_to)
+        if counterpart is not None:
+            do_transition(actor, counterpart, Status.RETURNED, returned_to=returned_to)
     return report
 
 

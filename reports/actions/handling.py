@@ -105,6 +105,30 @@ def check_transition(
 ) -> Report:
     if not can_transition(actor, report):
         raise PermissionDenied
+    return do_transition(
+        actor,
+        report,
+        target,
+        reason=reason,
+        forwarded_to=forwarded_to,
+        returned_to=returned_to,
+        assignee=assignee,
+        patrol=patrol,
+    )
+
+
+def do_transition(
+    actor: Person,
+    report: Report,
+    target: str,
+    *,
+    reason: str = "",
+    forwarded_to: str = "",
+    returned_to: str = "",
+    assignee: Person | None = None,
+    patrol: CommunityGroup | None = None,
+) -> Report:
+    """Move a report along the state machine; the caller has checked the actor's permission."""
     if target not in Status.values:
         raise ActionError(_("Unknown status."), code="unknown_status")
     reason = reason.strip()

@@ -49,7 +49,7 @@ def _alert_units(person: Person) -> list[Unit]:
 
     paths = mandate_paths(person, {MandateRole.POLICE})
     trusted = [t.unit.path for t in AlertTrust.objects.filter(person=person).select_related("unit")]
-    units = []
+    units: list[Unit] = []
     for path in [*paths, *trusted]:
         units.extend(Unit.objects.filter(path__startswith=path, tier__gte=2).order_by("path")[:300])
     return [u for u in units if can_raise_alert(person, u)]

@@ -37,6 +37,10 @@ from reports.views.common import error_text
 from reports.workflow import OPEN_STATUSES, REASON_REQUIRED, Status, allowed_next
 
 
+def _by_pk(model, raw: str | None):
+    return model.objects.filter(pk=int(raw)).first() if raw and raw.isdigit() else None
+
+
 def _require_queue(person: Person) -> None:
     if not has_queue(person):
         raise PermissionDenied
@@ -180,8 +184,8 @@ def reveal_identity(request, code: str):
 @require_POST
 def transition(request, code: str):
     report = actions.access_report(request.user, code)
-    assignee = Person.objects.filter(pk=request.POST.get("assignee") or None).first()
-    patrol = CommunityGroup.objects.filter(pk=request.POST.get("patrol") or None).first()
+    assignee = _by_pk(Person, request.POST.get("assignee"))
+    patrol = _by_pk(CommunityGroup, request.POST.get("patrol"))
     try:
         actions.check_transition(
             request.user,
@@ -210,8 +214,8 @@ def _back(request, report: Report) -> str:
 @require_POST
 def assign(request, code: str):
     report = actions.access_report(request.user, code)
-    assignee = Person.objects.filter(pk=request.POST.get("assignee") or None).first()
-    patrol = CommunityGroup.objects.filter(pk=request.POST.get("patrol") or None).first()
+    assignee = _by_pk(Person, request.POST.get("assignee"))
+    patrol = _by_pk(CommunityGroup, request.POST.get("patrol"))
     try:
         actions.check_assign(request.user, report, assignee=assignee, patrol=patrol)
         messages.success(request, _("Assignment saved."))
