@@ -8,9 +8,10 @@ because it is not stored.
 
 from django.db.models import Q
 
+from groups.models import MembershipStatus
 from people.models import MandateRole, Person
 from people.permissions import mandate_paths
-from places.models import Unit
+from places.models import Tier, Unit
 from reports.categories import CASE_KINDS, LOST_FOUND_KINDS
 from reports.models import AlertTrust, Report, Visibility
 
@@ -65,8 +66,35 @@ def can_transition(person: Person, report: Report) -> bool:
     return can_work_report(person, report) or is_own_report(person, report)
 
 
+def hamlet_path(unit: Unit) -> str:
+    """The path of the unit's hamlet (or of the unit itself when it sits above hamlets)."""
+    if unit.tier <= Tier.HAMLET:
+        return unit.path
+    codes = unit.ancestor_codes()
+    return "/".join(codes[: len(codes) - (unit.tier - Tier.HAMLET)]) + "/"
+
+
+def post_reach_paths(report: Report) -> list[str]:
+    """Units whose groups see a lost & found post: its hamlet, and every commune it was shared to."""
+    return [hamlet_path(report.unit), *(share.unit.path for share in report.shares.select_related("unit"))]
+
+
+def can_see_post(person: Person, report: Report) -> bool:
+    """A lost & found post is seen by members of the groups it reached (and by its handlers)."""
+    if report.kind not in LOST_FOUND_KINDS or not person.is_authenticated:
+        return False
+    if can_view_report(person, report):
+        return True
+    reach = Q(pk__in=[])
+    for path in post_reach_paths(report):
+        reach |= Q(group__unit__path__startswith=path)
+    return person.memberships.filter(reach, status=MembershipStatus.ACTIVE, group__is_active=True).exists()
+
+
 def can_message(person: Person, report: Report) -> bool:
-    return is_own_report(person, report) or is_handling_police(person, report) or can_work_report(person, report)
+    if is_own_report(person, report) or is_handling_police(person, report) or can_work_report(person, report):
+        return True
+    return can_see_post(person, report)
 
 
 def can_merge(person: Person, duplicate: Report, primary: Report) -> bool:

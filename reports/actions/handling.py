@@ -15,7 +15,7 @@ from core.errors import ActionError, PermissionDenied
 from core.text import fold
 from groups.models import CommunityGroup, GroupKind
 from people.models import Person
-from places.models import Tier, Unit
+from places.models import Unit
 from reports import live
 from reports.actions.intake import normalize_code, secret_matches
 from reports.models import Report, ReportMessage, Side, Visibility
@@ -25,6 +25,7 @@ from reports.permissions import (
     can_message,
     can_transition,
     can_view_report,
+    hamlet_path,
     is_handling_police,
     is_own_report,
 )
@@ -285,12 +286,7 @@ DUPLICATE_THRESHOLD = 0.3
 
 
 def area_path(unit: Unit) -> str:
-    """The path of the unit's hamlet (or of the unit itself when it sits above hamlets)."""
-    if unit.tier <= Tier.HAMLET:
-        return unit.path
-    codes = unit.ancestor_codes()
-    depth_of_hamlet = len(codes) - (unit.tier - Tier.HAMLET)
-    return "/".join(codes[:depth_of_hamlet]) + "/"
+    return hamlet_path(unit)
 
 
 def _area_path(report: Report) -> str:

@@ -13,7 +13,13 @@ from people.phones import normalize_phone
 from places.models import Unit
 from reports import actions
 from reports.models import AlertTrust, Report, UrgentAlert
-from reports.permissions import can_grant_alert_trust, can_raise_alert, can_see_identity, can_work_report
+from reports.permissions import (
+    can_grant_alert_trust,
+    can_raise_alert,
+    can_see_identity,
+    can_see_post,
+    can_work_report,
+)
 from reports.views.common import error_text
 
 
@@ -21,6 +27,8 @@ from reports.views.common import error_text
 def post_detail(request, code: str):
     """A lost or found post as group members see it: no reporter identity unless posted by name."""
     report = get_object_or_404(Report.objects.select_related("unit"), receipt_code=code, kind__in=["lost", "found"])
+    if not can_see_post(request.user, report):
+        raise PermissionDenied
     if request.method == "POST":
         try:
             actions.check_post_message(report, request.POST.get("body", ""), actor=request.user, as_reporter=False)

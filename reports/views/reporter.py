@@ -15,7 +15,7 @@ from reports.actions.handling import case_of
 from reports.forms import FollowForm, ReportForm
 from reports.models import Report, ReportMessage, ReportPhoto
 from reports.pdf import receipt_pdf
-from reports.permissions import can_view_report, can_work_report, is_own_report
+from reports.permissions import can_see_post, can_view_report, can_work_report, is_own_report
 from reports.views.common import add_action_error
 
 
@@ -153,7 +153,7 @@ def _pdf_response(report: Report, identity) -> HttpResponse:
 @login_required
 def photo(request, code: str, photo_id: int):
     report = get_object_or_404(Report, receipt_code=code)
-    allowed = can_view_report(request.user, report) or (report.is_lost_found and request.user.is_authenticated)
+    allowed = can_view_report(request.user, report) or can_see_post(request.user, report)
     if not allowed:
         raise PermissionDenied
     item = get_object_or_404(ReportPhoto, pk=photo_id, report=report)
