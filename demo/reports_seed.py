@@ -65,11 +65,13 @@ class Clock:
         try:
             for field in fields:
                 field.default = self
+                field.__dict__.pop("_get_default", None)  # Field caches how it computes its default
             with mock.patch("django.utils.timezone.now", self):
                 yield self
         finally:
             for field, default in zip(fields, saved, strict=True):
                 field.default = default
+                field.__dict__.pop("_get_default", None)
 
 
 def vn(*args) -> datetime:
