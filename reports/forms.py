@@ -55,14 +55,18 @@ def unit_choices_for(person: Person | None) -> list:
     choices: list = []
     current: list = []
     current_label = None
+    hamlet_name = ""
     for unit in rows:
         if unit.tier == Tier.COMMUNE:
             if current_label:
                 choices.append((current_label, current))
             current_label, current = unit.name, [(unit.code, unit.name)]
+        elif unit.tier == Tier.HAMLET:
+            hamlet_name = unit.name
+            current.append((unit.code, f"\u00a0\u00a0{unit.name}"))
         else:
-            indent = "\u00a0\u00a0" * (unit.tier - Tier.COMMUNE)
-            current.append((unit.code, f"{indent}{unit.name}"))
+            label = unit.name if hamlet_name.lower() in unit.name.lower() else f"{unit.name}, {hamlet_name}"
+            current.append((unit.code, f"\u00a0\u00a0\u00a0\u00a0{label}"))
     if current_label:
         choices.append((current_label, current))
     return choices
@@ -118,6 +122,7 @@ class ReportForm(forms.Form):
     secret = forms.CharField(widget=forms.HiddenInput, max_length=40, required=False)
 
     def __init__(self, *args, person: Person | None = None, officer_entry: bool = False, **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.person, self.officer_entry = person, officer_entry
         set_choices(self.fields["category"], [("", "—"), *category_optgroups()])

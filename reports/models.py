@@ -141,6 +141,12 @@ class Report(models.Model):
         return self.kind in PUBLIC_KINDS
 
     @property
+    def visibility_short(self):
+        return {Visibility.CONFIDENTIAL: _("Confidential"), Visibility.ANONYMOUS: _("Anonymous")}.get(
+            Visibility(self.visibility), ""
+        )
+
+    @property
     def is_anonymous(self) -> bool:
         return self.visibility == Visibility.ANONYMOUS
 

@@ -194,7 +194,7 @@ def lost_found_for(unit: Unit) -> QuerySet[Report]:
         Report.objects.filter(kind__in=["lost", "found"], status__in=LOST_FOUND_OPEN, merged_into__isnull=True)
         .filter(Q(shares__unit__path__in=units_above(unit)) | own_area)
         .distinct()
-        .select_related("unit")
+        .select_related("unit__parent")
         .prefetch_related("photos")
         .order_by("-received_at")
     )

@@ -48,7 +48,9 @@ def _require_queue(person: Person) -> None:
 
 def filtered_queue(person: Person, params) -> tuple[QueueFilterForm, list[Report]]:
     form = QueueFilterForm(params or None)
-    reports = Report.objects.filter(queue_q(person), merged_into__isnull=True).select_related("unit", "assignee")
+    reports = Report.objects.filter(queue_q(person), merged_into__isnull=True).select_related(
+        "unit__parent", "assignee"
+    )
     data = form.cleaned_data if form.is_valid() else {}
     status = data.get("status", "")
     if status == "":
