@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from ninja import NinjaAPI, Schema
+from ninja.responses import Status as Reply
 from ninja.security import HttpBearer, django_auth
 
 from api.models import ApiKey
@@ -264,7 +265,7 @@ def file_report(request, payload: ReportIn):
     )
     filed = actions.check_submit_report(person, sub)
     status = 201 if filed.created else 200
-    return status, {"created": filed.created, "report": report_out(filed.report, person), "secret": filed.secret}
+    return Reply(status, {"created": filed.created, "report": report_out(filed.report, person), "secret": filed.secret})
 
 
 @api.get("/reports", response=list[ReportOut], auth=django_auth, tags=["police"])
@@ -318,8 +319,8 @@ def identity(request, code: str, reason: str = ""):
     report = actions.access_report(request.user, code)
     found = actions.access_identity(request.user, report, reason=reason)
     if found is None:
-        return 204, None
-    return 200, found.__dict__
+        return Reply(204, None)
+    return Reply(200, found.__dict__)
 
 
 @api.post("/reports/{code}/transitions", response=ReportOut, auth=django_auth, tags=["police"])
@@ -350,7 +351,7 @@ def post_message(request, code: str, payload: MessageIn):
     message = actions.check_post_message(
         report, payload.body, actor=request.user, as_reporter=is_own_report(request.user, report)
     )
-    return 201, message
+    return Reply(201, message)
 
 
 @api.get("/reports/{code}/duplicates", response=list[DuplicateOut], auth=django_auth, tags=["police"])
@@ -379,4 +380,4 @@ def raise_alert(request, payload: AlertIn):
     alert = actions.check_raise_alert(
         request.user, unit, payload.text, hours=payload.hours, confirm_warnings=payload.confirm_warnings
     )
-    return 201, {"id": alert.pk, "unit_code": unit.code, "text": alert.text, "expires_at": alert.expires_at}
+    return Reply(201, {"id": alert.pk, "unit_code": unit.code, "text": alert.text, "expires_at": alert.expires_at})

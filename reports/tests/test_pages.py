@@ -187,3 +187,18 @@ def test_a_shared_found_post_reaches_the_neighbouring_commune_and_closes_when_re
 def test_pages_render_for_the_officer(world, client, name):
     signed_in(client, world.officer)
     assert client.get(reverse(f"reports:{name}")).status_code == 200
+
+
+def test_the_queue_page_runs_a_fixed_number_of_queries_however_many_reports(
+    world, client, django_assert_max_num_queries
+):
+    for index in range(3):
+        create_report(world.resident, world.rg, description=f"Trộm chó lần {index}")
+    signed_in(client, world.officer)
+    client.get(reverse("reports:queue"))
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("reports:queue"))
+    for index in range(20):
+        create_report(world.resident, world.rg2, description=f"Tờ rơi số {index}", category="usury")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("reports:queue"))
