@@ -125,3 +125,12 @@ def test_an_officer_raises_an_alert_through_the_api(world, client):
     signed_in(client, world.officer)
     response = post_json(client, "/api/alerts", {"unit_code": world.hamlet.code, "text": "Có đối tượng lạ vào ấp"})
     assert response.status_code == 201
+
+
+def test_a_cross_site_post_riding_on_a_session_cookie_is_refused(world):
+    from django.test import Client
+
+    client = signed_in(Client(enforce_csrf_checks=True), world.resident)
+    data = {"category": "theft", "description": "x", "unit_code": world.rg.code, "visibility": "confidential"}
+    assert post_json(client, "/api/reports", data).status_code == 403
+    assert not Report.objects.exists()

@@ -252,6 +252,8 @@ def check_submit_report(actor, sub: Submission) -> Filed:
                 photos=len(photos),
             )
             notify_reporter(report, "received")
+            if report.is_lost_found:
+                _tell_matches(report)
             transaction.on_commit(lambda: _after_receipt(report))
     except IntegrityError:
         if sub.idempotency_key and Report.objects.filter(idempotency_key=sub.idempotency_key).exists():
@@ -260,6 +262,15 @@ def check_submit_report(actor, sub: Submission) -> Filed:
             return found
         raise
     return Filed(report, created=True, secret=secret)
+
+
+def _tell_matches(report: Report) -> None:
+    """A new lost (found) post tells both sides about the found (lost) posts it may match."""
+    from reports.actions.community import find_matches
+
+    for match, _score in find_matches(report, limit=3):
+        notify_reporter(match, "match", report.receipt_code)
+        notify_reporter(report, "match", match.receipt_code)
 
 
 def _after_receipt(report: Report) -> None:

@@ -202,3 +202,21 @@ def test_the_queue_page_runs_a_fixed_number_of_queries_however_many_reports(
         create_report(world.resident, world.rg2, description=f"Tờ rơi số {index}", category="usury")
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("reports:queue"))
+
+
+def test_my_reports_counts_the_updates_i_have_not_seen(world, client):
+    report = create_report(world.resident, world.rg).report
+    check_transition(world.officer, report, "acknowledged")
+    signed_in(client, world.resident)
+    assert "2 cập nhật mới" in client.get(reverse("reports:mine")).content.decode()
+    client.get(reverse("reports:detail", args=[report.receipt_code]))
+    assert "cập nhật mới" not in client.get(reverse("reports:mine")).content.decode()
+
+
+def test_a_new_lost_post_tells_both_sides_about_a_matching_found_post(world, more):
+    found = create_report(world.leader, world.rg, kind="found", category="found_animal", description="Con trâu").report
+    lost = create_report(
+        more.neighbour_resident, more.neighbour_rg, kind="lost", category="lost_animal", description="Mất trâu"
+    ).report
+    assert found.updates.filter(event="match", text__contains=lost.receipt_code).exists()
+    assert lost.updates.filter(event="match", text__contains=found.receipt_code).exists()

@@ -3,8 +3,10 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -61,7 +63,8 @@ def my_reports(request):
         Report.objects.filter(reporter=request.user)
         | Report.objects.filter(filed_by=request.user, reporter__isnull=False)
     ).select_related("unit", "merged_into")
-    return render(request, "reports/mine.html", {"reports": reports.distinct().order_by("-received_at")})
+    reports = reports.distinct().annotate(unseen=Count("updates", filter=Q(updates__seen_at__isnull=True)))
+    return render(request, "reports/mine.html", {"reports": reports.order_by("-received_at")})
 
 
 def _reporter_context(report: Report) -> dict:
@@ -85,7 +88,9 @@ def report_detail(request, code: str):
         return redirect("reports:staff_detail", code=report.receipt_code)
     context = _reporter_context(report)
     context["identity"] = actions.access_identity(request.user, report)
-    return render(request, "reports/detail.html", context)
+    response = render(request, "reports/detail.html", context)
+    report.updates.filter(seen_at__isnull=True).update(seen_at=timezone.now())
+    return response
 
 
 @never_cache
