@@ -4,6 +4,7 @@ Uses the DejaVu Sans font vendored in reports/fonts (Bitstream Vera licence, see
 LICENSE-DejaVu.txt) so Vietnamese diacritics render on any machine.
 """
 
+import logging
 from pathlib import Path
 
 from django.utils import timezone, translation
@@ -14,6 +15,8 @@ from reports.categories import Kind
 from reports.models import Report, Visibility
 
 FONTS = Path(__file__).resolve().parent / "fonts"
+# fpdf2 subsets the font with fontTools, which logs every step at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def _when(moment) -> str:
@@ -58,7 +61,9 @@ def receipt_pdf(report: Report, identity) -> bytes:
             who = "Người báo tin ẩn danh (không lưu danh tính)"
         else:
             who = "Được giữ bí mật theo Luật Tố cáo 2018"
+        commune = report.unit if report.unit.tier == 2 else report.unit.commune()
         rows = [
+            ("Đơn vị tiếp nhận", f"Công an {commune.name}" if commune else "—"),
             ("Thời điểm tiếp nhận", _when(report.received_at)),
             ("Hình thức", report.get_channel_display()),
             ("Loại tin", f"{Kind(report.kind).label} — {report.category_name}"),
@@ -73,26 +78,29 @@ def receipt_pdf(report: Report, identity) -> bytes:
             rows.append(("Tọa độ", f"{report.latitude}, {report.longitude}"))
         rows.append(("Số ảnh kèm theo", str(report.photos.count())))
         if report.forward_due_at:
-            rows.append(("Hạn chuyển cơ quan điều tra", _when(report.forward_due_at)))
+            rows.append(("Hạn chuyển CQĐT", _when(report.forward_due_at)))
         if report.decision_due_at:
-            rows.append(("Hạn ra quyết định giải quyết", _when(report.decision_due_at)))
+            rows.append(("Hạn giải quyết", _when(report.decision_due_at)))
         rows.append(("Trạng thái hiện tại", report.get_status_display()))
+        if report.returned_at:
+            rows.append(("Đã trả lại", f"{report.returned_to or '—'}, {_when(report.returned_at)}"))
         for label, value in rows:
             pdf.set_font("DejaVu", "B", 10)
-            pdf.cell(52, 6, f"{label}:")
+            pdf.cell(48, 6, f"{label}:")
             pdf.set_font("DejaVu", "", 10)
-            pdf.multi_cell(0, 6, value or "—", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(0, 6, value or "—", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(6)
         pdf.set_font("DejaVu", "", 9)
-        pdf.multi_cell(
-            0,
-            5,
-            "Căn cứ Điều 145 Bộ luật Tố tụng hình sự 2015: tin báo, tố giác về tội phạm được tiếp nhận, "
-            "lập biên bản và chuyển ngay đến Cơ quan điều tra có thẩm quyền; thời hạn giải quyết là 20 ngày, "
-            "có thể gia hạn nhưng không quá 2 tháng. Danh tính người tố giác được giữ bí mật.",
-            new_x=XPos.LMARGIN,
-            new_y=YPos.NEXT,
-        )
+        if report.kind in (Kind.CRIME, Kind.SUSPICIOUS):
+            pdf.multi_cell(
+                0,
+                5,
+                "Căn cứ Điều 145 Bộ luật Tố tụng hình sự 2015: tin báo, tố giác về tội phạm được tiếp nhận, "
+                "lập biên bản và chuyển ngay đến Cơ quan điều tra có thẩm quyền; thời hạn giải quyết là 20 ngày, "
+                "có thể gia hạn nhưng không quá 2 tháng. Danh tính người tố giác được giữ bí mật.",
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
         pdf.ln(8)
         pdf.set_font("DejaVu", "B", 10)
         pdf.cell(85, 6, "NGƯỜI BÁO TIN", align="C")

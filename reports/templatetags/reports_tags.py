@@ -13,6 +13,15 @@ def group_alerts_and_posts(group):
 
 
 @register.filter
+def place(unit) -> str:
+    """A unit with its parent when the name alone is ambiguous ("Tổ 1, Ấp Phước Hội")."""
+    parent = unit.parent if unit.tier > 3 else None
+    if parent is None or parent.name.lower() in unit.name.lower():
+        return unit.name
+    return f"{unit.name}, {parent.name}"
+
+
+@register.filter
 def duration_hm(delta) -> str:
     if delta is None:
         return ""
