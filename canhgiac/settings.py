@@ -147,6 +147,7 @@ REPORT_MAX_PHOTO_BYTES = env_int("REPORT_MAX_PHOTO_BYTES", 8 * 1024 * 1024)
 REPORT_MAX_TEXT = env_int("REPORT_MAX_TEXT", 5000)
 REPORT_REMINDER_LEAD_HOURS = env_int("REPORT_REMINDER_LEAD_HOURS", 48)
 REPORT_DEADLINES: dict[str, dict[str, int | None]] = {}
+REPORTS_LIVE_REDIS_URL = env_str("REPORTS_LIVE_REDIS_URL")  # defaults to REDIS_URL
 
 # Open311 GeoReport v2 discovery (docs/open311.md).
 OPEN311_CONTACT = env_str("OPEN311_CONTACT", "Công an xã — liên hệ qua trang Cảnh Giác")

@@ -23,7 +23,7 @@ from places.models import Unit
 from reports import actions, live
 from reports.actions.community import share_choices
 from reports.forms import QueueFilterForm, officers_for, patrols_for
-from reports.models import Reminder, Report, ReportMessage
+from reports.models import AlertTrust, Reminder, Report, ReportMessage
 from reports.permissions import (
     can_see_identity,
     can_share,
@@ -90,7 +90,15 @@ def queue(request):
         dismissed_at__isnull=True,
         report__status__in=list(OPEN_STATUSES),
     ).select_related("report")[:20]
-    context = {"form": form, "reports": reports, "reminders": reminders, "now": timezone.now()}
+    police = bool(_paths(request.user, police=True))
+    context = {
+        "form": form,
+        "reports": reports,
+        "reminders": reminders,
+        "now": timezone.now(),
+        "can_walk_in": police,
+        "can_alert": police or AlertTrust.objects.filter(person=request.user).exists(),
+    }
     template = "reports/_queue_rows.html" if request.htmx else "reports/queue.html"
     return render(request, template, context)
 
