@@ -148,6 +148,11 @@ REPORT_MAX_TEXT = env_int("REPORT_MAX_TEXT", 5000)
 REPORT_REMINDER_LEAD_HOURS = env_int("REPORT_REMINDER_LEAD_HOURS", 48)
 REPORT_DEADLINES: dict[str, dict[str, int | None]] = {}
 REPORTS_LIVE_REDIS_URL = env_str("REPORTS_LIVE_REDIS_URL")  # defaults to REDIS_URL
+# Map pin on the report form: tiles load from this server only when someone opens the map;
+# empty disables the map (the "use my location" button stays).
+REPORT_MAP_TILE_URL = env_str("REPORT_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+REPORT_MAP_ATTRIBUTION = env_str("REPORT_MAP_ATTRIBUTION", "© OpenStreetMap")
+REPORT_MAP_CENTER = env_str("REPORT_MAP_CENTER", "11.3100,106.1000")  # Tây Ninh
 
 # Open311 GeoReport v2 discovery (docs/open311.md).
 OPEN311_CONTACT = env_str("OPEN311_CONTACT", "Công an xã — liên hệ qua trang Cảnh Giác")

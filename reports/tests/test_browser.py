@@ -212,3 +212,23 @@ def test_the_buffalo_found_in_one_commune_goes_back_to_its_owner_in_the_next(
     assert "Đã trả lại chủ sở hữu sau" in owner.content()
     report = Report.objects.get(receipt_code=code)
     assert report.returned_to == "Lê Hoàng An" and report.returned_at is not None
+
+
+def test_a_resident_pins_the_place_on_a_map(browser, live_server, live_world, settings):
+    world, _more = live_world
+    # Tiles come from the live server itself: no test reaches the network.
+    settings.REPORT_MAP_TILE_URL = f"{live_server.url}/static/vendor/leaflet/images/layers.png?{{z}}-{{x}}-{{y}}"
+    resident = page_for(browser, live_server, world.resident)
+    resident.goto("/reports/new/")
+    resident.click("#pick-on-map")
+    resident.wait_for_selector("#map .leaflet-container, #map.leaflet-container")
+    box = resident.locator("#map").bounding_box()
+    resident.mouse.click(box["x"] + box["width"] / 2 + 20, box["y"] + box["height"] / 2)
+    resident.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    shot(resident, "map-pin")
+    resident.select_option("#id_category", "traffic")
+    resident.fill("#id_description", "Ổ gà lớn giữa đường ĐT 781, xe máy dễ té.")
+    resident.click("button.wide")
+    resident.wait_for_url(re.compile(r"/reports/CG-"))
+    report = Report.objects.get(receipt_code=resident.inner_text("[data-testid=code]"))
+    assert abs(float(report.latitude) - 11.31) < 0.05 and abs(float(report.longitude) - 106.10) < 0.05

@@ -18,6 +18,7 @@ DOCS = Path(settings.BASE_DIR) / "docs"
         "REPORT_DEADLINES",
         "REPORTS_LIVE_REDIS_URL",
         "OPEN311_CONTACT",
+        "REPORT_MAP_TILE_URL",
         "OPEN311_KEY_SERVICE",
         "send_report_reminders",
         "create_api_key",

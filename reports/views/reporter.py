@@ -1,5 +1,6 @@
 """Pages of the person who reports: file, receipt, follow (by account or by code + secret)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -43,7 +44,12 @@ def _submit(request, *, officer_entry: bool):
             return redirect(target, code=report.receipt_code)
     template = "reports/walk_in.html" if officer_entry else "reports/new.html"
     status = 400 if request.method == "POST" else 200
-    return render(request, template, {"form": form, "warnings": warnings}, status=status)
+    map_settings = {
+        "tiles": settings.REPORT_MAP_TILE_URL,
+        "attribution": settings.REPORT_MAP_ATTRIBUTION,
+        "center": settings.REPORT_MAP_CENTER,
+    }
+    return render(request, template, {"form": form, "warnings": warnings, "map": map_settings}, status=status)
 
 
 @never_cache
