@@ -52,19 +52,24 @@ class InProcessBroker:
 
         return messages()
 
-    async def alisten(self) -> AsyncIterator[str | None]:
+    async def asubscribe(self) -> AsyncIterator[str | None]:
+        """Subscribe now, on the running event loop, then iterate."""
         entry: tuple[asyncio.AbstractEventLoop, asyncio.Queue] = (asyncio.get_running_loop(), asyncio.Queue())
         with self._lock:
             self._async.add(entry)
-        try:
-            while True:
-                try:
-                    yield await asyncio.wait_for(entry[1].get(), HEARTBEAT_SECONDS)
-                except TimeoutError:
-                    yield None
-        finally:
-            with self._lock:
-                self._async.discard(entry)
+
+        async def messages() -> AsyncIterator[str | None]:
+            try:
+                while True:
+                    try:
+                        yield await asyncio.wait_for(entry[1].get(), HEARTBEAT_SECONDS)
+                    except TimeoutError:
+                        yield None
+            finally:
+                with self._lock:
+                    self._async.discard(entry)
+
+        return messages()
 
 
 class RedisBroker:
@@ -98,19 +103,23 @@ class RedisBroker:
 
         return messages()
 
-    async def alisten(self) -> AsyncIterator[str | None]:
+    async def asubscribe(self) -> AsyncIterator[str | None]:
         import redis.asyncio as aioredis
 
         client = aioredis.Redis.from_url(self.url)
         pubsub = client.pubsub(ignore_subscribe_messages=True)
         await pubsub.subscribe(CHANNEL)
-        try:
-            while True:
-                message = await pubsub.get_message(timeout=HEARTBEAT_SECONDS)
-                yield message["data"].decode() if message else None
-        finally:
-            await pubsub.aclose()
-            await client.aclose()
+
+        async def messages() -> AsyncIterator[str | None]:
+            try:
+                while True:
+                    message = await pubsub.get_message(timeout=HEARTBEAT_SECONDS)
+                    yield message["data"].decode() if message else None
+            finally:
+                await pubsub.aclose()
+                await client.aclose()
+
+        return messages()
 
 
 _in_process = InProcessBroker()
@@ -149,9 +158,11 @@ def _sse(messages: Iterator[str | None], allowed) -> Iterator[str]:
 
 
 async def asse_stream(allowed) -> AsyncIterator[str]:
+    """The same under ASGI; subscribed before the first chunk, so nothing after it is missed."""
+    messages = await broker().asubscribe()
     yield "retry: 2000\n\n"
     deadline = time.monotonic() + STREAM_SECONDS
-    async for raw in broker().alisten():
+    async for raw in messages:
         if time.monotonic() > deadline:
             return
         if raw is None:

@@ -232,3 +232,14 @@ def test_an_anonymous_reporters_message_stores_no_author(world):
     message = check_post_message(report, "Thêm thông tin", actor=None, as_reporter=True)
     assert message.author_id is None
     assert AuditEvent.objects.get(verb="report.message").actor_id is None
+
+
+def test_the_reminder_command_creates_what_is_owed(world):
+    import io
+
+    from django.core.management import call_command
+
+    create_report(world.resident, world.rg)
+    out = io.StringIO()
+    call_command("send_report_reminders", stdout=out)
+    assert out.getvalue().startswith("1 reminder")

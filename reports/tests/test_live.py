@@ -64,3 +64,22 @@ def test_with_redis_events_cross_processes_through_pub_sub(settings):
     received = next(m for m in messages if m is not None)
     assert json.loads(received)["code"] == "CG-REDI-S001"
     messages.close()
+
+
+def test_the_async_stream_used_under_uvicorn_delivers_events_published_from_another_thread():
+    import asyncio
+    import threading
+
+    async def first_event():
+        stream = live.asse_stream(lambda event: event["code"] == "CG-ASGI-0001")
+        assert (await anext(stream)).startswith("retry:")
+        threading.Thread(
+            target=live.publish,
+            args=("report.new",),
+            kwargs={"unit_path": "80/", "kind": "crime", "code": "CG-ASGI-0001"},
+        ).start()
+        event = await asyncio.wait_for(anext(stream), 5)
+        await stream.aclose()
+        return event
+
+    assert "CG-ASGI-0001" in asyncio.run(first_event())

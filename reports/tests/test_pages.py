@@ -220,3 +220,31 @@ def test_a_new_lost_post_tells_both_sides_about_a_matching_found_post(world, mor
     ).report
     assert found.updates.filter(event="match", text__contains=lost.receipt_code).exists()
     assert lost.updates.filter(event="match", text__contains=found.receipt_code).exists()
+
+
+def test_an_officer_records_a_walk_in_report_through_the_desk_form(world, client):
+    signed_in(client, world.officer)
+    data = form_data(world, channel="phone", reporter_name="Bà Năm", reporter_phone="0912 345 678")
+    response = client.post(reverse("reports:walk_in"), data)
+    report = Report.objects.get()
+    assert response.status_code == 302 and response.url.endswith("/case/")
+    assert report.channel == "phone" and report.reporter_name == "Bà Năm" and report.filed_by == world.officer
+
+
+def test_an_anonymous_walk_in_hands_the_officer_a_code_and_secret_to_pass_on(world, client):
+    signed_in(client, world.officer)
+    response = client.post(
+        reverse("reports:walk_in"), form_data(world, visibility="anonymous", secret="ACDE-FHJK-MNPR")
+    )
+    assert response.status_code == 201 and "ACDE-FHJK-MNPR" in response.content.decode()
+    assert Report.objects.get().reporter_id is None
+
+
+def test_a_relay_files_for_her_grandmother_through_the_form(world, client):
+    signed_in(client, world.relay)
+    page = client.get(reverse("reports:new")).content.decode()
+    assert world.elder.full_name in page
+    client.post(reverse("reports:new"), form_data(world, on_behalf_of=str(world.elder.pk)))
+    report = Report.objects.get()
+    assert report.reporter == world.elder and report.filed_by == world.relay
+    assert report.receipt_code in client.get(reverse("reports:mine")).content.decode()
