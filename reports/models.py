@@ -195,6 +195,7 @@ class ReportPhoto(models.Model):
 class Side(models.TextChoices):
     REPORTER = "reporter", _("Reporter")
     POLICE = "police", _("Police")
+    STEERING = "steering", _("Steering committee")
     MEMBER = "member", _("Group member")
 
 

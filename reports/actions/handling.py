@@ -25,6 +25,7 @@ from reports.permissions import (
     can_message,
     can_transition,
     can_view_report,
+    can_work_report,
     hamlet_path,
     is_handling_police,
     is_own_report,
@@ -263,7 +264,12 @@ def check_post_message(report: Report, body: str, *, actor: Person | None, as_re
     else:
         if actor is None or not can_message(actor, report):
             raise PermissionDenied
-        side = Side.POLICE if is_handling_police(actor, report) else Side.MEMBER
+        if is_handling_police(actor, report):
+            side = Side.POLICE
+        elif can_work_report(actor, report):
+            side = Side.STEERING
+        else:
+            side = Side.MEMBER
         author = actor
     target = report.merged_into or report
     with transaction.atomic():

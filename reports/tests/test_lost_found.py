@@ -144,3 +144,11 @@ def test_an_alert_with_a_phone_number_warns_before_it_reaches_groups(world):
 def test_bad_alerts_are_refused(world, text, hours):
     with pytest.raises(ActionError):
         check_raise_alert(world.officer, world.hamlet, text, hours=hours)
+
+
+def test_the_steering_committee_writes_to_the_finder_as_the_steering_committee(world):
+    from reports.actions import check_post_message
+
+    found = found_buffalo(world)
+    message = check_post_message(found, "Chủ trâu đã liên hệ", actor=world.steering, as_reporter=False)
+    assert message.side == "steering"
