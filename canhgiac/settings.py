@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "people",
     "groups",
     "coverage",
+    "reports",
+    "open311",
+    "api",
     "demo",
     "delivery",
     "bulletins",
@@ -140,6 +143,26 @@ SIGNIN_CODES_PER_HOUR = env_int("SIGNIN_CODES_PER_HOUR", 5)
 SIGNIN_CODES_PER_IP_PER_HOUR = env_int("SIGNIN_CODES_PER_IP_PER_HOUR", 30)
 OTP_TOTP_ISSUER = "Cảnh Giác"
 
+# Reports and the police workflow (docs/reports.md). Deadlines default to the Criminal
+# Procedure Code; REPORT_DEADLINES may override them per kind in a settings module.
+REPORT_MAX_PHOTOS = env_int("REPORT_MAX_PHOTOS", 4)
+REPORT_MAX_PHOTO_BYTES = env_int("REPORT_MAX_PHOTO_BYTES", 8 * 1024 * 1024)
+REPORT_MAX_TEXT = env_int("REPORT_MAX_TEXT", 5000)
+REPORT_REMINDER_LEAD_HOURS = env_int("REPORT_REMINDER_LEAD_HOURS", 48)
+REPORT_DEADLINES: dict[str, dict[str, int | None]] = {}
+REPORTS_LIVE_REDIS_URL = env_str("REPORTS_LIVE_REDIS_URL")  # defaults to REDIS_URL
+# Map pin on the report form: tiles load from this server only when someone opens the map;
+# empty disables the map (the "use my location" button stays).
+REPORT_MAP_TILE_URL = env_str("REPORT_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+REPORT_MAP_ATTRIBUTION = env_str("REPORT_MAP_ATTRIBUTION", "© OpenStreetMap")
+REPORT_MAP_CENTER = env_str("REPORT_MAP_CENTER", "11.3100,106.1000")  # Tây Ninh
+
+# Open311 GeoReport v2 discovery (docs/open311.md).
+OPEN311_CONTACT = env_str("OPEN311_CONTACT", "Công an xã — liên hệ qua trang Cảnh Giác")
+OPEN311_KEY_SERVICE = env_str(
+    "OPEN311_KEY_SERVICE", "Ask the commune police for an API key (manage.py create_api_key)."
+)
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -166,6 +189,7 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
 

@@ -15,6 +15,9 @@ urlpatterns: list = [
     path("units/", include("places.urls")),
     path("inbox/", include("delivery.urls")),
     path("bulletins/", include("bulletins.urls")),
+    path("reports/", include("reports.urls")),
+    path("open311/", include("open311.urls")),
+    path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.utils import translation
 
+MACHINE_PREFIXES = ("/api/", "/open311/")
+
 
 class LanguageMiddleware:
     """Vietnamese unless the person chose otherwise.
@@ -8,7 +10,8 @@ class LanguageMiddleware:
     Unlike Django's LocaleMiddleware this ignores the browser's Accept-Language: many phones in
     Vietnam run an English system language, yet the commune's site must speak Vietnamese. The
     choice comes from the language cookie (the switch in the footer), then the signed-in person's
-    profile, then LANGUAGE_CODE.
+    profile, then LANGUAGE_CODE. API clients (/api/, /open311/) are programs: for them
+    Accept-Language is honoured.
     """
 
     def __init__(self, get_response):
@@ -17,6 +20,9 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language is None and request.path.startswith(MACHINE_PREFIXES):
+            # Programs calling the APIs say which language they want for error messages.
+            language = translation.get_language_from_request(request)
         if language not in self.available:
             person = getattr(request, "user", None)
             language = getattr(person, "language", None) if person and person.is_authenticated else None

@@ -10,6 +10,7 @@ commune officer, steering committee member and province officer.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.test import Client
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -152,3 +153,44 @@ def give_email(person: Person, address: str) -> None:
     from delivery.actions import check_set_channels
 
     check_set_channels(person, person, [("email", address)])
+
+
+@dataclass
+class NeighbourWorld:
+    """Additions for the lost & found journeys: a resident of the neighbouring commune in a group
+    there, and a people's patrol in the first commune."""
+
+    neighbour_hamlet: Unit
+    neighbour_rg: Unit
+    neighbour_group: CommunityGroup
+    neighbour_resident: Person
+    patrol: CommunityGroup
+
+
+def extend_with_neighbour(world: World) -> NeighbourWorld:
+    neighbour_officer = create_officer(world.admin, "0901000008", "Trần Quốc Bảo", MandateRole.POLICE, world.neighbour)
+    hamlet = check_create_unit(neighbour_officer, world.neighbour, name="Ấp Phước Lợi", kind=UnitKind.HAMLET)
+    rg = check_create_unit(neighbour_officer, hamlet, name="Tổ 1", kind=UnitKind.RESIDENTIAL_GROUP)
+    home = check_register_household(neighbour_officer, rg, "Số 8 ấp Phước Lợi")
+    resident = check_add_household_member(neighbour_officer, home, full_name="Lê Hoàng An", phone="0901000007")
+    group = check_create_group(neighbour_officer, rg, name="Nhóm Tổ 1 ấp Phước Lợi", kind=GroupKind.RESIDENTIAL_GROUP)
+    check_add_member(neighbour_officer, group, resident)
+    patrol = check_create_group(world.officer, world.commune, name="Tổ tuần tra nhân dân", kind=GroupKind.PATROL)
+    return NeighbourWorld(
+        neighbour_hamlet=hamlet, neighbour_rg=rg, neighbour_group=group, neighbour_resident=resident, patrol=patrol
+    )
+
+
+def create_report(actor: Person | None, unit: Unit, **fields):
+    """File a report through the real intake action; returns reports.actions.Filed."""
+    from reports.actions import Submission, check_submit_report
+
+    defaults: dict[str, Any] = {
+        "kind": "crime",
+        "category": "theft",
+        "description": "Mất trộm chó lúc 2 giờ sáng",
+        "visibility": "confidential",
+        "confirm_warnings": True,
+    }
+    defaults.update(fields)
+    return check_submit_report(actor, Submission(unit=unit, **defaults))

@@ -1,0 +1,385 @@
+"""The JSON API (OpenAPI at /api/openapi.json, docs at /api/docs). Same actions as the pages.
+
+Authentication: a signed-in session (residents, officers; CSRF token required on writes), or an
+API key as `Authorization: Bearer …` for other systems filing reports. Anonymous reporters need
+no authentication: they file without it and follow with receipt code + secret in a POST body.
+A report's representation never carries the reporter's identity; the handling police read it
+from /reports/{code}/identity, which is audited (docs/reports.md).
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import NinjaAPI, Schema
+from ninja.responses import Status as Reply
+from ninja.security import HttpBearer, django_auth
+
+from api.models import ApiKey
+from groups.models import CommunityGroup
+from people.models import Person
+from places.models import Unit
+from reports import actions
+from reports.categories import CATEGORIES
+from reports.models import Channel, Report
+from reports.permissions import can_work_report, has_queue, is_own_report
+from reports.views.staff import filtered_queue
+from reports.workflow import Status, allowed_next
+
+api = NinjaAPI(
+    title="Cảnh Giác API",
+    version="1",
+    description="Reports and the police workflow. See docs/api.md.",
+    urls_namespace="api",
+)
+
+
+class KeyAuth(HttpBearer):
+    def authenticate(self, request, token):
+        key = ApiKey.find(token)
+        if key is not None:
+            request.api_key = key
+        return key
+
+
+def _no_auth(request):
+    return True
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request, exc: ValidationError):
+    fields = exc.message_dict if hasattr(exc, "error_dict") else {}
+    return api.create_response(request, {"detail": " ".join(exc.messages), "errors": fields}, status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request, exc):
+    return api.create_response(request, {"detail": "Permission denied."}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+class CategoryOut(Schema):
+    code: str
+    kind: str
+    name: str
+    description: str
+
+
+class ReportIn(Schema):
+    category: str
+    description: str
+    unit_code: str
+    visibility: str = "confidential"
+    behaviour: str = ""
+    place_text: str = ""
+    occurred_at: datetime | None = None
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    reporter_contact: str = ""
+    secret: str | None = None
+    confirm_warnings: bool = False
+
+
+class ReportOut(Schema):
+    receipt_code: str
+    kind: str
+    category: str
+    category_name: str
+    status: str
+    status_label: str
+    visibility: str
+    channel: str
+    unit_code: str
+    unit_name: str
+    description: str
+    behaviour: str
+    place_text: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    occurred_at: datetime | None
+    received_at: datetime
+    forward_due_at: datetime | None
+    decision_due_at: datetime | None
+    merged_into: str | None
+    assignee: str | None
+    next_statuses: list[str]
+
+
+class FiledOut(Schema):
+    created: bool
+    report: ReportOut
+    secret: str = ""
+
+
+class MessageOut(Schema):
+    side: str
+    body: str
+    created_at: datetime
+
+
+class UpdateOut(Schema):
+    event: str
+    text: str
+    created_at: datetime
+
+
+class FollowIn(Schema):
+    secret: str
+    message: str = ""
+
+
+class FollowOut(Schema):
+    report: ReportOut
+    case_status: str
+    updates: list[UpdateOut]
+    messages: list[MessageOut]
+
+
+class IdentityOut(Schema):
+    name: str
+    phone: str
+    contact: str
+    filed_by: str
+    channel: str
+
+
+class TransitionIn(Schema):
+    status: str
+    reason: str = ""
+    forwarded_to: str = ""
+    returned_to: str = ""
+    assignee_id: int | None = None
+    patrol_id: int | None = None
+
+
+class MessageIn(Schema):
+    body: str
+
+
+class MergeIn(Schema):
+    into: str
+    reason: str = ""
+
+
+class DuplicateOut(Schema):
+    receipt_code: str
+    score: float
+    status: str
+    description: str
+
+
+class AlertIn(Schema):
+    unit_code: str
+    text: str
+    hours: int = 6
+    confirm_warnings: bool = False
+
+
+class AlertOut(Schema):
+    id: int
+    unit_code: str
+    text: str
+    expires_at: datetime
+
+
+def report_out(report: Report, viewer=None) -> dict:
+    """A report as the API shows it: the same fields for every caller, never the identity."""
+    staff = viewer is not None and viewer.is_authenticated and can_work_report(viewer, report)
+    return {
+        "receipt_code": report.receipt_code,
+        "kind": report.kind,
+        "category": report.category,
+        "category_name": str(report.category_name),
+        "status": report.status,
+        "status_label": str(Status(report.status).label),
+        "visibility": report.visibility,
+        "channel": report.channel,
+        "unit_code": report.unit.code,
+        "unit_name": report.unit.name,
+        "description": report.description,
+        "behaviour": report.behaviour,
+        "place_text": report.place_text,
+        "latitude": report.latitude,
+        "longitude": report.longitude,
+        "occurred_at": report.occurred_at,
+        "received_at": report.received_at,
+        "forward_due_at": report.forward_due_at,
+        "decision_due_at": report.decision_due_at,
+        "merged_into": report.merged_into.receipt_code if report.merged_into is not None else None,
+        "assignee": report.assignee.full_name if staff and report.assignee is not None else None,
+        "next_statuses": allowed_next(report.kind, report.status) if staff else [],
+    }
+
+
+@api.get("/categories", response=list[CategoryOut], auth=None, tags=["reports"])
+def list_categories(request):
+    return [
+        {"code": c.code, "kind": c.kind, "name": str(c.name), "description": str(c.description)} for c in CATEGORIES
+    ]
+
+
+@api.post(
+    "/reports",
+    response={200: FiledOut, 201: FiledOut},
+    auth=[django_auth, KeyAuth(), _no_auth],
+    tags=["reports"],
+)
+def file_report(request, payload: ReportIn):
+    """File a report. Send an `Idempotency-Key` header: a retry with the same key returns the first
+    report (200) instead of creating a second one (201)."""
+    category = next((c for c in CATEGORIES if c.code == payload.category), None)
+    unit = Unit.objects.filter(code=payload.unit_code).first()
+    if unit is None:
+        raise ValidationError({"unit_code": ["Unknown unit."]})
+    api_key = getattr(request, "api_key", None)
+    # Only a session that passed django_auth (with its CSRF check) files as the signed-in person;
+    # a request that fell through to the open door files anonymously, whatever its cookies say.
+    person = request.auth if isinstance(request.auth, Person) else None
+    key = request.headers.get("Idempotency-Key", "")
+    if api_key is not None and key:
+        key = f"api:{api_key.pk}:{key}"
+    sub = actions.Submission(
+        kind=category.kind if category else "",
+        category=payload.category,
+        description=payload.description,
+        behaviour=payload.behaviour,
+        unit=unit,
+        visibility=payload.visibility,
+        place_text=payload.place_text,
+        occurred_at=payload.occurred_at,
+        latitude=payload.latitude,
+        longitude=payload.longitude,
+        channel=Channel.API if api_key is not None else Channel.WEB,
+        source=f"api:{api_key.name}" if api_key is not None else "",
+        reporter_name=payload.reporter_name if api_key is not None else "",
+        reporter_phone=payload.reporter_phone if api_key is not None else "",
+        reporter_contact=payload.reporter_contact if api_key is not None else "",
+        confirm_warnings=payload.confirm_warnings,
+        idempotency_key=key or None,
+        secret=payload.secret,
+    )
+    filed = actions.check_submit_report(person, sub)
+    status = 201 if filed.created else 200
+    return Reply(status, {"created": filed.created, "report": report_out(filed.report, person), "secret": filed.secret})
+
+
+@api.get("/reports", response=list[ReportOut], auth=django_auth, tags=["police"])
+def queue(
+    request,
+    q: str = "",
+    status: str = "",
+    category: str = "",
+    due: str = "",
+    assignee: str = "",
+):
+    """The caller's work queue (police: every kind in their units; steering: lost & found)."""
+    if not has_queue(request.user):
+        raise PermissionDenied
+    params = {"q": q, "status": status, "category": category, "due": due, "assignee": assignee}
+    _form, reports = filtered_queue(request.user, params)
+    return [report_out(r, request.user) for r in reports]
+
+
+@api.get("/reports/mine", response=list[ReportOut], auth=django_auth, tags=["reports"])
+def mine(request):
+    reports = Report.objects.filter(reporter=request.user).select_related("unit", "merged_into")
+    return [report_out(r, request.user) for r in reports]
+
+
+@api.get("/reports/{code}", response=ReportOut, auth=django_auth, tags=["reports"])
+def get_report(request, code: str):
+    return report_out(actions.access_report(request.user, code), request.user)
+
+
+@api.post("/reports/{code}/follow", response=FollowOut, auth=None, tags=["reports"])
+def follow(request, code: str, payload: FollowIn):
+    """The anonymous reporter's view, with receipt code + secret; optionally sends a message."""
+    report = actions.access_report_by_secret(code, payload.secret)
+    if report is None:
+        raise Http404
+    if payload.message.strip():
+        actions.check_post_message(report, payload.message, actor=None, as_reporter=True)
+    case = actions.case_of(report)
+    return {
+        "report": report_out(report),
+        "case_status": case.status,
+        "updates": list(report.updates.all()[:50]),
+        "messages": list(report.messages.all()),
+    }
+
+
+@api.get("/reports/{code}/identity", response={200: IdentityOut, 204: None}, auth=django_auth, tags=["police"])
+def identity(request, code: str, reason: str = ""):
+    """Who reported: only for the handling police (and the reporter). Every call is audited."""
+    report = actions.access_report(request.user, code)
+    found = actions.access_identity(request.user, report, reason=reason)
+    if found is None:
+        return Reply(204, None)
+    return Reply(200, found.__dict__)
+
+
+@api.post("/reports/{code}/transitions", response=ReportOut, auth=django_auth, tags=["police"])
+def transition(request, code: str, payload: TransitionIn):
+    report = actions.access_report(request.user, code)
+    report = actions.check_transition(
+        request.user,
+        report,
+        payload.status,
+        reason=payload.reason,
+        forwarded_to=payload.forwarded_to,
+        returned_to=payload.returned_to,
+        assignee=Person.objects.filter(pk=payload.assignee_id).first() if payload.assignee_id else None,
+        patrol=CommunityGroup.objects.filter(pk=payload.patrol_id).first() if payload.patrol_id else None,
+    )
+    return report_out(report, request.user)
+
+
+@api.get("/reports/{code}/messages", response=list[MessageOut], auth=django_auth, tags=["reports"])
+def list_messages(request, code: str):
+    report = actions.access_report(request.user, code)
+    return list(report.messages.all())
+
+
+@api.post("/reports/{code}/messages", response={201: MessageOut}, auth=django_auth, tags=["reports"])
+def post_message(request, code: str, payload: MessageIn):
+    report = actions.access_report(request.user, code)
+    message = actions.check_post_message(
+        report, payload.body, actor=request.user, as_reporter=is_own_report(request.user, report)
+    )
+    return Reply(201, message)
+
+
+@api.get("/reports/{code}/duplicates", response=list[DuplicateOut], auth=django_auth, tags=["police"])
+def duplicates(request, code: str):
+    report = actions.access_report(request.user, code)
+    if not can_work_report(request.user, report):
+        raise PermissionDenied
+    return [
+        {"receipt_code": r.receipt_code, "score": score, "status": r.status, "description": r.description}
+        for r, score in actions.suggest_duplicates(report)
+    ]
+
+
+@api.post("/reports/{code}/merge", response=ReportOut, auth=django_auth, tags=["police"])
+def merge(request, code: str, payload: MergeIn):
+    duplicate = actions.access_report(request.user, code)
+    primary = actions.access_report(request.user, payload.into)
+    return report_out(actions.check_merge(request.user, duplicate, primary, payload.reason), request.user)
+
+
+@api.post("/alerts", response={201: AlertOut}, auth=django_auth, tags=["police"])
+def raise_alert(request, payload: AlertIn):
+    unit = Unit.objects.filter(code=payload.unit_code).first()
+    if unit is None:
+        raise ValidationError({"unit_code": ["Unknown unit."]})
+    alert = actions.check_raise_alert(
+        request.user, unit, payload.text, hours=payload.hours, confirm_warnings=payload.confirm_warnings
+    )
+    return Reply(201, {"id": alert.pk, "unit_code": unit.code, "text": alert.text, "expires_at": alert.expires_at})

@@ -1,0 +1,367 @@
+"""The police workflow: access, identity, transitions, assignment, deadlines, messages, merges."""
+
+import difflib
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from audit.actions import record
+from core.errors import ActionError, PermissionDenied
+from core.text import fold
+from groups.models import CommunityGroup, GroupKind
+from people.models import Person
+from places.models import Unit
+from reports import live
+from reports.actions.intake import normalize_code, secret_matches
+from reports.models import Report, ReportMessage, Side, Visibility
+from reports.notifications import notify_reporter
+from reports.permissions import (
+    can_merge,
+    can_message,
+    can_transition,
+    can_view_report,
+    can_work_report,
+    hamlet_path,
+    is_handling_police,
+    is_own_report,
+)
+from reports.workflow import REASON_REQUIRED, Status, extended_decision_due, is_allowed, is_reopen
+
+
+def access_report(person: Person, code: str) -> Report:
+    report = (
+        Report.objects.select_related("unit", "assignee", "patrol", "merged_into")
+        .filter(receipt_code=normalize_code(code))
+        .first()
+    )
+    if report is None:
+        raise Http404
+    if not can_view_report(person, report):
+        raise PermissionDenied
+    return report
+
+
+def access_report_by_secret(code: str, secret: str) -> Report | None:
+    """The anonymous reporter's way in: receipt code + secret. None when either is wrong."""
+    report = Report.objects.select_related("unit", "merged_into").filter(receipt_code=normalize_code(code)).first()
+    if report is None or not secret_matches(report, secret):
+        return None
+    return report
+
+
+@dataclass
+class Identity:
+    name: str
+    phone: str
+    contact: str
+    filed_by: str
+    channel: str
+
+
+def identity_of(report: Report) -> Identity | None:
+    if report.visibility == Visibility.ANONYMOUS:
+        return None
+    person = report.reporter
+    return Identity(
+        name=(person.full_name if person else "") or report.reporter_name,
+        phone=(person.display_phone if person else "") or report.reporter_phone,
+        contact=report.reporter_contact or (person.household.address if person and person.household else ""),
+        filed_by=report.filed_by.full_name if report.filed_by and report.filed_by_id != report.reporter_id else "",
+        channel=report.get_channel_display(),
+    )
+
+
+def access_identity(person: Person, report: Report, *, reason: str = "") -> Identity | None:
+    """Who reported. Only the handling police (or the reporter); every staff view is audited."""
+    if report.visibility == Visibility.ANONYMOUS:
+        return None
+    if is_own_report(person, report):
+        return identity_of(report)
+    from reports.permissions import can_see_identity
+
+    if not can_see_identity(person, report):
+        raise PermissionDenied
+    record(person, "report.identity_viewed", report, unit=report.unit, reason=reason, visibility=report.visibility)
+    return identity_of(report)
+
+
+def _locked(report: Report) -> Report:
+    return Report.objects.select_for_update().select_related("unit").get(pk=report.pk)
+
+
+def check_transition(
+    actor: Person,
+    report: Report,
+    target: str,
+    *,
+    reason: str = "",
+    forwarded_to: str = "",
+    returned_to: str = "",
+    assignee: Person | None = None,
+    patrol: CommunityGroup | None = None,
+) -> Report:
+    if not can_transition(actor, report):
+        raise PermissionDenied
+    return do_transition(
+        actor,
+        report,
+        target,
+        reason=reason,
+        forwarded_to=forwarded_to,
+        returned_to=returned_to,
+        assignee=assignee,
+        patrol=patrol,
+    )
+
+
+def do_transition(
+    actor: Person,
+    report: Report,
+    target: str,
+    *,
+    reason: str = "",
+    forwarded_to: str = "",
+    returned_to: str = "",
+    assignee: Person | None = None,
+    patrol: CommunityGroup | None = None,
+) -> Report:
+    """Move a report along the state machine; the caller has checked the actor's permission."""
+    if target not in Status.values:
+        raise ActionError(_("Unknown status."), code="unknown_status")
+    reason = reason.strip()
+    with transaction.atomic():
+        report = _locked(report)
+        current = report.status
+        if not is_allowed(report.kind, current, target):
+            raise ActionError(
+                _("A report that is “%(current)s” cannot become “%(target)s”.")
+                % {"current": Status(current).label, "target": Status(target).label},
+                code="transition_not_allowed",
+            )
+        reporter_only = not is_handling_police(actor, report) and is_own_report(actor, report)
+        if reporter_only and target not in (Status.RETURNED, Status.CLOSED):
+            raise PermissionDenied
+        reopening = is_reopen(current, target)
+        if (target in REASON_REQUIRED or reopening) and not reason:
+            raise ActionError({"reason": [_("Give a reason: it is kept in the record and shown to the reporter.")]})
+        now = timezone.now()
+        if target == Status.DISPATCHED:
+            _assign(actor, report, assignee, patrol)
+        if target == Status.FORWARDED:
+            if not forwarded_to.strip():
+                raise ActionError({"forwarded_to": [_("Name the investigation agency it is forwarded to.")]})
+            report.forwarded_to, report.forwarded_at = forwarded_to.strip()[:200], now
+        if target == Status.ACKNOWLEDGED and not report.acknowledged_at:
+            report.acknowledged_at = now
+        if target == Status.RETURNED:
+            report.returned_at, report.returned_to = now, returned_to.strip()[:200]
+        if target in (Status.CLOSED, Status.RESOLVED, Status.UNFOUNDED, Status.RETURNED):
+            report.closed_at = report.closed_at or now
+        if reopening:
+            report.closed_at = None
+        report.status = target
+        report.save()
+        record(
+            actor,
+            "report.reopened" if reopening else "report.status_changed",
+            report,
+            unit=report.unit,
+            reason=reason,
+            **{"from": current, "to": target},
+            forwarded_to=report.forwarded_to if target == Status.FORWARDED else "",
+            assignee=report.assignee_id if target == Status.DISPATCHED else None,
+            patrol=report.patrol_id if target == Status.DISPATCHED else None,
+        )
+        detail = reason
+        if target == Status.FORWARDED:
+            detail = _("Forwarded to %(agency)s.") % {"agency": report.forwarded_to}
+        notify_reporter(report, f"status:{target}", detail)
+        transaction.on_commit(lambda: _publish(report, "report.updated"))
+    return report
+
+
+def _assign(actor: Person, report: Report, assignee: Person | None, patrol: CommunityGroup | None) -> None:
+    if assignee is None and patrol is None:
+        raise ActionError({"assignee": [_("Choose an officer or a patrol to send.")]}, code="no_assignee")
+    if assignee is not None and not is_handling_police(assignee, report):
+        raise ActionError({"assignee": [_("%(name)s is not a police officer of this area.") % {"name": assignee}]})
+    if patrol is not None and not (
+        patrol.kind == GroupKind.PATROL and patrol.is_active and patrol_serves(patrol, report)
+    ):
+        raise ActionError({"patrol": [_("%(name)s is not a patrol of this area.") % {"name": patrol}]})
+    report.assignee, report.patrol = assignee, patrol
+
+
+def patrol_serves(patrol: CommunityGroup, report: Report) -> bool:
+    commune = report.unit.commune()
+    return commune is not None and patrol.unit.path.startswith(commune.path)
+
+
+def check_assign(actor: Person, report: Report, *, assignee: Person | None, patrol: CommunityGroup | None = None):
+    if not is_handling_police(actor, report):
+        raise PermissionDenied
+    with transaction.atomic():
+        report = _locked(report)
+        _assign(actor, report, assignee, patrol)
+        report.save(update_fields=["assignee", "patrol", "updated_at"])
+        record(actor, "report.assigned", report, unit=report.unit, assignee=report.assignee_id, patrol=report.patrol_id)
+    return report
+
+
+def check_extend_decision(actor: Person, report: Report, reason: str) -> Report:
+    if not is_handling_police(actor, report):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ActionError({"reason": [_("Give a reason for the extension.")]})
+    with transaction.atomic():
+        report = _locked(report)
+        latest = extended_decision_due(report.kind, report.received_at)
+        if latest is None or not report.is_open:
+            raise ActionError(_("This report's deadline cannot be extended."), code="no_extension")
+        if report.decision_extended_at:
+            raise ActionError(_("The deadline was already extended to the legal maximum."), code="already_extended")
+        previous = report.decision_due_at
+        report.decision_due_at, report.decision_extended_at = latest, timezone.now()
+        report.save(update_fields=["decision_due_at", "decision_extended_at", "updated_at"])
+        record(
+            actor,
+            "report.deadline_extended",
+            report,
+            unit=report.unit,
+            reason=reason.strip(),
+            previous=previous.isoformat() if previous else None,
+            new=latest.isoformat(),
+        )
+        notify_reporter(report, "deadline_extended", formats.date_format(timezone.localtime(latest), "d/m/Y"))
+        transaction.on_commit(lambda: _schedule(report))
+    return report
+
+
+def _schedule(report: Report) -> None:
+    from reports.tasks import schedule_reminders
+
+    schedule_reminders(report)
+
+
+def check_post_message(report: Report, body: str, *, actor: Person | None, as_reporter: bool) -> ReportMessage:
+    """A message on the report. `as_reporter` with no actor is the anonymous reporter (who came
+    in with code + secret): the message stores no author."""
+    body = body.strip()
+    if not body:
+        raise ActionError({"body": [_("Write a message.")]})
+    if len(body) > 2000:
+        raise ActionError({"body": [_("Keep the message under 2000 characters.")]})
+    if as_reporter:
+        side = Side.REPORTER
+        if actor is not None and not is_own_report(actor, report):
+            raise PermissionDenied
+        author = None if report.visibility == Visibility.ANONYMOUS else actor
+    else:
+        if actor is None or not can_message(actor, report):
+            raise PermissionDenied
+        if is_handling_police(actor, report):
+            side = Side.POLICE
+        elif can_work_report(actor, report):
+            side = Side.STEERING
+        else:
+            side = Side.MEMBER
+        author = actor
+    target = report.merged_into or report
+    with transaction.atomic():
+        message = ReportMessage.objects.create(report=report, side=side, author=author, body=body)
+        record(author, "report.message", report, unit=report.unit, side=side)
+        if side != Side.REPORTER:
+            notify_reporter(report, "message")
+        transaction.on_commit(lambda: _publish(target, "report.message"))
+    return message
+
+
+def _publish(report: Report, event: str) -> None:
+    live.publish(event, unit_path=report.unit.path, kind=report.kind, code=report.receipt_code)
+
+
+# -- duplicates -------------------------------------------------------------------------------
+
+DUPLICATE_WINDOW_DAYS = 3
+DUPLICATE_THRESHOLD = 0.3
+
+
+def area_path(unit: Unit) -> str:
+    return hamlet_path(unit)
+
+
+def _area_path(report: Report) -> str:
+    """Duplicates are looked for in the same hamlet (or the unit itself when above hamlets)."""
+    return area_path(report.unit)
+
+
+def similarity(a: str, b: str) -> float:
+    words_a, words_b = set(fold(a).split()), set(fold(b).split())
+    if not words_a or not words_b:
+        return 0.0
+    jaccard = len(words_a & words_b) / len(words_a | words_b)
+    sequence = difflib.SequenceMatcher(None, fold(a), fold(b)).ratio()
+    return round((jaccard + sequence) / 2, 3)
+
+
+def suggest_duplicates(report: Report, limit: int = 5) -> list[tuple[Report, float]]:
+    """Likely duplicates: same area and category, received within a few days, similar text."""
+    window = timedelta(days=DUPLICATE_WINDOW_DAYS)
+    candidates = (
+        Report.objects.filter(
+            category=report.category,
+            unit__path__startswith=_area_path(report),
+            received_at__gte=report.received_at - window,
+            received_at__lte=report.received_at + window,
+            merged_into__isnull=True,
+        )
+        .exclude(pk=report.pk)
+        .select_related("unit")[:200]
+    )
+    text = f"{report.description} {report.behaviour} {report.place_text}"
+    scored = [(c, similarity(text, f"{c.description} {c.behaviour} {c.place_text}")) for c in candidates]
+    return sorted([(c, s) for c, s in scored if s >= DUPLICATE_THRESHOLD], key=lambda pair: -pair[1])[:limit]
+
+
+def check_merge(actor: Person, duplicate: Report, primary: Report, reason: str = "") -> Report:
+    """Join a duplicate into the primary case; its reporter keeps following the primary."""
+    if not can_merge(actor, duplicate, primary):
+        raise PermissionDenied
+    if duplicate.pk == primary.pk:
+        raise ActionError(_("A report cannot be merged into itself."), code="merge_self")
+    with transaction.atomic():
+        duplicate, primary = _locked(duplicate), _locked(primary)
+        if duplicate.merged_into_id or primary.merged_into_id:
+            raise ActionError(_("One of these reports is already merged into another."), code="already_merged")
+        previous = duplicate.status
+        duplicate.merged_into, duplicate.status = primary, Status.CLOSED
+        duplicate.closed_at = duplicate.closed_at or timezone.now()
+        duplicate.save()
+        moved = list(Report.objects.filter(merged_into=duplicate).values_list("pk", flat=True))
+        Report.objects.filter(pk__in=moved).update(merged_into=primary)
+        record(
+            actor,
+            "report.merged",
+            duplicate,
+            unit=duplicate.unit,
+            reason=reason,
+            into=primary.receipt_code,
+            previous_status=previous,
+        )
+        record(actor, "report.merge_received", primary, unit=primary.unit, reason=reason, duplicate=duplicate.pk)
+        notify_reporter(duplicate, "merged", primary.receipt_code)
+    return primary
+
+
+def case_of(report: Report) -> Report:
+    """The case a reporter follows: the report itself, or the case it was merged into."""
+    return report.merged_into or report
+
+
+def merged_filter(report: Report) -> Q:
+    return Q(pk=report.pk) | Q(merged_into=report)

@@ -1,0 +1,280 @@
+"""Filing a report: by a resident, anonymously, by a relay, by an officer at the desk, by a client."""
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from audit.actions import record
+from core.errors import ActionError, PermissionDenied
+from core.text import fold
+from people.models import Person
+from places.models import Tier, Unit
+from reports import live
+from reports.categories import BY_CODE, Kind
+from reports.checks import WARNING_MESSAGES, in_vietnam, mentions_appearance, sensitive_findings
+from reports.models import RECEIPT_ALPHABET, Channel, Report, ReportPhoto, Visibility
+from reports.notifications import notify_reporter
+from reports.permissions import can_file_for, can_file_walk_in
+from reports.photos import clean_photos
+from reports.workflow import compute_deadlines
+
+OFFICER_CHANNELS = {Channel.WALK_IN, Channel.PHONE}
+CLIENT_CHANNELS = {Channel.OPEN311, Channel.API}
+
+
+@dataclass
+class Submission:
+    kind: str
+    category: str
+    description: str
+    unit: Unit | None
+    visibility: str
+    behaviour: str = ""
+    place_text: str = ""
+    occurred_at: datetime | None = None
+    latitude: Decimal | str | None = None
+    longitude: Decimal | str | None = None
+    channel: str = Channel.WEB
+    source: str = ""
+    reporter_name: str = ""
+    reporter_phone: str = ""
+    reporter_contact: str = ""
+    on_behalf_of: Person | None = None
+    confirm_warnings: bool = False
+    idempotency_key: str | None = None
+    secret: str | None = None
+    photos: list = field(default_factory=list)
+
+
+@dataclass
+class Filed:
+    report: Report
+    created: bool
+    secret: str = ""  # shown once to an anonymous reporter; never stored in clear
+
+
+class WarningsNeedConfirmation(ActionError):
+    """The text holds personal data or describes appearance: the author confirms or edits."""
+
+    def __init__(self, codes: list[str]):
+        self.codes = codes
+        super().__init__([str(WARNING_MESSAGES[c]) for c in codes], code="warnings")
+
+
+def new_secret() -> str:
+    chars = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(12))
+    return f"{chars[:4]}-{chars[4:8]}-{chars[8:]}"
+
+
+def normalize_secret(secret: str) -> str:
+    return "".join(ch for ch in (secret or "").upper() if ch.isalnum())
+
+
+def secret_matches(report: Report, secret: str) -> bool:
+    return bool(report.secret_hash) and check_password(normalize_secret(secret), report.secret_hash)
+
+
+def normalize_code(code: str) -> str:
+    raw = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    if raw.startswith("CG"):
+        raw = raw[2:]
+    return f"CG-{raw[:4]}-{raw[4:]}" if len(raw) == 8 else (code or "").strip().upper()
+
+
+def _coordinates(sub: Submission) -> tuple[Decimal | None, Decimal | None]:
+    if sub.latitude in (None, "") and sub.longitude in (None, ""):
+        return None, None
+    try:
+        lat = Decimal(str(sub.latitude)).quantize(Decimal("0.000001"))
+        lon = Decimal(str(sub.longitude)).quantize(Decimal("0.000001"))
+    except (InvalidOperation, TypeError, ValueError):
+        raise ActionError({"latitude": [_("Enter the position as two numbers: latitude and longitude.")]}) from None
+    if not in_vietnam(lat, lon):
+        raise ActionError({"latitude": [_("This position is outside Vietnam.")]}, code="outside_vietnam")
+    return lat, lon
+
+
+def validate_submission(actor, sub: Submission) -> tuple[Decimal | None, Decimal | None]:
+    errors: dict[str, list[str]] = {}
+    category = BY_CODE.get(sub.category)
+    if sub.kind not in Kind.values:
+        errors["kind"] = [_("Choose what kind of report this is.")]
+    elif category is None or category.kind != sub.kind:
+        errors["category"] = [_("Choose a category that fits the kind of report.")]
+    description = sub.description.strip()
+    if not description:
+        errors["description"] = [_("Tell us what happened.")]
+    elif len(description) > settings.REPORT_MAX_TEXT:
+        errors["description"] = [_("Keep it under %(n)d characters.") % {"n": settings.REPORT_MAX_TEXT}]
+    if sub.kind == Kind.SUSPICIOUS and not sub.behaviour.strip():
+        errors["behaviour"] = [_("Describe what the person did that worried you: their behaviour, not their looks.")]
+    if sub.visibility not in Visibility.values:
+        errors["visibility"] = [_("Choose how you want to appear.")]
+    if sub.unit is None:
+        errors["unit"] = [_("Choose where it happened.")]
+    elif sub.unit.tier < Tier.COMMUNE:
+        errors["unit"] = [_("Choose a commune, hamlet or residential group.")]
+    if sub.occurred_at and sub.occurred_at > timezone.now() + timedelta(minutes=10):
+        errors["occurred_at"] = [_("The time it happened cannot be in the future.")]
+    if errors:
+        raise ActionError(errors, code="invalid")
+    lat, lon = _coordinates(sub)
+    _check_who(actor, sub)
+    if not sub.confirm_warnings:
+        text = " ".join((sub.description, sub.behaviour, sub.place_text))
+        codes = sensitive_findings(text)
+        if sub.kind == Kind.SUSPICIOUS and mentions_appearance(text):
+            codes.append("appearance")
+        if codes:
+            raise WarningsNeedConfirmation(codes)
+    return lat, lon
+
+
+def _check_who(actor, sub: Submission) -> None:
+    signed_in = actor is not None and actor.is_authenticated
+    if sub.channel in OFFICER_CHANNELS:
+        if not signed_in or sub.unit is None or not can_file_walk_in(actor, sub.unit):
+            raise PermissionDenied
+        if sub.visibility != Visibility.ANONYMOUS and not sub.reporter_name.strip():
+            raise ActionError({"reporter_name": [_("Enter the name of the person reporting.")]})
+    elif sub.on_behalf_of is not None:
+        if not signed_in or not can_file_for(actor, sub.on_behalf_of):
+            raise PermissionDenied
+        if sub.visibility == Visibility.ANONYMOUS:
+            raise ActionError({"visibility": [_("A report filed for a relative is filed by name or confidentially.")]})
+    elif sub.channel not in CLIENT_CHANNELS and not signed_in and sub.visibility != Visibility.ANONYMOUS:
+        raise ActionError({"visibility": [_("Sign in to report by name or confidentially, or report anonymously.")]})
+    elif (
+        sub.channel in CLIENT_CHANNELS
+        and sub.visibility != Visibility.ANONYMOUS
+        and not (signed_in or sub.reporter_name.strip() or sub.reporter_phone.strip())
+    ):
+        raise ActionError({"visibility": [_("Give the reporter's name or phone, or report anonymously.")]})
+
+
+def search_text_for(report: Report) -> str:
+    category = BY_CODE.get(report.category)
+    names = []
+    if category:
+        with translation.override("vi"):
+            names.append(str(category.name))
+        with translation.override("en"):
+            names.append(str(category.name))
+    parts = [report.receipt_code, *names, report.description, report.behaviour, report.place_text, report.unit.name]
+    return fold(" ".join(parts))
+
+
+def _existing(sub: Submission, actor) -> Filed | None:
+    if not sub.idempotency_key:
+        return None
+    report = Report.objects.filter(idempotency_key=sub.idempotency_key).first()
+    if report is None:
+        return None
+    signed_in = actor is not None and actor.is_authenticated
+    if not signed_in and report.channel in CLIENT_CHANNELS and sub.source and report.source == sub.source:
+        return Filed(report, created=False)
+    if report.visibility == Visibility.ANONYMOUS and report.filed_by_id is None:
+        same = bool(sub.secret) and secret_matches(report, sub.secret or "")
+        return Filed(report, created=False, secret=sub.secret or "") if same else _key_taken()
+    if signed_in and actor.pk in (report.reporter_id, report.filed_by_id):
+        return Filed(report, created=False)
+    return _key_taken()
+
+
+def _key_taken():
+    raise ActionError(_("This submission key was already used for another report."), code="idempotency_conflict")
+
+
+def check_submit_report(actor, sub: Submission) -> Filed:
+    """File a report. A retry with the same idempotency key returns the first report unchanged."""
+    if (found := _existing(sub, actor)) is not None:
+        return found
+    lat, lon = validate_submission(actor, sub)
+    photos = clean_photos(sub.photos)
+    signed_in = actor is not None and actor.is_authenticated
+    anonymous = sub.visibility == Visibility.ANONYMOUS
+    officer_filed = sub.channel in OFFICER_CHANNELS
+    channel = Channel.RELAY if sub.on_behalf_of is not None else sub.channel
+    secret = ""
+    report = Report(
+        kind=sub.kind,
+        category=sub.category,
+        description=sub.description.strip(),
+        behaviour=sub.behaviour.strip(),
+        place_text=sub.place_text.strip(),
+        occurred_at=sub.occurred_at,
+        unit=sub.unit,
+        latitude=lat,
+        longitude=lon,
+        visibility=sub.visibility,
+        channel=channel,
+        source=sub.source,
+        idempotency_key=sub.idempotency_key or None,
+    )
+    if anonymous:
+        secret = sub.secret or new_secret()
+        report.secret_hash = make_password(normalize_secret(secret))
+        report.filed_by = actor if officer_filed else None
+    else:
+        report.reporter = sub.on_behalf_of or (actor if signed_in and not officer_filed else None)
+        report.filed_by = actor if signed_in and (officer_filed or sub.on_behalf_of) else None
+        report.reporter_name = sub.reporter_name.strip()[:150]
+        report.reporter_phone = sub.reporter_phone.strip()[:20]
+        report.reporter_contact = sub.reporter_contact.strip()[:300]
+    deadlines = compute_deadlines(report.kind, report.received_at)
+    report.forward_due_at, report.decision_due_at = deadlines.forward_due_at, deadlines.decision_due_at
+    try:
+        with transaction.atomic():
+            report.search_text = search_text_for(report)
+            report.save()
+            for photo in photos:
+                ReportPhoto.objects.create(
+                    report=report, image=photo.content, width=photo.width, height=photo.height, size=photo.content.size
+                )
+            # An anonymous reporter's submission is recorded without an actor: the log must not
+            # become the link that the report itself does not store.
+            record(
+                actor if (signed_in and (not anonymous or officer_filed)) else None,
+                "report.received",
+                report,
+                unit=report.unit,
+                kind=report.kind,
+                category=report.category,
+                visibility=report.visibility,
+                channel=report.channel,
+                photos=len(photos),
+            )
+            notify_reporter(report, "received")
+            if report.is_lost_found:
+                _tell_matches(report)
+            transaction.on_commit(lambda: _after_receipt(report))
+    except IntegrityError:
+        if sub.idempotency_key and Report.objects.filter(idempotency_key=sub.idempotency_key).exists():
+            found = _existing(sub, actor)
+            assert found is not None
+            return found
+        raise
+    return Filed(report, created=True, secret=secret)
+
+
+def _tell_matches(report: Report) -> None:
+    """A new lost (found) post tells both sides about the found (lost) posts it may match."""
+    from reports.actions.community import find_matches
+
+    for match, _score in find_matches(report, limit=3):
+        notify_reporter(match, "match", report.receipt_code)
+        notify_reporter(report, "match", match.receipt_code)
+
+
+def _after_receipt(report: Report) -> None:
+    from reports.tasks import schedule_reminders
+
+    live.publish("report.new", unit_path=report.unit.path, kind=report.kind, code=report.receipt_code)
+    schedule_reminders(report)

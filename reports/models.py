@@ -1,0 +1,305 @@
+"""Reports from residents to the police, and what the police do with them (docs/reports.md).
+
+Identity protection is structural: an anonymous report has no column that can point to an
+account (`reporter` and `filed_by` stay empty, the audit log records no actor for its
+submission); a confidential report keeps the link, and reading it goes through
+`reports.actions.access_identity`, which writes an audit event every time.
+"""
+
+import secrets
+import uuid
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reports.categories import BY_CODE, LOST_FOUND_KINDS, PUBLIC_KINDS, Kind
+from reports.workflow import OPEN_STATUSES, Status
+
+RECEIPT_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"  # no 0/O, 1/I/L, 2/Z, 5/S, 6/G, 8/B: easy to read out
+
+
+def new_receipt_code() -> str:
+    chars = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8))
+    return f"CG-{chars[:4]}-{chars[4:]}"
+
+
+class Visibility(models.TextChoices):
+    NAMED = "named", _("By name")
+    CONFIDENTIAL = "confidential", _("Confidential: only the police handling it know who I am")
+    ANONYMOUS = "anonymous", _("Anonymous: nobody knows who I am")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Web")
+    WALK_IN = "walk_in", _("In person at the police station")
+    PHONE = "phone", _("By phone to the police")
+    RELAY = "relay", _("Filed by a relative")
+    OPEN311 = "open311", _("Open311")
+    API = "api", _("API")
+
+
+class Report(models.Model):
+    receipt_code = models.CharField(_("receipt code"), max_length=16, unique=True, default=new_receipt_code)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    category = models.CharField(_("category"), max_length=40)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
+    visibility = models.CharField(_("who knows who reported"), max_length=20, choices=Visibility.choices)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
+    source = models.CharField(_("source"), max_length=100, blank=True, help_text=_("e.g. the API key's name"))
+
+    # Who: never set on an anonymous report.
+    reporter = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports_made"
+    )
+    filed_by = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports_filed"
+    )
+    reporter_name = models.CharField(_("reporter's name"), max_length=150, blank=True)
+    reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
+    reporter_contact = models.CharField(_("reporter's address or other contact"), max_length=300, blank=True)
+    secret_hash = models.CharField(max_length=128, blank=True)
+    idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
+    open311_token = models.CharField(max_length=40, null=True, blank=True, unique=True)
+
+    # What, where, when.
+    unit = models.ForeignKey("places.Unit", on_delete=models.PROTECT, related_name="reports", verbose_name=_("place"))
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    place_text = models.CharField(_("where exactly"), max_length=300, blank=True)
+    occurred_at = models.DateTimeField(_("when it happened"), null=True, blank=True)
+    description = models.TextField(_("what happened"))
+    behaviour = models.TextField(_("what the person did"), blank=True)
+    search_text = models.TextField(editable=False, blank=True)
+
+    # Handling.
+    received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_to = models.CharField(_("returned to"), max_length=200, blank=True)
+    forward_due_at = models.DateTimeField(_("forward by"), null=True, blank=True)
+    forwarded_at = models.DateTimeField(null=True, blank=True)
+    forwarded_to = models.CharField(_("forwarded to"), max_length=200, blank=True)
+    decision_due_at = models.DateTimeField(_("decision due"), null=True, blank=True, db_index=True)
+    decision_extended_at = models.DateTimeField(null=True, blank=True)
+    assignee = models.ForeignKey(
+        "people.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports_assigned",
+        verbose_name=_("assigned officer"),
+    )
+    patrol = models.ForeignKey(
+        "groups.CommunityGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports_assigned",
+        verbose_name=_("assigned patrol"),
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_reports"
+    )
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-received_at", "-id"]
+        indexes = [
+            models.Index(fields=["status", "received_at"]),
+            models.Index(fields=["unit", "category", "received_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(visibility="anonymous") | Q(reporter__isnull=True),
+                name="anonymous_report_has_no_reporter",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.receipt_code
+
+    @property
+    def category_name(self):
+        category = BY_CODE.get(self.category)
+        return category.name if category else self.category
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_lost_found(self) -> bool:
+        return self.kind in LOST_FOUND_KINDS
+
+    @property
+    def is_public_kind(self) -> bool:
+        return self.kind in PUBLIC_KINDS
+
+    @property
+    def visibility_short(self):
+        return {Visibility.CONFIDENTIAL: _("Confidential"), Visibility.ANONYMOUS: _("Anonymous")}.get(
+            Visibility(self.visibility), ""
+        )
+
+    @property
+    def is_anonymous(self) -> bool:
+        return self.visibility == Visibility.ANONYMOUS
+
+    def deadline_state(self, now=None) -> str:
+        """ "overdue", "due_soon" (within 3 days), "ok" or "" (no deadline or not open)."""
+        if not self.is_open:
+            return ""
+        now = now or timezone.now()
+        dues = [d for d in (self.forward_due_at if not self.forwarded_at else None, self.decision_due_at) if d]
+        if not dues:
+            return ""
+        first = min(dues)
+        if first < now:
+            return "overdue"
+        if (first - now).days < 3:
+            return "due_soon"
+        return "ok"
+
+    @property
+    def next_due_at(self):
+        dues = [d for d in (self.forward_due_at if not self.forwarded_at else None, self.decision_due_at) if d]
+        return min(dues) if dues else None
+
+
+def photo_path(_instance, _filename: str) -> str:
+    return f"reports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg"
+
+
+class ReportPhoto(models.Model):
+    """A photo, re-encoded as JPEG without EXIF; served only through a permission-checked view."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="photos")
+    image = models.FileField(upload_to=photo_path)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.image.name or ""
+
+
+class Side(models.TextChoices):
+    REPORTER = "reporter", _("Reporter")
+    POLICE = "police", _("Police")
+    STEERING = "steering", _("Steering committee")
+    MEMBER = "member", _("Group member")
+
+
+class ReportMessage(models.Model):
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
+    side = models.CharField(max_length=20, choices=Side.choices)
+    # Empty for an anonymous reporter's messages, so nothing links them to an account.
+    author = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.side}"
+
+
+class ReportUpdate(models.Model):
+    """One item of the "updates" feed the reporter sees on their report page (notifications.py)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="updates")
+    event = models.CharField(max_length=40)
+    text = models.CharField(max_length=500)
+    created_at = models.DateTimeField(default=timezone.now)
+    seen_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.event}"
+
+
+class LostFoundShare(models.Model):
+    """A lost or found post shared by the steering committee to every group of a commune."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="shares")
+    unit = models.ForeignKey("places.Unit", on_delete=models.PROTECT, related_name="+")
+    shared_by = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, related_name="+")
+    shared_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "unit"], name="unique_share_per_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.report} → {self.unit}"
+
+
+class UrgentAlert(models.Model):
+    """ "A suspect just entered hamlet X": shown at the top of every group page of the unit.
+
+    The fan-out to each member's channels is the delivery engine's job (docs/reports.md)."""
+
+    unit = models.ForeignKey("places.Unit", on_delete=models.PROTECT, related_name="urgent_alerts")
+    text = models.TextField(_("alert"))
+    raised_by = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    raised_at = models.DateTimeField(default=timezone.now, db_index=True)
+    expires_at = models.DateTimeField(_("shown until"))
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, related_name="+")
+    report = models.ForeignKey(Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts")
+
+    class Meta:
+        ordering = ["-raised_at"]
+
+    def __str__(self) -> str:
+        return f"{self.unit}: {self.text[:40]}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.cancelled_at is None and self.expires_at > timezone.now()
+
+
+class AlertTrust(models.Model):
+    """A member an officer trusts to raise urgent alerts for a unit (e.g. a patrol leader)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="alert_trusts")
+    unit = models.ForeignKey("places.Unit", on_delete=models.CASCADE, related_name="+")
+    granted_by = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, related_name="+")
+    granted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "unit"], name="unique_alert_trust")]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.unit}"
+
+
+class Reminder(models.Model):
+    """A deadline reminder to the assignee (or the unit's police when unassigned)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="reminders")
+    deadline = models.CharField(max_length=20)  # "forward" | "decision"
+    due_at = models.DateTimeField()
+    recipient = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    dismissed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "deadline", "due_at"], name="one_reminder_per_deadline")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} {self.deadline} {self.due_at:%Y-%m-%d}"

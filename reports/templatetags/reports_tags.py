@@ -1,0 +1,33 @@
+from django import template
+
+from reports.actions import group_feed
+
+register = template.Library()
+
+
+@register.inclusion_tag("reports/_group_feed.html")
+def group_alerts_and_posts(group):
+    """Urgent alerts (top priority) and open lost & found posts for a group's page."""
+    feed = group_feed(group)
+    return {"alerts": feed.alerts, "posts": feed.posts}
+
+
+@register.filter
+def place(unit) -> str:
+    """A unit with its parent when the name alone is ambiguous ("Tổ 1, Ấp Phước Hội")."""
+    parent = unit.parent if unit.tier > 3 else None
+    if parent is None or parent.name.lower() in unit.name.lower():
+        return unit.name
+    return f"{unit.name}, {parent.name}"
+
+
+@register.filter
+def duration_hm(delta) -> str:
+    if delta is None:
+        return ""
+    minutes = int(delta.total_seconds() // 60)
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    if days:
+        return f"{days}d {hours}h"
+    return f"{hours}h {minutes:02d}m"
