@@ -162,7 +162,9 @@ def check_assign_responsibility(
                 group=group.pk if group else None,
             )
     except IntegrityError:
-        raise ActionError(_("%(name)s already has this responsibility."), code="duplicate", params={"name": person})
+        raise ActionError(
+            _("%(name)s already has this responsibility."), code="duplicate", params={"name": person}
+        ) from None
     return responsibility
 
 

@@ -56,8 +56,8 @@ def to_xlsx(report: PeriodicReport) -> bytes:
         sheet.append([_("Figure"), _("Start of period"), _("End of period"), _("Change")])
         for cell in sheet[sheet.max_row]:
             cell.font = bold
-        for line in section.lines:
-            sheet.append([line.label, line.start, line.end, line.change])
+        for figure in section.lines:
+            sheet.append([figure.label, figure.start, figure.end, figure.change])
     sheet.column_dimensions["A"].width = 48
     for column in "BCD":
         sheet.column_dimensions[column].width = 16

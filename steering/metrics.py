@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
 from coverage.reach import coverage_by_residential_group, reached_directly_q
@@ -73,7 +74,7 @@ def add_to_ancestors(values: Values, path: str, measured: set[str], metric: str,
 
 class MetricProvider:
     slug = ""
-    title: str = ""
+    title: "str | StrPromise" = ""
 
     def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
         """Counters of each unit (all under root) at as_of; None means now, by the live definitions."""

@@ -85,6 +85,9 @@ class ComplianceSnapshot(models.Model):
         ]
         indexes = [models.Index(fields=["commune", "day"])]
 
+    def __str__(self) -> str:
+        return f"{self.requirement_id}@{self.commune_id} {self.day}: {self.met}/{self.total}"
+
     @property
     def missing(self) -> int:
         return self.total - self.met - self.overdue
@@ -176,3 +179,6 @@ class RollupRun(models.Model):
     unit = models.OneToOneField("places.Unit", on_delete=models.CASCADE, related_name="+")
     finished_at = models.DateTimeField()
     seconds = models.FloatField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} @ {self.finished_at}"

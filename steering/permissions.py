@@ -7,7 +7,7 @@ it was issued for and to officers of any unit inside it (they must carry it out)
 
 from groups.models import CommunityGroup
 from people.models import Person
-from people.permissions import mandate_paths, manages_unit
+from people.permissions import manages_unit, mandate_paths
 from places.models import Tier, Unit
 from steering.models import Directive, Responsibility
 

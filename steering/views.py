@@ -2,9 +2,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -12,9 +13,9 @@ from core.errors import PermissionDenied
 from core.forms import form_errors_text
 from coverage.reach import coverage_of
 from groups.models import GroupRole, MembershipStatus
-from people.permissions import mandate_paths, manages_unit
+from people.permissions import is_officer, manages_unit, mandate_paths
 from places.models import Tier, Unit
-from steering import compliance, dashboards, exports, periodic
+from steering import charts, compliance, dashboards, exports, metrics, periodic
 from steering.actions import (
     access_directive,
     check_assign_responsibility,
@@ -119,6 +120,8 @@ def map_json(request, code: str):
 @login_required
 def report_download(request, code: str, fmt: str):
     unit = access_unit(request.user, code, can_export_report)
+    if fmt not in ("xlsx", "pdf"):
+        raise Http404
     form = PeriodForm(request.GET)
     try:
         if not form.is_valid():
@@ -130,12 +133,14 @@ def report_download(request, code: str, fmt: str):
         messages.error(request, " ".join(error.messages))
         target = "steering:dashboard" if can_view_dashboard(request.user, unit) else "places:detail"
         return redirect(target, unit.code)
-    report = periodic.build(unit, period)
-    if fmt == "xlsx":
-        content = exports.to_xlsx(report)
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    else:
-        content, content_type = exports.to_pdf(report), "application/pdf"
+    # Reports go upward in Vietnamese, whatever language the officer reads the site in.
+    with translation.override("vi"):
+        report = periodic.build(unit, period)
+        if fmt == "xlsx":
+            content = exports.to_xlsx(report)
+            content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        else:
+            content, content_type = exports.to_pdf(report), "application/pdf"
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{report.filename}.{fmt}"'
     return response
@@ -181,6 +186,10 @@ def directive_detail(request, directive_id: int):
     if not scope.path.startswith(directive.unit.path):
         raise PermissionDenied
     items = compliance.evaluate(directive, scope)
+    progress = dashboards.directive_progress(directive, scope)
+    progress.chart = charts.render(
+        metrics.Chart("progress", directive.title, "line", series=[("%", progress.series)], percent=True)
+    )
     context = {
         "directive": directive,
         "scope": scope,
@@ -190,11 +199,8 @@ def directive_detail(request, directive_id: int):
         "own_items": compliance.scope_items(items, scope),
         "lagging": [item for item in items if item.status != compliance.Status.MET and item.unit.pk != scope.pk],
         "can_change": can_change_directive(request.user, directive),
-        "progress": dashboards.directive_progress(directive, scope),
+        "progress": progress,
     }
-    context["progress"].chart = dashboards.charts.render(
-        dashboards.metrics.Chart("p", directive.title, "line", series=[("%", context["progress"].series)], percent=True)
-    )
     return render(request, "steering/directive.html", context)
 
 
@@ -260,6 +266,8 @@ def responsibility_end(request, responsibility_id: int):
 @login_required
 def mine(request):
     """My responsibilities, each with what is lagging under it."""
+    if not (is_officer(request.user) or request.user.is_superuser):
+        raise PermissionDenied
     entries = []
     for responsibility in (
         Responsibility.objects.filter(person=request.user, ended_at__isnull=True)

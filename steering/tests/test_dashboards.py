@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from core.testing import signed_in
 from groups.models import GroupKind
-from steering.actions import check_issue_directive, do_daily, do_rollup
+from steering.actions import check_issue_directive, do_daily
 from steering.models import TargetLevel
 
 
