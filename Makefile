@@ -33,5 +33,10 @@ check: setup
 	$(PY) manage.py makemigrations --check --dry-run --verbosity 0
 	$(VENV)/bin/mypy
 
+# Benchmarks (docs/benchmarks.md): `make bench` runs them all; BENCH=dashboard ARGS="--size 20000" for one.
+bench: setup
+	$(PY) manage.py migrate --verbosity 0
+	$(PY) -m bench $(or $(BENCH),all) $(ARGS)
+
 clean:
 	rm -rf $(VENV) var/static

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.text import fold
 from demo import data
+from demo.rollout import seed_rollout
 from groups.models import CommunityGroup, GroupKind, GroupRole, Membership
 from people.models import Household, Mandate, MandateRole, Person
 from people.phones import normalize_phone
@@ -154,6 +155,7 @@ def seed(stdout=None) -> bool:
         other = seed_commune(seeder, neighbour, data.NEIGHBOUR_HAMLETS, data.NEIGHBOUR_GROUPS_PER_HAMLET)
         seeder.flush_people()
         _personas(seeder, commune, neighbour, province, main, other)
+        seed_rollout(seeder, province)
     return True
 
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext, override
+from django.utils.translation import gettext, ngettext, override
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import record
@@ -280,44 +280,60 @@ def do_backfill_compliance(directive: Directive, *, step: int = 7, today: date |
 
 
 def do_send_reminders(*, today: date | None = None) -> int:
-    """Before each of a directive's reminder days, tell who answers for each commune what is still missing."""
+    """On each of a directive's reminder days, tell whoever answers for lagging communes what is missing.
+
+    One message per person and occasion, naming their communes: a provincial officer who answers
+    for forty communes without officers gets one reminder, not forty.
+    """
     today = today or timezone.localdate()
     sent = 0
     for directive in active_directives():
         days_left = (directive.deadline - today).days
         if days_left not in directive.remind_days:
             continue
-        items = compliance.evaluate(directive, today=today)
         communes = compliance.communes_of(directive.unit)
-        unmet: dict[str, list[compliance.Item]] = defaultdict(list)
-        for item in items:
+        unmet: dict[str, int] = defaultdict(int)
+        people: dict[int, Person] = {}
+        lagging_of: dict[int, dict[str, int]] = defaultdict(dict)
+        for item in compliance.evaluate(directive, today=today):
             path = compliance.commune_path_of(item.unit.path, communes)
-            if item.status != compliance.Status.MET and path is not None:
-                unmet[path].append(item)
+            if item.status == compliance.Status.MET or path is None:
+                continue
+            unmet[path] += 1
+            for person in item.responsible:
+                people[person.pk] = person
+                lagging_of[person.pk][path] = 0
         responsibles = compliance.Responsibles(directive.unit)
-        for path, missing in unmet.items():
-            commune = communes[path]
-            recipients = {person.pk: person for item in missing for person in item.responsible}
-            recipients.update({person.pk: person for person in responsibles.of(commune)})
-            url = reverse("steering:directive", args=[directive.pk]) + f"?scope={commune.code}"
-            for person in recipients.values():
-                with override(person.language):
-                    subject = gettext("%(days)d days left: %(title)s") % {"days": days_left, "title": directive.title}
-                    body = gettext(
-                        "%(commune)s still has %(count)d units without the required groups. Deadline: %(deadline)s."
-                    ) % {
-                        "commune": commune.name,
-                        "count": len(missing),
-                        "deadline": date_format(directive.deadline, "SHORT_DATE_FORMAT"),
-                    }
-                sent += remind(
-                    [person],
-                    subject=subject,
-                    body=body,
-                    url=url,
-                    source=directive,
-                    occasion=f"directive:{directive.pk}:{commune.code}:{days_left}",
-                )
+        for path in unmet:
+            for person in responsibles.of(communes[path]):
+                people[person.pk] = person
+                lagging_of[person.pk][path] = 0
+        for person_pk, paths in lagging_of.items():
+            person = people[person_pk]
+            names = sorted(communes[path].name for path in paths)
+            count = sum(unmet[path] for path in paths)
+            url = reverse("steering:directive", args=[directive.pk])
+            if len(paths) == 1:
+                url += f"?scope={communes[next(iter(paths))].code}"
+            with override(person.language):
+                subject = gettext("%(days)d days left: %(title)s") % {"days": days_left, "title": directive.title}
+                body = ngettext(
+                    "%(communes)s: %(count)d unit still without the required group. Deadline: %(deadline)s.",
+                    "%(communes)s: %(count)d units still without the required groups. Deadline: %(deadline)s.",
+                    count,
+                ) % {
+                    "communes": ", ".join(names[:5]) + (" …" if len(names) > 5 else ""),
+                    "count": count,
+                    "deadline": date_format(directive.deadline, "SHORT_DATE_FORMAT"),
+                }
+            sent += remind(
+                [person],
+                subject=subject,
+                body=body,
+                url=url,
+                source=directive,
+                occasion=f"directive:{directive.pk}:{days_left}",
+            )
     return sent
 
 

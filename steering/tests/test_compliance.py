@@ -205,3 +205,11 @@ def test_a_commune_directive_cannot_order_other_communes(world):
         issue(world, actor=world.officer, unit=world.province)
     with pytest.raises(PermissionDenied):
         issue(world, actor=world.far_officer)
+
+
+def test_a_province_officer_answering_for_communes_without_officers_gets_one_reminder_naming_them(world):
+    issue(world, (COMMUNE, GroupKind.PATROL), days=7)
+    assert do_send_reminders() == 3
+    to_province = Reminder.objects.get(recipient=world.province_officer)
+    assert to_province.body.startswith("Xã Dương Minh Châu: 1 unit still")
+    assert Reminder.objects.get(recipient=world.officer).body.startswith("Xã Cầu Khởi: 1 unit still")
