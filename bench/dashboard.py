@@ -53,7 +53,10 @@ def seq_cte(count: int) -> str:
 def generate(code: str, size: int) -> Unit:
     communes = max(2, round(size / MEMBERS_PER_COMMUNE))
     residential_groups = communes * HAMLETS_PER_COMMUNE * GROUPS_PER_HAMLET
-    households_per_group = max(1, math.ceil(size / (residential_groups * PEOPLE_PER_HOUSEHOLD)))
+    # One household in ten is not enrolled (a third of its people are still in the hamlet group), so
+    # there are more people than members; size the households so that members reach `size`.
+    enrolled_share = 0.9 + 0.1 / 3
+    households_per_group = max(1, math.ceil(size / enrolled_share / (residential_groups * PEOPLE_PER_HOUSEHOLD)))
     now = timezone.now()
     with transaction.atomic():
         province = Unit.objects.create(

@@ -41,7 +41,12 @@ class Dashboard:
     charts: list[tuple[metrics.Chart, str]] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     children: list[ChildRow] = field(default_factory=list)
+    empty_children: list[Unit] = field(default_factory=list)
     directives: list[DirectiveProgress] = field(default_factory=list)
+
+    @property
+    def child_count(self) -> int:
+        return len(self.children) + len(self.empty_children)
 
 
 def province_of(unit: Unit) -> Unit:
@@ -101,12 +106,13 @@ def build(unit: Unit) -> Dashboard:
         ):
             per_child[unit_id][metric] = value
     for child in children:
+        if not per_child[child.pk]:  # a commune that has not started: named once, not a row of zeros
+            dashboard.empty_children.append(child)
+            continue
         figures = [figure for provider in providers for figure in provider.summary(per_child[child.pk])]
         dashboard.children.append(ChildRow(child, figures))
     if dashboard.children:
-        dashboard.columns = [figure.label for figure in dashboard.children[0].figures]
-        # Children with figures first, then by name: a province lists the communes that have started on top.
-        dashboard.children.sort(key=lambda row: (not per_child[row.unit.pk], row.unit.name))
+        dashboard.columns = [figure.heading for figure in dashboard.children[0].figures]
 
     for directive in directives_for(unit):
         progress = directive_progress(directive, unit)

@@ -30,6 +30,11 @@ class Figure:
     label: str
     value: float | int | None
     percent: bool = False
+    short: str = ""  # a column heading for tables; the label when empty
+
+    @property
+    def heading(self) -> str:
+        return str(self.short or self.label)
 
 
 @dataclass
@@ -220,8 +225,8 @@ class CoverageProvider(MetricProvider):
     def summary(self, values):
         households, covered = values.get("coverage.households", 0), values.get("coverage.covered", 0)
         return [
-            Figure("coverage.households", _("Households registered"), households),
-            Figure("coverage.covered", _("Households reached"), covered),
+            Figure("coverage.households", _("Households registered"), households, short=_("Households")),
+            Figure("coverage.covered", _("Households reached"), covered, short=_("Reached")),
             Figure(
                 "coverage.percent",
                 _("Coverage"),

@@ -157,7 +157,7 @@ def build(unit: Unit, period: Period) -> PeriodicReport:
         (child.name, [figure for provider in providers for figure in provider.summary(child_values[child.path])])
         for child in children
     ]
-    columns = [str(figure.label) for figure in child_rows[0][1]] if child_rows else []
+    columns = [figure.heading for figure in child_rows[0][1]] if child_rows else []
     directives = []
     for directive in directives_for(unit):
         if directive.issued_at.date() > period.end:

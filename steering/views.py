@@ -38,6 +38,8 @@ from steering.permissions import (
     can_view_dashboard,
 )
 
+LAGGING_LISTED = 200
+
 
 def access_unit(person, code: str, check) -> Unit:
     unit = get_object_or_404(Unit, code=code)
@@ -187,6 +189,9 @@ def directive_detail(request, directive_id: int):
         raise PermissionDenied
     items = compliance.evaluate(directive, scope)
     progress = dashboards.directive_progress(directive, scope)
+    rows = compliance.matrix(directive, scope, items) if scope.tier < Tier.RESIDENTIAL_GROUP else []
+    lagging = [item for item in items if item.status != compliance.Status.MET and item.unit.pk != scope.pk]
+    lagging.sort(key=lambda item: (item.status != compliance.Status.OVERDUE, item.unit.path))
     progress.chart = charts.render(
         metrics.Chart("progress", directive.title, "line", series=[("%", progress.series)], percent=True)
     )
@@ -195,9 +200,12 @@ def directive_detail(request, directive_id: int):
         "scope": scope,
         "requirements": list(directive.requirements.all()),
         "tallies": compliance.tallies(directive, items),
-        "rows": compliance.matrix(directive, scope, items) if scope.tier < Tier.RESIDENTIAL_GROUP else [],
+        "rows": [row for row in rows if row.overall.met],
+        "not_started": [row for row in rows if not row.overall.met],
         "own_items": compliance.scope_items(items, scope),
-        "lagging": [item for item in items if item.status != compliance.Status.MET and item.unit.pk != scope.pk],
+        # Above the commune the matrix says it all; from the commune down, each unit is named.
+        "lagging": lagging[:LAGGING_LISTED] if scope.tier >= Tier.COMMUNE else [],
+        "lagging_count": len(lagging),
         "can_change": can_change_directive(request.user, directive),
         "progress": progress,
     }

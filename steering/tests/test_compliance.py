@@ -147,7 +147,7 @@ def test_reminders_go_to_who_answers_for_a_lagging_commune_once_per_reminder_day
     assert do_send_reminders() == 2
     reminders = Reminder.objects.order_by("recipient__full_name")
     assert [r.recipient for r in reminders] == [world.steering, world.officer]
-    assert "7" in reminders[0].subject and directive.title in reminders[0].subject
+    assert reminders[0].subject == f"Còn 7 ngày: {directive.title}"  # in the recipient's language
     assert "Xã Cầu Khởi" in reminders[0].body and f"scope={world.commune.code}" in reminders[0].url
     assert do_send_reminders() == 0
     assert do_send_reminders(today=directive.deadline - timedelta(days=3)) == 0
@@ -211,5 +211,5 @@ def test_a_province_officer_answering_for_communes_without_officers_gets_one_rem
     issue(world, (COMMUNE, GroupKind.PATROL), days=7)
     assert do_send_reminders() == 3
     to_province = Reminder.objects.get(recipient=world.province_officer)
-    assert to_province.body.startswith("Xã Dương Minh Châu: 1 unit still")
-    assert Reminder.objects.get(recipient=world.officer).body.startswith("Xã Cầu Khởi: 1 unit still")
+    assert to_province.body.startswith("Xã Dương Minh Châu: còn 1 đơn vị chưa lập nhóm")
+    assert Reminder.objects.get(recipient=world.officer).body.startswith("Xã Cầu Khởi: còn 1 đơn vị chưa lập nhóm")

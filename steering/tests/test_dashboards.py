@@ -116,3 +116,14 @@ def test_the_map_page_loads_vendored_leaflet_and_no_cdn(world, client):
 def test_a_client_without_session_is_sent_to_sign_in(world):
     response = Client().get(f"/steering/u/{world.province.code}/")
     assert response.status_code == 302 and "/signin/" in response.url
+
+
+def test_figures_group_thousands_the_vietnamese_way_and_the_english_way():
+    from django.utils import translation
+
+    from steering.templatetags.steering import figure
+
+    with translation.override("vi"):
+        assert (figure(1850), figure(81.8, True), figure(None)) == ("1.850", "81,8%", "—")
+    with translation.override("en"):
+        assert (figure(1850), figure(81.8, True)) == ("1,850", "81.8%")

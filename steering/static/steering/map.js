@@ -5,6 +5,7 @@
   var box = document.getElementById("map");
   if (!box) return;
   var status = document.getElementById("map-status");
+  var tilesStatus = document.getElementById("map-tiles-status");
   var texts = {};
   document.getElementById("map-texts").content.querySelectorAll("[data-key]").forEach(function (el) {
     texts[el.dataset.key] = el.textContent;
@@ -14,7 +15,7 @@
     .then(function (response) { return response.json(); })
     .then(function (data) {
       var list = document.getElementById("unlocated");
-      data.unlocated.forEach(function (unit) {
+      data.unlocated.filter(function (unit) { return unit.groups || unit.members; }).forEach(function (unit) {
         var item = document.createElement("li");
         item.textContent = unit.name + " — " + unit.groups + " " + texts.groups + ", " + unit.members + " " + texts.members;
         list.appendChild(item);
@@ -25,7 +26,7 @@
         var failed = false;
         L.tileLayer(data.tiles.url, { maxZoom: 18, attribution: data.tiles.attribution })
           .on("tileerror", function () {
-            if (!failed) { failed = true; status.textContent = box.dataset.noTiles; }
+            if (!failed) { failed = true; tilesStatus.textContent = box.dataset.noTiles; }
           })
           .addTo(map);
       }
@@ -49,5 +50,5 @@
         status.textContent = texts["no-points"];
       }
     })
-    .catch(function () { status.textContent = box.dataset.noTiles; });
+    .catch(function () { tilesStatus.textContent = box.dataset.noTiles; });
 })();
