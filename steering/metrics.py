@@ -27,10 +27,10 @@ Values = dict[tuple[str, str], int]  # (unit path, metric) -> value
 @dataclass(frozen=True)
 class Figure:
     metric: str
-    label: str
+    label: "str | StrPromise"
     value: float | int | None
     percent: bool = False
-    short: str = ""  # a column heading for tables; the label when empty
+    short: "str | StrPromise" = ""  # a column heading for tables; the label when empty
 
     @property
     def heading(self) -> str:
@@ -101,7 +101,7 @@ class GroupsProvider(MetricProvider):
     slug = "groups"
     title = _("Groups")
 
-    def measure(self, root, units, as_of):
+    def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
         measured = {unit.path for unit in units}
         groups = CommunityGroup.objects.filter(is_active=True, unit__path__startswith=root.path)
         if as_of is not None:
@@ -112,16 +112,16 @@ class GroupsProvider(MetricProvider):
             add_to_ancestors(values, path, measured, f"groups.kind.{kind}", count)
         return values
 
-    def summary(self, values):
+    def summary(self, values: Mapping[str, int]) -> list[Figure]:
         return [Figure("groups.total", _("Groups"), values.get("groups.total", 0))]
 
-    def details(self, values):
+    def details(self, values: Mapping[str, int]) -> list[Figure]:
         return [
             Figure(f"groups.kind.{kind}", label, values.get(f"groups.kind.{kind}", 0))
             for kind, label in GroupKind.choices
         ]
 
-    def charts(self, history, latest):
+    def charts(self, history: History, latest: Mapping[str, int]) -> list[Chart]:
         bars = [(str(label), latest.get(f"groups.kind.{kind}", 0)) for kind, label in GroupKind.choices]
         return [
             Chart("groups_by_kind", str(_("Groups by kind")), "bars", bars=[bar for bar in bars if bar[1]]),
@@ -142,7 +142,7 @@ class MembersProvider(MetricProvider):
     slug = "members"
     title = _("Members")
 
-    def measure(self, root, units, as_of):
+    def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
         memberships = memberships_at(as_of)
         measured = {unit.path for unit in units}
         values: Values = {}
@@ -170,10 +170,10 @@ class MembersProvider(MetricProvider):
                 values[(prefix, "members.total")] = len(persons)
         return values
 
-    def summary(self, values):
+    def summary(self, values: Mapping[str, int]) -> list[Figure]:
         return [Figure("members.total", _("Members"), values.get("members.total", 0))]
 
-    def charts(self, history, latest):
+    def charts(self, history: History, latest: Mapping[str, int]) -> list[Chart]:
         return [
             Chart(
                 "groups_members",
@@ -213,7 +213,7 @@ class CoverageProvider(MetricProvider):
     slug = "coverage"
     title = _("Household coverage")
 
-    def measure(self, root, units, as_of):
+    def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
         per_group = coverage_by_residential_group(root) if as_of is None else coverage_at(root, as_of)
         measured = {unit.path for unit in units}
         values: Values = {}
@@ -222,7 +222,7 @@ class CoverageProvider(MetricProvider):
             add_to_ancestors(values, path, measured, "coverage.covered", covered)
         return values
 
-    def summary(self, values):
+    def summary(self, values: Mapping[str, int]) -> list[Figure]:
         households, covered = values.get("coverage.households", 0), values.get("coverage.covered", 0)
         return [
             Figure("coverage.households", _("Households registered"), households, short=_("Households")),
@@ -235,7 +235,7 @@ class CoverageProvider(MetricProvider):
             ),
         ]
 
-    def charts(self, history, latest):
+    def charts(self, history: History, latest: Mapping[str, int]) -> list[Chart]:
         return [
             Chart(
                 "coverage",

@@ -282,7 +282,7 @@ def mine(request):
         .select_related("unit", "group__unit")
         .order_by("assigned_at")
     ):
-        entry: dict = {"responsibility": responsibility}
+        entry = {"responsibility": responsibility}
         if responsibility.group is not None:
             group = responsibility.group
             memberships = group.memberships.filter(status=MembershipStatus.ACTIVE).aggregate(

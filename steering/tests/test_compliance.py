@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from core.errors import ActionError, PermissionDenied
+from core.testing import create_directive
 from groups.actions import check_create_group
 from groups.models import GroupKind
 from places.actions import check_create_unit
@@ -25,12 +26,11 @@ RG, HAMLET, COMMUNE = TargetLevel.RESIDENTIAL_GROUP, TargetLevel.HAMLET, TargetL
 
 
 def issue(world, *requirements, days=30, actor=None, unit=None):
-    return check_issue_directive(
+    return create_directive(
         actor or world.province_officer,
         unit or world.province,
-        title="Mỗi tổ dân cư, mỗi ấp phải lập nhóm",
-        deadline=timezone.localdate() + timedelta(days=days),
-        requirements=requirements or [(RG, GroupKind.RESIDENTIAL_GROUP)],
+        requirements or [(RG, GroupKind.RESIDENTIAL_GROUP)],
+        days=days,
     )
 
 

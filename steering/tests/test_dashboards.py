@@ -1,25 +1,21 @@
 """Dashboards read the stored counters: figures, charts, communes, directives; scoped to officers."""
 
-from datetime import timedelta
-
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from core.testing import signed_in
+from core.testing import create_directive, signed_in
 from groups.models import GroupKind
-from steering.actions import check_issue_directive, do_daily
+from steering.actions import do_daily
 from steering.models import TargetLevel
 
 
 @pytest.fixture
 def rolled_up(world):
-    directive = check_issue_directive(
+    directive = create_directive(
         world.province_officer,
         world.province,
+        [(TargetLevel.RESIDENTIAL_GROUP, GroupKind.RESIDENTIAL_GROUP)],
         title="Mỗi tổ dân cư phải có nhóm",
-        deadline=timezone.localdate() + timedelta(days=30),
-        requirements=[(TargetLevel.RESIDENTIAL_GROUP, GroupKind.RESIDENTIAL_GROUP)],
     )
     do_daily()
     world.directive = directive

@@ -1,18 +1,15 @@
 """Who sees which dashboard, export, directive and responsibility: every persona, every page."""
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 
 from core.errors import ActionError, PermissionDenied
-from core.testing import signed_in
+from core.testing import create_directive, signed_in
 from groups.models import GroupKind
 from steering import permissions
 from steering.actions import (
     check_assign_responsibility,
     check_end_responsibility,
-    check_issue_directive,
     check_mark_reminder_read,
     check_withdraw_directive,
     do_send_reminders,
@@ -24,12 +21,12 @@ MONTH = {"kind": "month", "year": timezone.localdate().year, "number": timezone.
 
 @pytest.fixture
 def directive(world):
-    return check_issue_directive(
+    return create_directive(
         world.province_officer,
         world.province,
+        [(TargetLevel.RESIDENTIAL_GROUP, GroupKind.RESIDENTIAL_GROUP)],
+        days=7,
         title="Mỗi tổ dân cư phải có nhóm",
-        deadline=timezone.localdate() + timedelta(days=7),
-        requirements=[(TargetLevel.RESIDENTIAL_GROUP, GroupKind.RESIDENTIAL_GROUP)],
     )
 
 
