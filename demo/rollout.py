@@ -80,8 +80,8 @@ def seed_rollout(seeder, province: Unit) -> None:
     patrol_duty = "Thành lập tổ tuần tra nhân dân và đội dân phòng"
     check_assign_responsibility(police, steering, unit=commune, duty=patrol_duty)
 
-    do_backfill(province, days=ISSUED_DAYS_AGO + 30, step=7)
-    do_backfill_compliance(directive, step=7)
+    do_backfill(province, days=ISSUED_DAYS_AGO + 30, step=10)
+    do_backfill_compliance(directive, step=15)
     do_daily()
 
 

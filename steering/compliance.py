@@ -126,16 +126,20 @@ def evaluate(
     today = today or (timezone.localdate(as_of) if as_of else timezone.localdate())
     responsibles = Responsibles(scope)
     items = []
+    units_of_level: dict[int, list[Unit]] = {}
     for requirement in directive.requirements.all():
-        units = Unit.objects.filter(path__startswith=scope.path, tier=requirement.level).order_by("path")
+        if requirement.level not in units_of_level:
+            units = Unit.objects.filter(path__startswith=scope.path, tier=requirement.level).order_by("path")
+            if as_of is not None:
+                units = units.filter(created_at__lte=as_of)
+            units_of_level[requirement.level] = list(units.select_related("parent"))
         groups = CommunityGroup.objects.filter(
             is_active=True, kind=requirement.group_kind, unit__path__startswith=scope.path
         )
         if as_of is not None:
-            units = units.filter(created_at__lte=as_of)
             groups = groups.filter(created_at__lte=as_of)
         group_paths = sorted(groups.values_list("unit__path", flat=True))
-        for unit in units:
+        for unit in units_of_level[requirement.level]:
             due = due_date(directive, unit)
             if _has_prefix(group_paths, unit.path):
                 status = Status.MET

@@ -68,11 +68,15 @@ class History:
         return [(day, round(100 * top.get(day, 0) / bottom[day], 1)) for day in sorted(self.days) if bottom.get(day)]
 
 
+def prefixes(path: str) -> list[str]:
+    """The paths of a unit and of each of its ancestors, from the root down."""
+    parts = path.rstrip("/").split("/")
+    return ["/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1)]
+
+
 def add_to_ancestors(values: Values, path: str, measured: set[str], metric: str, amount: int) -> None:
     """Add an amount found at a unit path to every measured unit on the way up to the root."""
-    parts = path.rstrip("/").split("/")
-    for depth in range(1, len(parts) + 1):
-        prefix = "/".join(parts[:depth]) + "/"
+    for prefix in prefixes(path):
         if prefix in measured:
             values[(prefix, metric)] = values.get((prefix, metric), 0) + amount
 
@@ -152,7 +156,15 @@ class MembersProvider(MetricProvider):
             if unit.tier < Tier.COMMUNE:
                 count = memberships.filter(group__unit__path__startswith=unit.path).values("person").distinct().count()
                 values[(unit.path, "members.total")] = count
-        communes = [unit for unit in units if unit.tier == Tier.COMMUNE]
+        # Only communes that have groups: a province where most communes have not started costs little.
+        commune_paths = {unit.path for unit in units if unit.tier == Tier.COMMUNE}
+        group_paths = CommunityGroup.objects.filter(unit__path__startswith=root.path).values_list(
+            "unit__path", flat=True
+        )
+        with_groups = {
+            prefix for path in group_paths.distinct() for prefix in prefixes(path) if prefix in commune_paths
+        }
+        communes = [unit for unit in units if unit.path in with_groups]
         if root.tier > Tier.COMMUNE:
             communes = [root]
         for commune in communes:

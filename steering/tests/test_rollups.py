@@ -60,3 +60,19 @@ def test_backfilled_days_count_what_existed_then(world):
     three_days_ago = timezone.localdate() - timedelta(days=3)
     assert counters_of(world.commune, three_days_ago) == {"groups.total": 1, "groups.kind.residential_group": 1}
     assert counters_of(world.commune)["groups.total"] == 3
+
+
+def test_the_daily_command_computes_counters_snapshots_and_reminders(world):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("steering_daily", "--backfill-days", "2", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["counters"] > 0 and result["snapshots"] == 0 and result["reminders"] == 0
+    assert Counter.objects.filter(unit=world.province, metric="members.total").count() == 3  # today and two days back
+    queued = StringIO()
+    call_command("steering_daily", "--enqueue", stdout=queued)
+    assert queued.getvalue().startswith("Queued ")
