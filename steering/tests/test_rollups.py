@@ -68,11 +68,18 @@ def test_the_daily_command_computes_counters_snapshots_and_reminders(world):
 
     from django.core.management import call_command
 
+    world.rg2_group.created_at = timezone.now() - timedelta(days=10)
+    world.rg2_group.save()
     out = StringIO()
     call_command("steering_daily", "--backfill-days", "2", stdout=out)
     result = json.loads(out.getvalue())
     assert result["counters"] > 0 and result["snapshots"] == 0 and result["reminders"] == 0
-    assert Counter.objects.filter(unit=world.province, metric="members.total").count() == 3  # today and two days back
+    # today and the two days before, when only Tổ 2's group existed
+    assert list(
+        Counter.objects.filter(unit=world.province, metric="groups.total")
+        .values_list("value", flat=True)
+        .order_by("day")
+    ) == [1, 1, 3]
     queued = StringIO()
     call_command("steering_daily", "--enqueue", stdout=queued)
     assert queued.getvalue().startswith("Queued ")
