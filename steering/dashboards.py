@@ -9,11 +9,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Max, Q, Sum
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import SafeString
 
 from places.models import Tier, Unit
 from steering import charts, metrics
 from steering.compliance import Tally
 from steering.models import ComplianceSnapshot, Counter, Directive, RollupRun
+from steering.templatetags.steering import figure
 
 HISTORY_DAYS = 180
 
@@ -42,6 +46,7 @@ class Dashboard:
     columns: list[str] = field(default_factory=list)
     children: list[ChildRow] = field(default_factory=list)
     empty_children: list[Unit] = field(default_factory=list)
+    children_rows: str = ""  # the table body, rendered once in Python: a province has a hundred communes
     directives: list[DirectiveProgress] = field(default_factory=list)
 
     @property
@@ -81,6 +86,24 @@ def directive_progress(directive: Directive, unit: Unit) -> DirectiveProgress:
     return DirectiveProgress(directive, tally, series)
 
 
+def children_rows(unit: Unit, rows: list[ChildRow]) -> SafeString:
+    """`<tr>`s of the units below, a link each: one reverse() and one format_html per row."""
+    view = "steering:dashboard" if unit.tier < Tier.COMMUNE else "places:detail"
+    link = reverse(view, args=["CODE"])
+    return format_html_join(
+        "",
+        '<tr><td><a href="{}">{}</a></td>{}</tr>',
+        (
+            (
+                link.replace("CODE", row.unit.code),
+                row.unit.name,
+                format_html_join("", "<td>{}</td>", ((figure(f.value, f.percent),) for f in row.figures)),
+            )
+            for row in rows
+        ),
+    )
+
+
 def build(unit: Unit) -> Dashboard:
     latest_day = Counter.objects.filter(unit=unit).aggregate(day=Max("day"))["day"]
     dashboard = Dashboard(unit=unit, day=latest_day, as_of=RollupRun.objects.filter(unit=province_of(unit)).first())
@@ -113,6 +136,7 @@ def build(unit: Unit) -> Dashboard:
         dashboard.children.append(ChildRow(child, figures))
     if dashboard.children:
         dashboard.columns = [figure.heading for figure in dashboard.children[0].figures]
+        dashboard.children_rows = children_rows(unit, dashboard.children)
 
     for directive in directives_for(unit):
         progress = directive_progress(directive, unit)
