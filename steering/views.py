@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from core.errors import PermissionDenied
 from core.forms import form_errors_text
-from coverage.reach import coverage_of
+from coverage.reach import Coverage, coverage_of
 from groups.models import GroupRole, MembershipStatus
 from people.permissions import is_officer, manages_unit, mandate_paths
 from places.models import Tier, Unit
@@ -271,6 +271,17 @@ def responsibility_end(request, responsibility_id: int):
     return redirect("steering:responsibilities", commune.code)
 
 
+def stored_coverage(unit: Unit) -> Coverage | None:
+    """Coverage from the latest counters (units down to hamlets have them), None when there are none."""
+    day = Counter.objects.filter(unit=unit).order_by("-day").values_list("day", flat=True).first()
+    if day is None:
+        return None
+    values = dict(
+        Counter.objects.filter(unit=unit, day=day, metric__startswith="coverage.").values_list("metric", "value")
+    )
+    return Coverage(unit, values.get("coverage.households", 0), values.get("coverage.covered", 0))
+
+
 @login_required
 def mine(request):
     """My responsibilities, each with what is lagging under it."""
@@ -294,7 +305,7 @@ def mine(request):
             unit = responsibility.unit
             assert unit is not None
             entry["target_unit"] = unit
-            entry["coverage"] = coverage_of(unit)[0]
+            entry["coverage"] = stored_coverage(unit) or coverage_of(unit)[0]
             lagging = []
             for directive in dashboards.directives_for(unit):
                 lagging += [

@@ -69,3 +69,11 @@ def test_a_province_officer_follows_the_rollout_from_dashboard_to_a_lagging_comm
     assert "Không tải được bản đồ nền" in page.locator("#map-tiles-status").inner_text()
     assert "Xã Cầu Khởi" in page.locator("#unlocated").inner_text()
     page.screenshot(path=SCREENSHOTS / "steering-map.png", full_page=True)
+
+    steering = Person.objects.get(phone="+84" + data.PERSONAS["steering"][0][1:])
+    page.context.clear_cookies()
+    sign_in_browser(page, live_server, steering)
+    page.goto(f"{live_server.url}/steering/mine/")
+    assert page.locator("h1").inner_text() == "Nhiệm vụ của tôi"
+    assert "Ấp Phước Hội" in page.content() and "Còn 30 ngày" in page.content()
+    page.screenshot(path=SCREENSHOTS / "steering-mine.png", full_page=True)
