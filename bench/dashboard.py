@@ -9,6 +9,7 @@ stack (middleware, sign-in, templates) and, as the baseline, the unit page of th
 which counts members and coverage live (places:detail).
 """
 
+import contextlib
 import math
 import os
 import statistics
@@ -166,10 +167,8 @@ def timed_get(client: Client, url: str) -> float:
 
 
 def run(options) -> dict:
-    try:
-        setup_test_environment()  # the test client's host name; already done under pytest
-    except RuntimeError:
-        pass
+    with contextlib.suppress(RuntimeError):  # already done under pytest
+        setup_test_environment()  # lets the test client's host name in
     # As deployed (docs/deployment.md): web processes keep their connection instead of reconnecting per request.
     connection.settings_dict["CONN_MAX_AGE"] = options.conn_max_age
     code = f"bench{options.size}"
