@@ -1,6 +1,7 @@
 """The periodic report as XLSX (openpyxl) and PDF (fpdf2 with the vendored DejaVu Sans: Vietnamese
 needs a Unicode font, and none can be assumed on a fresh server)."""
 
+import logging
 from io import BytesIO
 from pathlib import Path
 
@@ -15,6 +16,8 @@ from openpyxl.styles import Font
 from steering.periodic import PeriodicReport
 
 FONTS = Path(__file__).resolve().parent / "fonts"
+# fpdf2 subsets the font on every export and fontTools logs each step at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 
 def number(value, percent: bool = False) -> str:
