@@ -1,36 +1,34 @@
-"""python -m bench fanout [--size N] [--database sqlite|postgres]
-python -m bench inbox [--size N]
-
-Each prints one JSON line. Results and machine details: docs/benchmarks.md."""
-
 import argparse
+import importlib
 import json
 import os
+import subprocess
 import sys
 
+from bench import OWN_DATABASE, names
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("name", choices=["fanout", "inbox"])
-    parser.add_argument("--size", type=int, default=None, help="members (fanout) or publishes (inbox)")
-    parser.add_argument("--rounds", type=int, default=3, help="fanout: rounds, the median is reported")
-    parser.add_argument(
-        "--database",
-        choices=["sqlite", "postgres"],
-        default="postgres" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite",
-    )
-    args = parser.parse_args(argv)
-    if args.name == "fanout":
-        from bench.fanout import run
 
-        result = run(args.database, args.size, args.rounds)
-    else:
-        from bench.inbox import run as run_inbox
+def main(argv: list[str]) -> int:
+    available = names()
+    if not argv or argv[0] in ("-h", "--help") or argv[0] not in [*available, "all"]:
+        print(f"usage: python -m bench {{{','.join([*available, 'all'])}}} [options]", file=sys.stderr)
+        return 2
+    if argv[0] == "all":
+        failed = [name for name in available if subprocess.call([sys.executable, "-m", "bench", name]) != 0]
+        return 1 if failed else 0
+    name = argv[0]
+    if name not in OWN_DATABASE:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canhgiac.settings")
+        import django
 
-        result = run_inbox(args.database, args.size)
-    print(json.dumps(result, ensure_ascii=False))
+        django.setup()
+    module = importlib.import_module(f"bench.{name}")
+    parser = argparse.ArgumentParser(prog=f"python -m bench {name}", description=module.__doc__)
+    module.add_arguments(parser)
+    options = parser.parse_args(argv[1:])
+    print(json.dumps({"benchmark": name, **module.run(options)}, ensure_ascii=False), flush=True)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -29,7 +29,7 @@ def floor_insert(notice_id: int, group_filter_sql: str, params: list) -> tuple[f
             FROM people_person p
             WHERE p.id IN (SELECT m.person_id FROM groups_membership m WHERE m.status = 'active'
                            AND m.group_id IN ({group_filter_sql}))
-            """,  # noqa: S608 — a subquery built by the ORM, values are parameters
+            """,
             [notice_id, now, now, now, *params],
         )
         rows = cursor.rowcount
@@ -46,7 +46,25 @@ def remove(notice_id: int) -> None:
             cursor.execute("VACUUM delivery_delivery")
 
 
-def run(database: str, size: int | None, rounds: int = 3) -> dict:
+def add_arguments(parser) -> None:
+    parser.add_argument(
+        "--size", type=int, default=None, help="members (default 100,000 on SQLite, 1,000,000 on PostgreSQL)"
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="rounds; the median is reported")
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default=default_database())
+
+
+def default_database() -> str:
+    import os
+
+    return "postgres" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+
+
+def run(options) -> dict:
+    return measure(options.database, options.size, options.rounds)
+
+
+def measure(database: str, size: int | None, rounds: int = 3) -> dict:
     size = size or DEFAULT_SIZES[database]
     configure_django(bench_database_url(database, "fanout"))
     from django.db import connection

@@ -44,7 +44,18 @@ def session_cookie(person) -> str:
     return str(session.session_key)
 
 
-def run(database: str, size: int | None) -> dict:
+def add_arguments(parser) -> None:
+    from bench.fanout import default_database
+
+    parser.add_argument("--size", type=int, default=None, help="publishes measured")
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default=default_database())
+
+
+def run(options) -> dict:
+    return measure(options.database, options.size)
+
+
+def measure(database: str, size: int | None) -> dict:
     publishes = size or 20
     database_url = bench_database_url(database, "inbox")
     configure_django(database_url)

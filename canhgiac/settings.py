@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "reports",
     "open311",
     "api",
+    "steering",
     "demo",
     "delivery",
     "bulletins",
@@ -192,6 +193,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
+
+# Steering maps (docs/steering.md): base-map tiles; empty MAP_TILE_URL shows the map without a base map.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 
 LOGGING = {
     "version": 1,

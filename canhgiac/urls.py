@@ -18,6 +18,7 @@ urlpatterns: list = [
     path("reports/", include("reports.urls")),
     path("open311/", include("open311.urls")),
     path("api/", include("api.urls")),
+    path("steering/", include("steering.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

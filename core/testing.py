@@ -10,9 +10,11 @@ commune officer, steering committee member and province officer.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django.test import Client
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from groups.actions import check_add_member, check_create_group
@@ -134,6 +136,19 @@ def build_world() -> World:
         province_officer=province_officer,
         far_officer=far_officer,
         stranger=stranger,
+    )
+
+
+def create_directive(actor: Person, unit: Unit, requirements, *, days: int = 30, title: str = ""):
+    """A directive due in `days`, issued through the real action (steering)."""
+    from steering.actions import check_issue_directive
+
+    return check_issue_directive(
+        actor,
+        unit,
+        title=title or "Mỗi tổ dân cư, mỗi ấp phải lập nhóm",
+        deadline=timezone.localdate() + timedelta(days=days),
+        requirements=requirements,
     )
 
 

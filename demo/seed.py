@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.text import fold
 from demo import data
 from demo.reports_seed import seed_reports
+from demo.rollout import seed_rollout
 from groups.models import CommunityGroup, GroupKind, GroupRole, Membership
 from people.models import Household, Mandate, MandateRole, Person
 from people.phones import normalize_phone
@@ -159,6 +160,7 @@ def seed(stdout=None) -> bool:
 
         seed_bulletins(commune, neighbour)
         seed_reports(commune, neighbour, {key: phone for key, (phone, _name, _role) in data.PERSONAS.items()})
+        seed_rollout(seeder, province)
     return True
 
 

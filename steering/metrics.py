@@ -1,0 +1,276 @@
+"""Metric providers: the figures behind dashboards, rollups and periodic reports.
+
+Each provider measures its counters for a root unit and the units under it (set-based, a few
+queries however large the province), and says how to show them: summary figures, details and
+charts. The rollup task stores what `measure` returns as `Counter` rows; dashboards read those
+rows; periodic reports call `measure` for the start and end of the period. Reports and bulletins
+plug in by registering one more provider from their app's `ready()` (docs/steering.md).
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Count, Exists, OuterRef, Q
+from django.utils.functional import Promise as StrPromise
+from django.utils.translation import gettext_lazy as _
+
+from coverage.reach import coverage_by_residential_group, reached_directly_q
+from groups.models import CommunityGroup, GroupKind, Membership, MembershipStatus
+from people.models import Household, Person
+from places.models import Tier, Unit
+
+Values = dict[tuple[str, str], int]  # (unit path, metric) -> value
+
+
+@dataclass(frozen=True)
+class Figure:
+    metric: str
+    label: "str | StrPromise"
+    value: float | int | None
+    percent: bool = False
+    short: "str | StrPromise" = ""  # a column heading for tables; the label when empty
+
+    @property
+    def heading(self) -> str:
+        return str(self.short or self.label)
+
+
+@dataclass
+class Chart:
+    """A chart the dashboard draws as SVG: lines over days, or horizontal bars."""
+
+    key: str
+    title: str
+    kind: str  # "line" or "bars"
+    series: list[tuple[str, list[tuple[date, float]]]] = field(default_factory=list)
+    bars: list[tuple[str, float]] = field(default_factory=list)
+    percent: bool = False
+
+
+class History:
+    """Stored counters of one unit over a range of days, read in one query by the dashboard."""
+
+    def __init__(self, rows: Iterable[tuple[date, str, int]]):
+        self.by_metric: dict[str, dict[date, int]] = defaultdict(dict)
+        self.days: set[date] = set()
+        for day, metric, value in rows:
+            self.by_metric[metric][day] = value
+            self.days.add(day)
+
+    def series(self, metric: str) -> list[tuple[date, float]]:
+        values = self.by_metric.get(metric, {})
+        return [(day, values.get(day, 0)) for day in sorted(self.days)]
+
+    def ratio_series(self, numerator: str, denominator: str) -> list[tuple[date, float]]:
+        top, bottom = self.by_metric.get(numerator, {}), self.by_metric.get(denominator, {})
+        return [(day, round(100 * top.get(day, 0) / bottom[day], 1)) for day in sorted(self.days) if bottom.get(day)]
+
+
+def prefixes(path: str) -> list[str]:
+    """The paths of a unit and of each of its ancestors, from the root down."""
+    parts = path.rstrip("/").split("/")
+    return ["/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1)]
+
+
+def add_to_ancestors(values: Values, path: str, measured: set[str], metric: str, amount: int) -> None:
+    """Add an amount found at a unit path to every measured unit on the way up to the root."""
+    for prefix in prefixes(path):
+        if prefix in measured:
+            values[(prefix, metric)] = values.get((prefix, metric), 0) + amount
+
+
+class MetricProvider:
+    slug = ""
+    title: "str | StrPromise" = ""
+
+    def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
+        """Counters of each unit (all under root) at as_of; None means now, by the live definitions."""
+        raise NotImplementedError
+
+    def summary(self, values: Mapping[str, int]) -> list[Figure]:
+        """The headline figures, for cards, tables of units and periodic reports."""
+        return []
+
+    def details(self, values: Mapping[str, int]) -> list[Figure]:
+        """Further figures for the periodic report (e.g. groups by kind)."""
+        return []
+
+    def charts(self, history: History, latest: Mapping[str, int]) -> list[Chart]:
+        return []
+
+
+class GroupsProvider(MetricProvider):
+    slug = "groups"
+    title = _("Groups")
+
+    def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
+        measured = {unit.path for unit in units}
+        groups = CommunityGroup.objects.filter(is_active=True, unit__path__startswith=root.path)
+        if as_of is not None:
+            groups = groups.filter(created_at__lte=as_of)
+        values: Values = {}
+        for path, kind, count in groups.values_list("unit__path", "kind").annotate(n=Count("id")):
+            add_to_ancestors(values, path, measured, "groups.total", count)
+            add_to_ancestors(values, path, measured, f"groups.kind.{kind}", count)
+        return values
+
+    def summary(self, values: Mapping[str, int]) -> list[Figure]:
+        return [Figure("groups.total", _("Groups"), values.get("groups.total", 0))]
+
+    def details(self, values: Mapping[str, int]) -> list[Figure]:
+        return [
+            Figure(f"groups.kind.{kind}", label, values.get(f"groups.kind.{kind}", 0))
+            for kind, label in GroupKind.choices
+        ]
+
+    def charts(self, history: History, latest: Mapping[str, int]) -> list[Chart]:
+        bars = [(str(label), latest.get(f"groups.kind.{kind}", 0)) for kind, label in GroupKind.choices]
+        return [
+            Chart("groups_by_kind", str(_("Groups by kind")), "bars", bars=[bar for bar in bars if bar[1]]),
+        ]
+
+
+def memberships_at(as_of: datetime | None):
+    """Memberships active at a moment (now: the live status) in groups that are active."""
+    memberships = Membership.objects.filter(group__is_active=True)
+    if as_of is None:
+        return memberships.filter(status=MembershipStatus.ACTIVE)
+    return memberships.filter(Q(status=MembershipStatus.ACTIVE) | Q(ended_at__gt=as_of), joined_at__lte=as_of)
+
+
+class MembersProvider(MetricProvider):
+    """Distinct people with an active membership; a person in two groups counts once per unit."""
+
+    slug = "members"
+    title = _("Members")
+
+    def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
+        memberships = memberships_at(as_of)
+        measured = {unit.path for unit in units}
+        values: Values = {}
+        # Above the commune level one COUNT(DISTINCT) each; below, distinct sets per commune in Python,
+        # so memory stays bounded by the largest commune.
+        for unit in units:
+            if unit.tier < Tier.COMMUNE:
+                count = memberships.filter(group__unit__path__startswith=unit.path).values("person").distinct().count()
+                values[(unit.path, "members.total")] = count
+        # Only communes that have groups: a province where most communes have not started costs little.
+        commune_paths = {unit.path for unit in units if unit.tier == Tier.COMMUNE}
+        group_paths = CommunityGroup.objects.filter(unit__path__startswith=root.path).values_list(
+            "unit__path", flat=True
+        )
+        with_groups = {
+            prefix for path in group_paths.distinct() for prefix in prefixes(path) if prefix in commune_paths
+        }
+        communes = [unit for unit in units if unit.path in with_groups]
+        if root.tier > Tier.COMMUNE:
+            communes = [root]
+        for commune in communes:
+            people: dict[str, set[int]] = defaultdict(set)
+            pairs = memberships.filter(group__unit__path__startswith=commune.path).values_list(
+                "person_id", "group__unit__path"
+            )
+            for person_id, path in pairs.iterator(chunk_size=20000):
+                parts = path.rstrip("/").split("/")
+                for depth in range(commune.depth, len(parts) + 1):
+                    prefix = "/".join(parts[:depth]) + "/"
+                    if prefix in measured:
+                        people[prefix].add(person_id)
+            for prefix, persons in people.items():
+                values[(prefix, "members.total")] = len(persons)
+        return values
+
+    def summary(self, values: Mapping[str, int]) -> list[Figure]:
+        return [Figure("members.total", _("Members"), values.get("members.total", 0))]
+
+    def charts(self, history: History, latest: Mapping[str, int]) -> list[Chart]:
+        return [
+            Chart(
+                "groups_members",
+                str(_("Groups and members over time")),
+                "line",
+                series=[
+                    (str(_("Members")), history.series("members.total")),
+                    (str(_("Groups")), history.series("groups.total")),
+                ],
+            )
+        ]
+
+
+def _member_of_active_group_at(person_ref: str, as_of: datetime) -> Exists:
+    return Exists(memberships_at(as_of).filter(person=OuterRef(person_ref)))
+
+
+def coverage_at(root: Unit, as_of: datetime) -> dict[str, tuple[int, int]]:
+    """coverage.reach's definition at a past moment: memberships as they were then, people as they are now."""
+    direct = reached_directly_q() & Q(_member_of_active_group_at("pk", as_of))
+    via_relay = (
+        Q(has_smartphone=False) & reached_directly_q("relay__") & Q(_member_of_active_group_at("relay_id", as_of))
+    )
+    reachable = Person.objects.filter(direct | via_relay)
+    rows = (
+        Household.objects.filter(residential_group__path__startswith=root.path, registered_at__lte=as_of)
+        .annotate(is_covered=Exists(reachable.filter(household=OuterRef("pk"))))
+        .values("residential_group__path")
+        .annotate(total=Count("id"), covered=Count("id", filter=Q(is_covered=True)))
+    )
+    return {row["residential_group__path"]: (row["total"], row["covered"]) for row in rows}
+
+
+class CoverageProvider(MetricProvider):
+    """Households registered and reached, by coverage.reach's definition (docs/coverage.md)."""
+
+    slug = "coverage"
+    title = _("Household coverage")
+
+    def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
+        per_group = coverage_by_residential_group(root) if as_of is None else coverage_at(root, as_of)
+        measured = {unit.path for unit in units}
+        values: Values = {}
+        for path, (total, covered) in per_group.items():
+            add_to_ancestors(values, path, measured, "coverage.households", total)
+            add_to_ancestors(values, path, measured, "coverage.covered", covered)
+        return values
+
+    def summary(self, values: Mapping[str, int]) -> list[Figure]:
+        households, covered = values.get("coverage.households", 0), values.get("coverage.covered", 0)
+        return [
+            Figure("coverage.households", _("Households registered"), households, short=_("Households")),
+            Figure("coverage.covered", _("Households reached"), covered, short=_("Reached")),
+            Figure(
+                "coverage.percent",
+                _("Coverage"),
+                round(100 * covered / households, 1) if households else None,
+                percent=True,
+            ),
+        ]
+
+    def charts(self, history: History, latest: Mapping[str, int]) -> list[Chart]:
+        return [
+            Chart(
+                "coverage",
+                str(_("Household coverage over time")),
+                "line",
+                series=[(str(_("Coverage")), history.ratio_series("coverage.covered", "coverage.households"))],
+                percent=True,
+            )
+        ]
+
+
+_registry: dict[str, MetricProvider] = {}
+
+
+def register(provider: MetricProvider) -> MetricProvider:
+    """Add a provider; its slug prefixes its metric names ("reports.received", …)."""
+    _registry[provider.slug] = provider
+    return provider
+
+
+def providers() -> list[MetricProvider]:
+    return list(_registry.values())
+
+
+for _provider in (GroupsProvider(), MembersProvider(), CoverageProvider()):
+    register(_provider)

@@ -1,0 +1,171 @@
+"""The periodic report a steering committee sends upward: a unit, a month, quarter or year.
+
+Figures come from the same metric providers as the dashboards, measured at the start and at the
+end of the period (`measure(as_of=…)`), so a report of a past period stays what it was. Sections
+the reports and bulletins apps will fill are listed with a note until their providers register.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import ActionError
+from places.models import Tier, Unit
+from steering import compliance, metrics
+from steering.dashboards import directives_for
+
+PERIOD_KINDS = {"month": gettext_lazy("Month"), "quarter": gettext_lazy("Quarter"), "year": gettext_lazy("Year")}
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+# Sections that later providers fill (docs/steering.md); shown as "not available yet" until then.
+PLANNED_SECTIONS = {
+    "reports": gettext_lazy("Reports received and handled, forwarded, overdue, notable cases"),
+    "bulletins": gettext_lazy("Bulletins and their reach by channel"),
+}
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str
+    year: int
+    number: int  # month 1-12, quarter 1-4, 1 for a year
+
+    @classmethod
+    def parse(cls, kind: str, year: str | int, number: str | int = 1) -> "Period":
+        try:
+            year, number = int(year), int(number or 1)
+        except (TypeError, ValueError):
+            raise ActionError(gettext_lazy("Choose a valid period."), code="period") from None
+        limits = {"month": 12, "quarter": 4, "year": 1}
+        if kind not in limits or not 1 <= number <= limits[kind] or not 2000 <= year <= 2100:
+            raise ActionError(gettext_lazy("Choose a valid period."), code="period")
+        period = cls(kind, year, number)
+        if period.start > timezone.localdate():
+            raise ActionError(gettext_lazy("This period has not started yet."), code="future")
+        return period
+
+    @property
+    def start(self) -> date:
+        month = {"month": self.number, "quarter": 3 * self.number - 2, "year": 1}[self.kind]
+        return date(self.year, month, 1)
+
+    @property
+    def end(self) -> date:
+        months = {"month": 1, "quarter": 3, "year": 12}[self.kind]
+        month_index = self.start.month - 1 + months
+        return date(self.year + month_index // 12, month_index % 12 + 1, 1) - timedelta(days=1)
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return _("Month %(month)02d/%(year)d") % {"month": self.number, "year": self.year}
+        if self.kind == "quarter":
+            return _("Quarter %(quarter)s/%(year)d") % {"quarter": ROMAN[self.number], "year": self.year}
+        return _("Year %(year)d") % {"year": self.year}
+
+    @property
+    def slug(self) -> str:
+        return f"{self.year}-{self.kind}-{self.number:02d}" if self.kind != "year" else f"{self.year}"
+
+
+def moment(day: date, *, end: bool) -> datetime | None:
+    """The end of a day (or the start), None when that is still ahead (then figures are live)."""
+    if end:
+        at = timezone.make_aware(datetime.combine(day, datetime.max.time()))
+    else:
+        at = timezone.make_aware(datetime.combine(day, datetime.min.time()))
+    return None if at >= timezone.now() else at
+
+
+@dataclass
+class Line:
+    label: str
+    start: float | int | None
+    end: float | int | None
+    percent: bool = False
+
+    @property
+    def change(self) -> float | int | None:
+        if self.start is None or self.end is None:
+            return None
+        return round(self.end - self.start, 1)
+
+
+@dataclass
+class Section:
+    title: str
+    lines: list[Line] = field(default_factory=list)
+    note: str = ""
+
+
+@dataclass
+class PeriodicReport:
+    unit: Unit
+    period: Period
+    generated_at: datetime
+    sections: list[Section]
+    child_columns: list[str]
+    children: list[tuple[str, list[metrics.Figure]]]
+    directives: list[tuple[str, date, compliance.Tally]]
+
+    @property
+    def filename(self) -> str:
+        return f"bao-cao-{self.unit.code}-{self.period.slug}"
+
+
+def values_of(measured: metrics.Values, path: str) -> dict[str, int]:
+    return {metric: value for (unit_path, metric), value in measured.items() if unit_path == path}
+
+
+def build(unit: Unit, period: Period) -> PeriodicReport:
+    children = list(unit.children.order_by("name")) if unit.tier < Tier.RESIDENTIAL_GROUP else []
+    units = [unit, *children]
+    start_at, end_at = moment(period.start, end=False), moment(period.end, end=True)
+    sections = []
+    child_values: dict[str, dict[str, int]] = {child.path: {} for child in children}
+    for provider in metrics.providers():
+        at_start = values_of(provider.measure(unit, units, start_at), unit.path) if start_at else {}
+        measured_end = provider.measure(unit, units, end_at)
+        at_end = values_of(measured_end, unit.path)
+        for child in children:
+            child_values[child.path].update(values_of(measured_end, child.path))
+        section = Section(str(provider.title))
+        for figure_end, figure_start in zip(
+            provider.summary(at_end) + provider.details(at_end),
+            provider.summary(at_start) + provider.details(at_start),
+            strict=True,
+        ):
+            section.lines.append(
+                Line(
+                    str(figure_end.label),
+                    figure_start.value if start_at else None,
+                    figure_end.value,
+                    figure_end.percent,
+                )
+            )
+        sections.append(section)
+    registered = {provider.slug for provider in metrics.providers()}
+    for slug, title in PLANNED_SECTIONS.items():
+        if slug not in registered:
+            sections.append(Section(str(title), note=_("Not available yet: this module is not installed.")))
+
+    providers = metrics.providers()
+    child_rows = [
+        (child.name, [figure for provider in providers for figure in provider.summary(child_values[child.path])])
+        for child in children
+    ]
+    columns = [figure.heading for figure in child_rows[0][1]] if child_rows else []
+    directives = []
+    for directive in directives_for(unit):
+        if directive.issued_at.date() > period.end:
+            continue
+        scope = unit if unit.path.startswith(directive.unit.path) else directive.unit
+        today = min(period.end, timezone.localdate())
+        tally = compliance.Tally()
+        for item in compliance.evaluate(directive, scope, today=today, as_of=end_at):
+            tally.add(item.status)
+        directives.append((directive.title, directive.deadline, tally))
+    return PeriodicReport(unit, period, timezone.now(), sections, columns, child_rows, directives)

@@ -1,0 +1,20 @@
+"""Background work of steering: counters, compliance snapshots and reminders (docs/steering.md).
+
+`daily` is what the scheduler runs once a day (`manage.py steering_daily` from cron or a
+systemd timer); `rollup_province` is enqueued when an officer asks for fresh figures.
+"""
+
+from django.tasks import task
+
+from places.models import Unit
+from steering.actions import do_daily, do_rollup
+
+
+@task(queue_name="default")
+def rollup_province(unit_id: int) -> int:
+    return do_rollup(Unit.objects.get(pk=unit_id))
+
+
+@task(queue_name="default")
+def daily() -> dict[str, int]:
+    return do_daily()

@@ -1,0 +1,79 @@
+"""A provincial officer follows the rollout of the demo province in a real Chromium."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.test import Client
+
+from core.testing import signed_in
+from demo import data
+from people.models import Person
+
+SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+
+
+def sign_in_browser(page, live_server, person: Person) -> None:
+    client = signed_in(Client(), person)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+@pytest.mark.browser
+def test_a_province_officer_follows_the_rollout_from_dashboard_to_a_lagging_commune(
+    transactional_db, live_server, browser_page, settings
+):
+    settings.MAP_TILE_URL = "http://127.0.0.1:9/{z}/{x}/{y}.png"  # tiles that cannot load
+    call_command("seed_demo", stdout=StringIO())
+    page = browser_page
+    officer = Person.objects.get(phone="+84" + data.PERSONAS["province"][0][1:])
+    sign_in_browser(page, live_server, officer)
+
+    page.goto(f"{live_server.url}/groups/")
+    page.get_by_role("link", name="Chỉ đạo").click()
+    page.wait_for_url(f"**/steering/u/{data.PROVINCE_CODE}/")
+    assert page.locator("h1").inner_text() == "Tỉnh Tây Ninh"
+    assert page.locator("[data-chart=groups_members] svg").is_visible()
+    assert "Xã Cầu Khởi" in page.locator("table.figures").inner_text()
+    page.screenshot(path=SCREENSHOTS / "steering-dashboard.png", full_page=True)
+
+    page.locator(".directive a.main").first.click()
+    page.wait_for_url("**/steering/directives/*/")
+    matrix = page.locator("table.matrix").inner_text()
+    assert "Phường Hòa Thành" in matrix and "Xã Cầu Khởi" in matrix and "Xã Châu Thành" not in matrix
+    page.screenshot(path=SCREENSHOTS / "steering-directive.png", full_page=True)
+
+    page.locator("details.empty-units summary").click()
+    page.locator("details.empty-units").get_by_role("link", name="Xã Châu Thành").click()
+    page.wait_for_url("**/steering/directives/*/?scope=25585")
+    assert "Còn thiếu nhóm theo yêu cầu" in page.content()
+    assert "quá hạn" not in page.locator("ul.list").last.inner_text()  # the deadline is still ahead
+
+    page.goto(f"{live_server.url}/steering/u/{data.COMMUNE_CODE}/")
+    assert page.locator("h1").inner_text() == "Xã Cầu Khởi"
+    assert "Ấp Phước Hội" in page.locator("table.figures").inner_text()
+
+    page.goto(f"{live_server.url}/steering/u/{data.PROVINCE_CODE}/map/")
+    page.wait_for_function("document.querySelectorAll('#unlocated li').length > 0")
+    assert "Chưa có điểm nào có vị trí" in page.locator("#map-status").inner_text()
+    page.wait_for_function("document.getElementById('map-tiles-status').textContent.length > 0")
+    assert "Không tải được bản đồ nền" in page.locator("#map-tiles-status").inner_text()
+    assert "Xã Cầu Khởi" in page.locator("#unlocated").inner_text()
+    page.screenshot(path=SCREENSHOTS / "steering-map.png", full_page=True)
+
+    steering = Person.objects.get(phone="+84" + data.PERSONAS["steering"][0][1:])
+    page.context.clear_cookies()
+    sign_in_browser(page, live_server, steering)
+    page.goto(f"{live_server.url}/steering/mine/")
+    assert page.locator("h1").inner_text() == "Nhiệm vụ của tôi"
+    assert "Ấp Phước Hội" in page.content() and "Còn 30 ngày" in page.content()
+    page.screenshot(path=SCREENSHOTS / "steering-mine.png", full_page=True)

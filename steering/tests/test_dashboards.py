@@ -1,0 +1,125 @@
+"""Dashboards read the stored counters: figures, charts, communes, directives; scoped to officers."""
+
+import pytest
+from django.test import Client
+
+from core.testing import create_directive, signed_in
+from groups.models import GroupKind
+from steering.actions import do_daily
+from steering.models import TargetLevel
+
+
+@pytest.fixture
+def rolled_up(world):
+    directive = create_directive(
+        world.province_officer,
+        world.province,
+        [(TargetLevel.RESIDENTIAL_GROUP, GroupKind.RESIDENTIAL_GROUP)],
+        title="Mỗi tổ dân cư phải có nhóm",
+    )
+    do_daily()
+    world.directive = directive
+    return world
+
+
+def test_the_province_dashboard_shows_stored_figures_communes_charts_and_directive_progress(rolled_up, client):
+    world = rolled_up
+    response = signed_in(client, world.province_officer).get(f"/steering/u/{world.province.code}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-metric="groups.total">3<' in html
+    assert 'data-metric="members.total">5<' in html
+    assert 'data-metric="coverage.households">2<' in html
+    assert "Xã Cầu Khởi" in html and "Xã Dương Minh Châu" in html
+    assert "Mỗi tổ dân cư phải có nhóm" in html
+    assert 'data-chart="groups_members"' in html and "<svg" in html
+    assert "2 đạt" in html  # two of the commune's three residential groups have a group, in Vietnamese
+
+
+def test_a_dashboard_page_makes_the_same_few_queries_however_many_units_it_lists(
+    rolled_up, client, django_assert_max_num_queries
+):
+    signed_in(client, rolled_up.province_officer)
+    with django_assert_max_num_queries(20):
+        client.get(f"/steering/u/{rolled_up.province.code}/")
+
+
+def test_before_any_rollup_the_dashboard_says_so(world, client):
+    response = signed_in(client, world.officer).get(f"/steering/u/{world.commune.code}/")
+    assert response.status_code == 200
+    assert "Chưa có số liệu" in response.content.decode()
+
+
+def test_asking_for_fresh_figures_recomputes_the_province(world, client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = signed_in(client, world.officer).post(f"/steering/u/{world.commune.code}/refresh/")
+    assert response.status_code == 302
+    page = client.get(f"/steering/u/{world.commune.code}/").content.decode()
+    assert 'data-metric="members.total">5<' in page
+
+
+def test_the_commune_dashboard_lists_its_hamlets(rolled_up, client):
+    html = signed_in(client, rolled_up.officer).get(f"/steering/u/{rolled_up.commune.code}/").content.decode()
+    assert "Ấp Phước Hội" in html and "Ấp Phước Lễ" in html
+
+
+def test_the_steering_link_takes_an_officer_with_one_unit_straight_to_its_dashboard(world, client):
+    response = signed_in(client, world.officer).get("/steering/")
+    assert response.status_code == 302 and response.url == f"/steering/u/{world.commune.code}/"
+
+
+def test_the_map_endpoint_gives_the_contract_with_units_and_no_invented_points(rolled_up, client, settings):
+    settings.MAP_TILE_URL = ""
+    data = signed_in(client, rolled_up.officer).get(f"/steering/u/{rolled_up.commune.code}/map.json").json()
+    assert data["unit"] == {"code": rolled_up.commune.code, "name": "Xã Cầu Khởi"}
+    assert data["tiles"]["url"] == ""
+    assert data["layers"] == []
+    assert {u["name"]: (u["groups"], u["members"]) for u in data["unlocated"]} == {
+        "Ấp Phước Hội": (3, 5),
+        "Ấp Phước Lễ": (0, 0),
+    }
+
+
+def test_a_registered_map_layer_shows_its_points_to_the_officer(world, client):
+    from steering.mapdata import MapLayer, Point, register_layer, unregister_layer
+
+    class Landmarks(MapLayer):
+        key, title = "landmarks", "Landmarks"
+
+        def points(self, unit, viewer):
+            return [Point(11.27, 106.23, "Cầu Khởi", kind="landmark")]
+
+    register_layer(Landmarks())
+    try:
+        data = signed_in(client, world.officer).get(f"/steering/u/{world.commune.code}/map.json").json()
+    finally:
+        unregister_layer("landmarks")
+    assert data["layers"] == [
+        {
+            "key": "landmarks",
+            "title": "Landmarks",
+            "points": [{"lat": 11.27, "lng": 106.23, "title": "Cầu Khởi", "url": "", "kind": "landmark"}],
+        }
+    ]
+
+
+def test_the_map_page_loads_vendored_leaflet_and_no_cdn(world, client):
+    html = signed_in(client, world.officer).get(f"/steering/u/{world.commune.code}/map/").content.decode()
+    assert "/static/vendor/leaflet/leaflet.js" in html and "markercluster" in html
+    assert "unpkg" not in html and "cdn" not in html.lower()
+
+
+def test_a_client_without_session_is_sent_to_sign_in(world):
+    response = Client().get(f"/steering/u/{world.province.code}/")
+    assert response.status_code == 302 and "/signin/" in response.url
+
+
+def test_figures_group_thousands_the_vietnamese_way_and_the_english_way():
+    from django.utils import translation
+
+    from steering.templatetags.steering import figure
+
+    with translation.override("vi"):
+        assert (figure(1850), figure(81.8, True), figure(None)) == ("1.850", "81,8%", "—")
+    with translation.override("en"):
+        assert (figure(1850), figure(81.8, True)) == ("1,850", "81.8%")
