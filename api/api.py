@@ -24,6 +24,7 @@ from reports import actions
 from reports.categories import CATEGORIES
 from reports.models import Channel, Report
 from reports.permissions import can_work_report, has_queue, is_own_report
+from reports.throttle import follow_blocked, note_follow_failure
 from reports.views.staff import filtered_queue
 from reports.workflow import Status, allowed_next
 
@@ -301,8 +302,10 @@ def get_report(request, code: str):
 @api.post("/reports/{code}/follow", response=FollowOut, auth=None, tags=["reports"])
 def follow(request, code: str, payload: FollowIn):
     """The anonymous reporter's view, with receipt code + secret; optionally sends a message."""
-    report = actions.access_report_by_secret(code, payload.secret)
+    ip = request.META.get("REMOTE_ADDR")
+    report = None if follow_blocked(ip) else actions.access_report_by_secret(code, payload.secret)
     if report is None:
+        note_follow_failure(ip)
         raise Http404
     if payload.message.strip():
         actions.check_post_message(report, payload.message, actor=None, as_reporter=True)

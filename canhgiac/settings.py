@@ -150,6 +150,7 @@ REPORT_MAX_PHOTOS = env_int("REPORT_MAX_PHOTOS", 4)
 REPORT_MAX_PHOTO_BYTES = env_int("REPORT_MAX_PHOTO_BYTES", 8 * 1024 * 1024)
 REPORT_MAX_TEXT = env_int("REPORT_MAX_TEXT", 5000)
 REPORT_REMINDER_LEAD_HOURS = env_int("REPORT_REMINDER_LEAD_HOURS", 48)
+REPORT_FOLLOW_MAX_FAILURES = env_int("REPORT_FOLLOW_MAX_FAILURES", 10)
 REPORT_DEADLINES: dict[str, dict[str, int | None]] = {}
 REPORTS_LIVE_REDIS_URL = env_str("REPORTS_LIVE_REDIS_URL")  # defaults to REDIS_URL
 # Map pin on the report form: tiles load from this server only when someone opens the map;

@@ -21,27 +21,28 @@ def reminder_lead() -> timedelta:
     return timedelta(hours=settings.REPORT_REMINDER_LEAD_HOURS)
 
 
+def lead_for(received_at, due) -> timedelta:
+    """REPORT_REMINDER_LEAD_HOURS before the deadline, but never before half the time has run:
+    a 24-hour forward deadline is reminded 12 hours before, a 20-day decision 48 hours before."""
+    return min(reminder_lead(), (due - received_at) / 2)
+
+
 def due_reminders(now=None) -> list[Reminder]:
-    """Reminders owed now: open reports whose forward or decision deadline falls within the lead."""
+    """Reminders owed now: open reports whose forward or decision deadline is within its lead."""
     now = now or timezone.now()
     horizon = now + reminder_lead()
     reports = Report.objects.filter(status__in=list(OPEN_STATUSES), merged_into__isnull=True).filter(
         Q(forward_due_at__lte=horizon, forwarded_at__isnull=True) | Q(decision_due_at__lte=horizon)
     )
     owed = []
-    for report in reports.only("pk", "forward_due_at", "forwarded_at", "decision_due_at", "assignee_id"):
-        if report.forward_due_at and not report.forwarded_at and report.forward_due_at <= horizon:
-            owed.append(
-                Reminder(
-                    report=report, deadline="forward", due_at=report.forward_due_at, recipient_id=report.assignee_id
-                )
-            )
-        if report.decision_due_at and report.decision_due_at <= horizon:
-            owed.append(
-                Reminder(
-                    report=report, deadline="decision", due_at=report.decision_due_at, recipient_id=report.assignee_id
-                )
-            )
+    fields = ("pk", "received_at", "forward_due_at", "forwarded_at", "decision_due_at", "assignee_id")
+    for report in reports.only(*fields):
+        deadlines = [("decision", report.decision_due_at)]
+        if not report.forwarded_at:
+            deadlines.append(("forward", report.forward_due_at))
+        for name, due in deadlines:
+            if due and due - lead_for(report.received_at, due) <= now:
+                owed.append(Reminder(report=report, deadline=name, due_at=due, recipient_id=report.assignee_id))
     return owed
 
 
@@ -70,7 +71,7 @@ def send_deadline_reminders() -> int:
 def schedule_reminders(report: Report) -> None:
     if not default_task_backend.supports_defer:
         return
-    lead = reminder_lead()
     for due in (report.forward_due_at, report.decision_due_at):
         if due:
-            send_deadline_reminders.using(run_after=max(due - lead, timezone.now())).enqueue()
+            run_after = max(due - lead_for(report.received_at, due), timezone.now())
+            send_deadline_reminders.using(run_after=run_after).enqueue()

@@ -6,3 +6,11 @@ from core.testing import extend_with_neighbour
 @pytest.fixture
 def more(world):
     return extend_with_neighbour(world)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_follow_throttle():
+    """Wrong-secret attempts are counted in the cache; each test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -152,10 +152,27 @@ def test_lost_and_found_posts_cannot_be_extended(world):
         check_extend_decision(world.officer, report, "x")
 
 
+def test_a_deadline_is_reminded_48_hours_before_or_halfway_for_short_ones(world, settings):
+    from datetime import UTC, datetime
+
+    from reports.tasks import lead_for
+
+    start = datetime(2019, 8, 28, tzinfo=UTC)
+    assert lead_for(start, start + timedelta(hours=24)) == timedelta(hours=12)
+    assert lead_for(start, start + timedelta(days=20)) == timedelta(hours=48)
+    settings.REPORT_REMINDER_LEAD_HOURS = 72
+    assert lead_for(start, start + timedelta(days=20)) == timedelta(hours=72)
+
+
 def test_reminders_are_created_once_for_deadlines_within_the_lead_time(world):
     report = create_report(world.resident, world.rg).report
     check_assign(world.officer, report, assignee=world.officer)
-    assert send_deadline_reminders.call() == 1  # the forward deadline, within 48 hours
+    assert send_deadline_reminders.call() == 0  # 24 hours to forward: reminded when 12 are left
+    now = timezone.now()
+    Report.objects.filter(pk=report.pk).update(
+        received_at=now - timedelta(hours=13), forward_due_at=now + timedelta(hours=11)
+    )
+    assert send_deadline_reminders.call() == 1
     assert send_deadline_reminders.call() == 0
     Report.objects.filter(pk=report.pk).update(decision_due_at=timezone.now() + timedelta(hours=5))
     assert send_deadline_reminders.call() == 1
@@ -166,6 +183,7 @@ def test_reminders_are_created_once_for_deadlines_within_the_lead_time(world):
 
 def test_no_reminders_for_closed_or_forwarded_reports(world):
     report = create_report(world.resident, world.rg).report
+    Report.objects.filter(pk=report.pk).update(forward_due_at=timezone.now() + timedelta(hours=1))
     check_transition(world.officer, report, "forwarded", reason="x", forwarded_to="CSĐT")
     assert send_deadline_reminders.call() == 0
 
@@ -239,7 +257,11 @@ def test_the_reminder_command_creates_what_is_owed(world):
 
     from django.core.management import call_command
 
-    create_report(world.resident, world.rg)
+    report = create_report(world.resident, world.rg).report
+    now = timezone.now()
+    Report.objects.filter(pk=report.pk).update(
+        received_at=now - timedelta(hours=23), forward_due_at=now + timedelta(hours=1)
+    )
     out = io.StringIO()
     call_command("send_report_reminders", stdout=out)
     assert out.getvalue().startswith("1 reminder")

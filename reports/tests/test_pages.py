@@ -248,3 +248,20 @@ def test_a_relay_files_for_her_grandmother_through_the_form(world, client):
     report = Report.objects.get()
     assert report.reporter == world.elder and report.filed_by == world.relay
     assert report.receipt_code in client.get(reverse("reports:mine")).content.decode()
+
+
+def test_guessing_secrets_is_paused_after_repeated_failures(world, client, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.REPORT_FOLLOW_MAX_FAILURES = 3
+    filed = create_report(None, world.rg, visibility="anonymous")
+    for _ in range(3):
+        client.post(reverse("reports:follow"), {"code": filed.report.receipt_code, "secret": "WRONG-WRONG"})
+    blocked = client.post(reverse("reports:follow"), {"code": filed.report.receipt_code, "secret": filed.secret})
+    assert blocked.status_code == 429 and filed.report.description not in blocked.content.decode()
+    cache.clear()
+    assert (
+        client.post(reverse("reports:follow"), {"code": filed.report.receipt_code, "secret": filed.secret}).status_code
+        == 200
+    )

@@ -19,6 +19,7 @@ from reports.forms import FollowForm, ReportForm
 from reports.models import Report, ReportMessage, ReportPhoto
 from reports.pdf import receipt_pdf
 from reports.permissions import can_see_post, can_view_report, can_work_report, is_own_report
+from reports.throttle import follow_blocked, note_follow_failure
 from reports.views.common import add_action_error
 
 
@@ -104,9 +105,15 @@ def follow(request):
     """The anonymous reporter's page. Code and secret travel only in POST bodies, never in URLs."""
     form = FollowForm(request.POST or None)
     report = None
+    ip = request.META.get("REMOTE_ADDR")
+    if request.method == "POST" and follow_blocked(ip):
+        form.is_valid()
+        form.add_error(None, _("Too many wrong attempts. Try again in 15 minutes."))
+        return render(request, "reports/follow.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         report = actions.access_report_by_secret(form.cleaned_data["code"], form.cleaned_data["secret"])
         if report is None:
+            note_follow_failure(ip)
             form.add_error(None, _("No report matches this receipt code and secret."))
         elif body := request.POST.get("body", "").strip():
             try:
@@ -125,9 +132,11 @@ def follow(request):
 def follow_receipt(request):
     form = FollowForm(request.POST)
     report = None
-    if form.is_valid():
+    ip = request.META.get("REMOTE_ADDR")
+    if form.is_valid() and not follow_blocked(ip):
         report = actions.access_report_by_secret(form.cleaned_data["code"], form.cleaned_data["secret"])
     if report is None:
+        note_follow_failure(ip)
         raise Http404
     return _pdf_response(report, identity=None)
 
