@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from bulletins.actions import check_create_post, check_publish_bulletin, check_reshare_post
 from bulletins.audience import Audience
+from bulletins.library import seed_templates
 from bulletins.models import Bulletin, BulletinTemplate, Category
 from delivery.models import Delivery, DeliveryStatus, Notice
 from groups.models import CommunityGroup, GroupKind, GroupRole, Membership
@@ -62,6 +63,8 @@ def seed_bulletins(commune: Unit, neighbour: Unit) -> None:
         elder.save()
         Membership.objects.create(group=first_group, person=elder, role=GroupRole.MEMBER)
 
+    # The library comes with a migration; a flushed test database has lost it, so make sure.
+    seed_templates()
     whole_commune = Audience(unit=commune)
     for days, category, share in ((40, Category.TRAFFIC, 0.82), (25, Category.USURY, 0.76), (9, Category.FIRE, 0.64)):
         template = BulletinTemplate.objects.filter(category=category, unit=None).first()

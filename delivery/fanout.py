@@ -64,7 +64,8 @@ def fan_out_query(notice: Notice, recipients: QuerySet) -> int:
     queryset of person ids such as memberships' `person_id`); returns the rows added."""
     if recipients.model is Person:
         recipients = recipients.values("pk")
-    sql, params = recipients.query.sql_with_params()
+    # Ordering means nothing in an IN subquery, and with DISTINCT it would add a column to it.
+    sql, params = recipients.order_by().query.sql_with_params()
     return _run(notice, sql, params)
 
 

@@ -15,6 +15,7 @@ from places.models import Tier, Unit
 from reports.actions import Submission, new_secret
 from reports.categories import BY_CODE, CATEGORIES, Kind
 from reports.models import Channel, Visibility
+from reports.permissions import handling_police
 from reports.workflow import Status
 
 
@@ -223,10 +224,4 @@ def patrols_for(report) -> list[CommunityGroup]:
 
 
 def officers_for(report) -> list[Person]:
-    paths = report.unit.ancestor_codes()
-    prefixes = ["/".join(paths[: i + 1]) + "/" for i in range(len(paths))]
-    return list(
-        Person.objects.filter(mandates__role=MandateRole.POLICE, mandates__unit__path__in=prefixes)
-        .distinct()
-        .order_by("full_name")
-    )
+    return list(handling_police(report).order_by("full_name"))

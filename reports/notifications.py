@@ -1,16 +1,16 @@
 """Everything the reporter is told goes through `notify_reporter` (docs/reports.md).
 
-Today it writes an item to the report's updates feed, shown on the reporter's report page
-(by account, or by receipt code + secret for an anonymous reporter). When the delivery engine
-lands it will also route through
-`delivery.notify.notify(recipients, *, subject, body, url="", priority="normal", source=None)`,
-to the channel the report came from; anonymous reporters stay feed-only, since no address of
-theirs is stored.
+It writes an item to the report's updates feed, shown on the reporter's report page (by
+account, or by receipt code + secret for an anonymous reporter), and sends it to reporters with
+an account through the delivery engine (`delivery.notify.notify`): their web inbox and whatever
+channels they chose. Anonymous reporters stay feed-only: no address of theirs is stored.
 """
 
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from delivery.notify import notify
 from reports.models import Report, ReportUpdate
 from reports.workflow import Status
 
@@ -42,6 +42,15 @@ def notify_reporter(report: Report, event: str, detail: str = "") -> None:
     only for accounts, and anonymous reporters have none."""
     followers = [report, *report.merged_reports.all()]
     with translation.override("vi"):
-        ReportUpdate.objects.bulk_create(
-            [ReportUpdate(report=r, event=event, text=_event_text(report, event, detail)[:500]) for r in followers]
-        )
+        text = _event_text(report, event, detail)[:500]
+        ReportUpdate.objects.bulk_create([ReportUpdate(report=r, event=event, text=text) for r in followers])
+        for follower in followers:
+            if follower.reporter_id is None:
+                continue
+            notify(
+                [follower.reporter_id],
+                subject=_("Your report %(code)s") % {"code": follower.receipt_code},
+                body=text,
+                url=reverse("reports:detail", args=[follower.receipt_code]),
+                source=follower,
+            )

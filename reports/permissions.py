@@ -6,7 +6,7 @@ the steering committee, group leaders or back-office staff; for an anonymous rep
 because it is not stored.
 """
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from groups.models import MembershipStatus
 from people.models import MandateRole, Person
@@ -141,3 +141,10 @@ def queue_q(person: Person) -> Q:
 
 def has_queue(person: Person) -> bool:
     return bool(mandate_paths(person, {MandateRole.POLICE, MandateRole.STEERING}))
+
+
+def handling_police(report: Report) -> QuerySet[Person]:
+    """The police officers holding a mandate over the report's unit (its handling police)."""
+    paths = report.unit.ancestor_codes()
+    prefixes = ["/".join(paths[: i + 1]) + "/" for i in range(len(paths))]
+    return Person.objects.filter(mandates__role=MandateRole.POLICE, mandates__unit__path__in=prefixes).distinct()

@@ -10,10 +10,14 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.tasks import default_task_backend, task
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
 
 from audit.actions import record
+from delivery.notify import notify
 from reports.models import Reminder, Report
+from reports.permissions import handling_police
 from reports.workflow import OPEN_STATUSES
 
 
@@ -58,6 +62,7 @@ def send_deadline_reminders() -> int:
     new = [r for r in owed if (r.report_id, r.deadline, r.due_at) not in existing]
     Reminder.objects.bulk_create(new, ignore_conflicts=True)
     for reminder in new:
+        send_reminder(reminder)
         record(
             None,
             "report.reminder_created",
@@ -66,6 +71,27 @@ def send_deadline_reminders() -> int:
             due_at=reminder.due_at.isoformat(),
         )
     return len(new)
+
+
+def send_reminder(reminder: Reminder) -> None:
+    """To the assignee, or to every police officer of the unit while nobody is assigned."""
+    report = reminder.report
+    recipients = [reminder.recipient_id] if reminder.recipient_id else handling_police(report)
+    with translation.override("vi"):
+        what = _("forward to the investigation agency") if reminder.deadline == "forward" else _("decide")
+        subject = _("Deadline: %(code)s") % {"code": report.receipt_code}
+        body = _("Report %(code)s: %(what)s by %(due)s.") % {
+            "code": report.receipt_code,
+            "what": what,
+            "due": formats.date_format(timezone.localtime(reminder.due_at), "DATETIME_FORMAT"),
+        }
+    notify(
+        recipients,
+        subject=subject,
+        body=body,
+        url=reverse("reports:staff_detail", args=[report.receipt_code]),
+        source=report,
+    )
 
 
 def schedule_reminders(report: Report) -> None:

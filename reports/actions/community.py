@@ -5,12 +5,14 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.actions import record
 from core.errors import ActionError, PermissionDenied
-from groups.models import CommunityGroup
+from delivery.notify import notify
+from groups.models import CommunityGroup, MembershipStatus
 from people.models import Person
 from places.models import Tier, Unit
 from reports.actions.handling import _area_path, area_path, check_transition, do_transition, similarity
@@ -141,7 +143,28 @@ def check_raise_alert(
             unit=unit, text=text, raised_by=actor, expires_at=timezone.now() + timedelta(hours=hours), report=report
         )
         record(actor, "alert.raised", alert, unit=unit, hours=hours, report=report.pk if report else None)
+        send_alert(alert)
     return alert
+
+
+def send_alert(alert: UrgentAlert) -> None:
+    """Every member of every group under the alerted unit, once each, on the urgent lane."""
+    members = Person.objects.filter(
+        memberships__status=MembershipStatus.ACTIVE,
+        memberships__group__is_active=True,
+        memberships__group__unit__path__startswith=alert.unit.path,
+    )
+    with translation.override("vi"):
+        subject = _("Urgent alert: %(unit)s") % {"unit": alert.unit.name}
+    notify(
+        members,
+        subject=subject,
+        body=alert.text,
+        url=reverse("groups:mine"),
+        priority="urgent",
+        source=alert,
+        sender=alert.raised_by,
+    )
 
 
 def check_cancel_alert(actor: Person, alert: UrgentAlert) -> UrgentAlert:
