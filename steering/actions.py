@@ -5,7 +5,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -207,7 +209,7 @@ def do_rollup(root: Unit, *, day: date | None = None, as_of: datetime | None = N
         Counter.objects.bulk_create(rows, batch_size=5000)
         if as_of is None:
             RollupRun.objects.update_or_create(
-                unit=root, defaults={"finished_at": timezone.now(), "seconds": time.monotonic() - started}
+                unit=root, defaults={"finished_at": timezone.now(), "seconds": round(time.monotonic() - started, 2)}
             )
     return len(rows)
 
@@ -358,10 +360,39 @@ def check_mark_reminder_read(person: Person, reminder_id: int) -> Reminder:
 def check_refresh_figures(actor: Person, unit: Unit) -> Unit:
     """Recompute the counters of the unit's province now, in the background."""
     from steering.permissions import can_view_dashboard
-    from steering.tasks import rollup_province
 
     if not can_view_dashboard(actor, unit):
         raise PermissionDenied
     root = province_of(unit)
-    transaction.on_commit(lambda: rollup_province.enqueue(root.pk))
+    RollupRun.objects.get_or_create(unit=root)
+    RollupRun.objects.filter(unit=root).update(requested_at=timezone.now())
+    _enqueue_rollup(root)
     return root
+
+
+def do_request_fresh_figures(unit: Unit, *, max_age: timedelta | None = None) -> bool:
+    """When a dashboard is opened on figures older than STEERING_FIGURES_MAX_AGE, queue one recompute.
+
+    At most one request per province per period, however many officers open dashboards: the
+    conditional UPDATE lets exactly one of them through. Returns whether a rollup was queued.
+    """
+    max_age = max_age or timedelta(seconds=settings.STEERING_FIGURES_MAX_AGE)
+    root = province_of(unit)
+    cutoff = timezone.now() - max_age
+    run, _created = RollupRun.objects.get_or_create(unit=root)
+    if run.finished_at is not None and run.finished_at > cutoff:
+        return False
+    claimed = (
+        RollupRun.objects.filter(unit=root)
+        .filter(Q(requested_at__isnull=True) | Q(requested_at__lt=cutoff))
+        .update(requested_at=timezone.now())
+    )
+    if claimed:
+        _enqueue_rollup(root)
+    return bool(claimed)
+
+
+def _enqueue_rollup(root: Unit) -> None:
+    from steering.tasks import rollup_province
+
+    transaction.on_commit(lambda: rollup_province.enqueue(root.pk))

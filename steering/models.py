@@ -174,11 +174,12 @@ class Counter(models.Model):
 
 
 class RollupRun(models.Model):
-    """When the counters of a root unit were last computed, shown as "figures as of" on dashboards."""
+    """When the counters of a root unit were last computed ("figures as of") and last asked for."""
 
     unit = models.OneToOneField("places.Unit", on_delete=models.CASCADE, related_name="+")
-    finished_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
     seconds = models.FloatField(default=0)
+    requested_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.unit_id} @ {self.finished_at}"
