@@ -281,7 +281,7 @@ def do_backfill_compliance(directive: Directive, *, step: int = 7, today: date |
     return written + do_snapshot_compliance(directive, day=today)
 
 
-def do_send_reminders(*, today: date | None = None) -> int:
+def do_send_reminders(*, today: date | None = None, directives: Iterable[Directive] | None = None) -> int:
     """On each of a directive's reminder days, tell whoever answers for lagging communes what is missing.
 
     One message per person and occasion, naming their communes: a provincial officer who answers
@@ -289,7 +289,7 @@ def do_send_reminders(*, today: date | None = None) -> int:
     """
     today = today or timezone.localdate()
     sent = 0
-    for directive in active_directives():
+    for directive in active_directives() if directives is None else directives:
         days_left = (directive.deadline - today).days
         if days_left not in directive.remind_days:
             continue
@@ -337,6 +337,24 @@ def do_send_reminders(*, today: date | None = None) -> int:
                 occasion=f"directive:{directive.pk}:{days_left}",
             )
     return sent
+
+
+def do_refresh_province(root: Unit, *, today: date | None = None) -> dict[str, int]:
+    """Counters of a province, today's compliance of the directives that apply in it, their reminders.
+
+    What a dashboard asks for when its figures are old; idempotent, so an embedded install without a
+    scheduler still gets today's snapshots whenever someone looks (docs/steering.md).
+    """
+    directives = [
+        directive
+        for directive in active_directives()
+        if root.path.startswith(directive.unit.path) or directive.unit.path.startswith(root.path)
+    ]
+    return {
+        "counters": do_rollup(root),
+        "snapshots": sum(do_snapshot_compliance(directive, day=today) for directive in directives),
+        "reminders": do_send_reminders(today=today, directives=directives),
+    }
 
 
 def do_daily(*, today: date | None = None) -> dict[str, int]:

@@ -151,3 +151,17 @@ def test_opening_a_dashboard_on_old_figures_queues_one_recompute_of_the_province
         assert do_request_fresh_figures(world.commune) is True
         assert do_request_fresh_figures(world.province) is False  # already asked for: one at a time
     assert len(queued) == 1
+
+
+def test_fresh_figures_also_snapshot_todays_compliance_of_the_provinces_directives(
+    world, client, django_capture_on_commit_callbacks
+):
+    from steering.models import ComplianceSnapshot
+
+    create_directive(
+        world.province_officer, world.province, [(TargetLevel.RESIDENTIAL_GROUP, GroupKind.RESIDENTIAL_GROUP)]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(client, world.province_officer).post(f"/steering/u/{world.province.code}/refresh/")
+    snapshot = ComplianceSnapshot.objects.get(commune=world.commune)
+    assert (snapshot.total, snapshot.met) == (3, 2)
