@@ -142,6 +142,8 @@ class Reminder(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
