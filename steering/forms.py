@@ -52,7 +52,9 @@ class DirectiveForm(forms.Form):
 
 
 class ResponsibilityForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Steering committee member"), queryset=Person.objects.none())
+    person = forms.ModelChoiceField(
+        label=_("Steering committee member"), queryset=Person.objects.none(), empty_label=_("Choose a person")
+    )
     target = forms.ChoiceField(label=_("Responsible for"), choices=[])
     duty = forms.CharField(label=_("Duty"), max_length=200, required=False)
 
