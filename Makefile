@@ -34,9 +34,10 @@ check: setup
 	$(VENV)/bin/mypy
 
 # Benchmarks (docs/benchmarks.md): `make bench` runs them all; BENCH=dashboard ARGS="--size 20000" for one.
+# Without DATABASE_URL they use var/bench.sqlite3, never the demo database.
 bench: setup
-	$(PY) manage.py migrate --verbosity 0
-	$(PY) -m bench $(or $(BENCH),all) $(ARGS)
+	export DATABASE_URL="$${DATABASE_URL:-sqlite:///$(CURDIR)/var/bench.sqlite3}"; \
+	$(PY) manage.py migrate --verbosity 0 && $(PY) -m bench $(or $(BENCH),all) $(ARGS)
 
 clean:
 	rm -rf $(VENV) var/static
