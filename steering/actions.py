@@ -22,6 +22,7 @@ from groups.models import UNIT_GROUP_KINDS, CommunityGroup, GroupKind
 from people.models import Person
 from places.models import Tier, Unit
 from steering import compliance, metrics
+from steering.compliance import province_of
 from steering.models import ComplianceSnapshot, Counter, Directive, Reminder, Requirement, Responsibility, RollupRun
 from steering.notify import remind
 from steering.permissions import (
@@ -43,10 +44,6 @@ def access_directive(person: Person, directive_id: int, *, manage: bool = False)
     if not allowed:
         raise PermissionDenied
     return directive
-
-
-def province_of(unit: Unit) -> Unit:
-    return unit.ancestors().filter(tier=Tier.PROVINCE).first() or unit.ancestors().first() or unit
 
 
 # -- directives --------------------------------------------------------------------------------
