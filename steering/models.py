@@ -47,10 +47,6 @@ class Directive(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_active(self) -> bool:
-        return self.withdrawn_at is None
-
 
 class Requirement(models.Model):
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="requirements")
