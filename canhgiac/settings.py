@@ -198,6 +198,8 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
 # Steering maps (docs/steering.md): base-map tiles; empty MAP_TILE_URL shows the map without a base map.
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
+# Opening a dashboard whose figures are older than this queues a recompute of its province.
+STEERING_FIGURES_MAX_AGE = env_int("STEERING_FIGURES_MAX_AGE", 3600)
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +22,7 @@ from groups.models import UNIT_GROUP_KINDS, CommunityGroup, GroupKind
 from people.models import Person
 from places.models import Tier, Unit
 from steering import compliance, metrics
+from steering.compliance import province_of
 from steering.models import ComplianceSnapshot, Counter, Directive, Reminder, Requirement, Responsibility, RollupRun
 from steering.notify import remind
 from steering.permissions import (
@@ -41,10 +44,6 @@ def access_directive(person: Person, directive_id: int, *, manage: bool = False)
     if not allowed:
         raise PermissionDenied
     return directive
-
-
-def province_of(unit: Unit) -> Unit:
-    return unit.ancestors().filter(tier=Tier.PROVINCE).first() or unit.ancestors().first() or unit
 
 
 # -- directives --------------------------------------------------------------------------------
@@ -207,7 +206,7 @@ def do_rollup(root: Unit, *, day: date | None = None, as_of: datetime | None = N
         Counter.objects.bulk_create(rows, batch_size=5000)
         if as_of is None:
             RollupRun.objects.update_or_create(
-                unit=root, defaults={"finished_at": timezone.now(), "seconds": time.monotonic() - started}
+                unit=root, defaults={"finished_at": timezone.now(), "seconds": round(time.monotonic() - started, 2)}
             )
     return len(rows)
 
@@ -279,7 +278,7 @@ def do_backfill_compliance(directive: Directive, *, step: int = 7, today: date |
     return written + do_snapshot_compliance(directive, day=today)
 
 
-def do_send_reminders(*, today: date | None = None) -> int:
+def do_send_reminders(*, today: date | None = None, directives: Iterable[Directive] | None = None) -> int:
     """On each of a directive's reminder days, tell whoever answers for lagging communes what is missing.
 
     One message per person and occasion, naming their communes: a provincial officer who answers
@@ -287,7 +286,7 @@ def do_send_reminders(*, today: date | None = None) -> int:
     """
     today = today or timezone.localdate()
     sent = 0
-    for directive in active_directives():
+    for directive in active_directives() if directives is None else directives:
         days_left = (directive.deadline - today).days
         if days_left not in directive.remind_days:
             continue
@@ -337,6 +336,24 @@ def do_send_reminders(*, today: date | None = None) -> int:
     return sent
 
 
+def do_refresh_province(root: Unit, *, today: date | None = None) -> dict[str, int]:
+    """Counters of a province, today's compliance of the directives that apply in it, their reminders.
+
+    What a dashboard asks for when its figures are old; idempotent, so an embedded install without a
+    scheduler still gets today's snapshots whenever someone looks (docs/steering.md).
+    """
+    directives = [
+        directive
+        for directive in active_directives()
+        if root.path.startswith(directive.unit.path) or directive.unit.path.startswith(root.path)
+    ]
+    return {
+        "counters": do_rollup(root),
+        "snapshots": sum(do_snapshot_compliance(directive, day=today) for directive in directives),
+        "reminders": do_send_reminders(today=today, directives=directives),
+    }
+
+
 def do_daily(*, today: date | None = None) -> dict[str, int]:
     """The nightly run: counters of every province with groups, compliance snapshots, reminders."""
     counters = sum(do_rollup(root) for root in roots_with_data())
@@ -358,10 +375,39 @@ def check_mark_reminder_read(person: Person, reminder_id: int) -> Reminder:
 def check_refresh_figures(actor: Person, unit: Unit) -> Unit:
     """Recompute the counters of the unit's province now, in the background."""
     from steering.permissions import can_view_dashboard
-    from steering.tasks import rollup_province
 
     if not can_view_dashboard(actor, unit):
         raise PermissionDenied
     root = province_of(unit)
-    transaction.on_commit(lambda: rollup_province.enqueue(root.pk))
+    RollupRun.objects.get_or_create(unit=root)
+    RollupRun.objects.filter(unit=root).update(requested_at=timezone.now())
+    _enqueue_rollup(root)
     return root
+
+
+def do_request_fresh_figures(unit: Unit, *, max_age: timedelta | None = None) -> bool:
+    """When a dashboard is opened on figures older than STEERING_FIGURES_MAX_AGE, queue one recompute.
+
+    At most one request per province per period, however many officers open dashboards: the
+    conditional UPDATE lets exactly one of them through. Returns whether a rollup was queued.
+    """
+    max_age = max_age or timedelta(seconds=settings.STEERING_FIGURES_MAX_AGE)
+    root = province_of(unit)
+    cutoff = timezone.now() - max_age
+    run, _created = RollupRun.objects.get_or_create(unit=root)
+    if run.finished_at is not None and run.finished_at > cutoff:
+        return False
+    claimed = (
+        RollupRun.objects.filter(unit=root)
+        .filter(Q(requested_at__isnull=True) | Q(requested_at__lt=cutoff))
+        .update(requested_at=timezone.now())
+    )
+    if claimed:
+        _enqueue_rollup(root)
+    return bool(claimed)
+
+
+def _enqueue_rollup(root: Unit) -> None:
+    from steering.tasks import rollup_province
+
+    transaction.on_commit(lambda: rollup_province.enqueue(root.pk))

@@ -213,3 +213,8 @@ def communes_of(scope: Unit) -> dict[str, Unit]:
     if scope.tier == Tier.COMMUNE:
         return {scope.path: scope}
     return {unit.path: unit for unit in Unit.objects.filter(path__startswith=scope.path, tier=Tier.COMMUNE)}
+
+
+def province_of(unit: Unit) -> Unit:
+    """The root of the unit's tree (its province): the unit whose counters a rollup recomputes."""
+    return Unit.objects.filter(code=unit.ancestor_codes()[0]).first() or unit

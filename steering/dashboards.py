@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 
 from places.models import Tier, Unit
 from steering import charts, metrics
-from steering.compliance import Tally
+from steering.compliance import Tally, province_of
 from steering.models import ComplianceSnapshot, Counter, Directive, RollupRun
 from steering.templatetags.steering import figure
 
@@ -52,10 +52,6 @@ class Dashboard:
     @property
     def child_count(self) -> int:
         return len(self.children) + len(self.empty_children)
-
-
-def province_of(unit: Unit) -> Unit:
-    return Unit.objects.filter(code=unit.ancestor_codes()[0]).first() or unit
 
 
 def directives_for(unit: Unit) -> list[Directive]:

@@ -52,7 +52,9 @@ class DirectiveForm(forms.Form):
 
 
 class ResponsibilityForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Steering committee member"), queryset=Person.objects.none())
+    person = forms.ModelChoiceField(
+        label=_("Steering committee member"), queryset=Person.objects.none(), empty_label=_("Choose a person")
+    )
     target = forms.ChoiceField(label=_("Responsible for"), choices=[])
     duty = forms.CharField(label=_("Duty"), max_length=200, required=False)
 
@@ -64,8 +66,12 @@ class ResponsibilityForm(forms.Form):
         person_field = self.fields["person"]
         assert isinstance(person_field, forms.ModelChoiceField)
         person_field.queryset = officers.filter(is_active=True).distinct().order_by("full_name")
-        units = Unit.objects.filter(path__startswith=unit.path, tier__lte=Tier.HAMLET).order_by("path")
+        # A province assigns communes; a commune its hamlets and groups (a province has thousands of those).
+        deepest = Tier.COMMUNE if unit.tier < Tier.COMMUNE else Tier.HAMLET
+        units = Unit.objects.filter(path__startswith=unit.path, tier__lte=deepest).order_by("path")
         groups = CommunityGroup.objects.filter(unit__path__startswith=unit.path, is_active=True).order_by("name")
+        if unit.tier < Tier.COMMUNE:
+            groups = groups.none()
         target_field = self.fields["target"]
         assert isinstance(target_field, forms.ChoiceField)
         target_field.choices = [

@@ -47,10 +47,6 @@ class Directive(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def is_active(self) -> bool:
-        return self.withdrawn_at is None
-
 
 class Requirement(models.Model):
     directive = models.ForeignKey(Directive, on_delete=models.CASCADE, related_name="requirements")
@@ -142,6 +138,8 @@ class Reminder(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -174,11 +172,12 @@ class Counter(models.Model):
 
 
 class RollupRun(models.Model):
-    """When the counters of a root unit were last computed, shown as "figures as of" on dashboards."""
+    """When the counters of a root unit were last computed ("figures as of") and last asked for."""
 
     unit = models.OneToOneField("places.Unit", on_delete=models.CASCADE, related_name="+")
-    finished_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
     seconds = models.FloatField(default=0)
+    requested_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.unit_id} @ {self.finished_at}"

@@ -52,10 +52,6 @@ def can_be_responsible(person: Person, unit: Unit) -> bool:
     return person.is_active and bool(person.phone) and holds_mandate
 
 
-def can_view_responsibilities_of(viewer: Person, person: Person) -> bool:
-    return viewer.is_authenticated and (viewer.pk == person.pk or viewer.is_superuser)
-
-
 def responsibility_unit(responsibility: Responsibility) -> Unit:
     target = responsibility.unit or responsibility.group
     return target.unit if isinstance(target, CommunityGroup) else target  # type: ignore[return-value]

@@ -7,12 +7,12 @@ systemd timer); `rollup_province` is enqueued when an officer asks for fresh fig
 from django.tasks import task
 
 from places.models import Unit
-from steering.actions import do_daily, do_rollup
+from steering.actions import do_daily, do_refresh_province
 
 
 @task(queue_name="default")
-def rollup_province(unit_id: int) -> int:
-    return do_rollup(Unit.objects.get(pk=unit_id))
+def rollup_province(unit_id: int) -> dict[str, int]:
+    return do_refresh_province(Unit.objects.get(pk=unit_id))
 
 
 @task(queue_name="default")

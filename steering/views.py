@@ -24,6 +24,7 @@ from steering.actions import (
     check_mark_reminder_read,
     check_refresh_figures,
     check_withdraw_directive,
+    do_request_fresh_figures,
 )
 from steering.forms import DirectiveForm, PeriodForm, ResponsibilityForm
 from steering.mapdata import map_payload
@@ -68,6 +69,7 @@ def home(request):
 @login_required
 def dashboard(request, code: str):
     unit = access_unit(request.user, code, can_view_dashboard)
+    do_request_fresh_figures(unit)
     context = {
         "dash": dashboards.build(unit),
         "unit": unit,

@@ -123,3 +123,45 @@ def test_figures_group_thousands_the_vietnamese_way_and_the_english_way():
         assert (figure(1850), figure(81.8, True), figure(None)) == ("1.850", "81,8%", "—")
     with translation.override("en"):
         assert (figure(1850), figure(81.8, True)) == ("1,850", "81.8%")
+
+
+def test_opening_a_dashboard_on_old_figures_queues_one_recompute_of_the_province(
+    world, client, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from steering.actions import do_request_fresh_figures
+    from steering.models import RollupRun
+
+    signed_in(client, world.officer)
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        client.get(f"/steering/u/{world.commune.code}/")
+    assert len(queued) == 1  # no figures at all: computed now (the test queue runs tasks at once)
+    assert 'data-metric="members.total">5<' in client.get(f"/steering/u/{world.commune.code}/").content.decode()
+
+    with django_capture_on_commit_callbacks() as queued:
+        signed_in(client, world.province_officer).get(f"/steering/u/{world.province.code}/")
+    assert queued == []  # fresh figures of the same province: nothing to do
+
+    two_hours_ago = timezone.now() - timedelta(hours=2)
+    RollupRun.objects.filter(unit=world.province).update(finished_at=two_hours_ago, requested_at=two_hours_ago)
+    with django_capture_on_commit_callbacks() as queued:
+        assert do_request_fresh_figures(world.commune) is True
+        assert do_request_fresh_figures(world.province) is False  # already asked for: one at a time
+    assert len(queued) == 1
+
+
+def test_fresh_figures_also_snapshot_todays_compliance_of_the_provinces_directives(
+    world, client, django_capture_on_commit_callbacks
+):
+    from steering.models import ComplianceSnapshot
+
+    create_directive(
+        world.province_officer, world.province, [(TargetLevel.RESIDENTIAL_GROUP, GroupKind.RESIDENTIAL_GROUP)]
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_in(client, world.province_officer).post(f"/steering/u/{world.province.code}/refresh/")
+    snapshot = ComplianceSnapshot.objects.get(commune=world.commune)
+    assert (snapshot.total, snapshot.met) == (3, 2)

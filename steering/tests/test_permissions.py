@@ -150,3 +150,13 @@ def test_residents_and_leaders_get_no_steering_page_at_all(world, client):
         assert client.get("/steering/").status_code == 403
         assert client.get("/steering/mine/").status_code == 403
         assert "/steering/" not in client.get("/groups/").content.decode()
+
+
+def test_compliance_is_seen_inside_the_directive_and_within_the_viewers_mandate(world, directive):
+    assert permissions.can_view_compliance(world.officer, directive, world.commune)
+    assert permissions.can_view_compliance(world.officer, directive, world.hamlet)
+    assert not permissions.can_view_compliance(world.officer, directive, world.neighbour)
+    assert not permissions.can_view_compliance(world.officer, directive, world.province)
+    assert permissions.can_view_compliance(world.province_officer, directive, world.neighbour)
+    assert not permissions.can_view_compliance(world.far_officer, directive, world.far_commune)
+    assert not permissions.can_view_compliance(world.leader, directive, world.rg)

@@ -99,3 +99,15 @@ def test_the_province_withdraws_its_directive_and_it_leaves_the_dashboards(world
     directive.refresh_from_db()
     assert directive.withdrawn_at is not None
     assert directive.title not in client.get(f"/steering/u/{world.province.code}/").content.decode()
+
+
+def test_a_province_assigns_communes_and_a_commune_its_hamlets_and_groups(world, client):
+    province_page = signed_in(client, world.province_officer).get(
+        f"/steering/u/{world.province.code}/responsibilities/"
+    )
+    province_choices = [value for value, _label in province_page.context["form"].fields["target"].choices[0][1]]
+    assert f"unit:{world.commune.pk}" in province_choices and f"unit:{world.hamlet.pk}" not in province_choices
+    assert province_page.context["form"].fields["target"].choices[1][1] == []
+    commune_page = signed_in(client, world.officer).get(f"/steering/u/{world.commune.code}/responsibilities/")
+    commune_groups = [value for value, _label in commune_page.context["form"].fields["target"].choices[1][1]]
+    assert f"group:{world.rg_group.pk}" in commune_groups
