@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "people",
     "groups",
     "coverage",
+    "channels",
     "demo",
 ]
 
@@ -137,6 +138,17 @@ SIGNIN_CODE_RESEND_SECONDS = env_int("SIGNIN_CODE_RESEND_SECONDS", 60)
 SIGNIN_CODES_PER_HOUR = env_int("SIGNIN_CODES_PER_HOUR", 5)
 SIGNIN_CODES_PER_IP_PER_HOUR = env_int("SIGNIN_CODES_PER_IP_PER_HOUR", 30)
 OTP_TOTP_ISSUER = "Cảnh Giác"
+
+# Messaging channels (docs/channels.md). Each type lives in channels/types/<slug>/.
+CHANNEL_TYPES = env_list("CHANNEL_TYPES", ["zalo_oa", "zns", "zalo_bot", "telegram", "sms_gateway"])
+CHANNELS_ENCRYPTION_KEY = env_secret("CHANNELS_ENCRYPTION_KEY")
+CHANNELS_HTTP_TIMEOUT_SECONDS = env_int("CHANNELS_HTTP_TIMEOUT_SECONDS", 10)
+CHANNEL_LINK_CODE_TTL_SECONDS = env_int("CHANNEL_LINK_CODE_TTL_SECONDS", 900)
+ZALO_OAUTH_URL = env_str("ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
+ZALO_OPENAPI_URL = env_str("ZALO_OPENAPI_URL", "https://openapi.zalo.me")
+ZALO_ZNS_URL = env_str("ZALO_ZNS_URL", "https://business.openapi.zalo.me")
+ZALO_BOT_API_URL = env_str("ZALO_BOT_API_URL", "https://bot-api.zaloplatforms.com")
+TELEGRAM_API_URL = env_str("TELEGRAM_API_URL", "https://api.telegram.org")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
