@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Length
@@ -68,7 +69,10 @@ def check_channel_values(slug: str, values: dict) -> tuple[dict, dict[str, str]]
             [f"{name}: {message}" for name, messages in form.errors.items() for message in messages], code="invalid"
         )
     cleaned = {name: value for name, value in form.cleaned_data.items() if value not in (None, "", {}, [])}
-    channel_type.clean(cleaned)
+    try:
+        channel_type.clean(cleaned)
+    except ValidationError as error:
+        raise ActionError(error.messages, code="invalid") from None
     channel_settings = {name: value for name, value in cleaned.items() if name in setting_names}
     channel_secrets = {name: str(value) for name, value in cleaned.items() if name in secret_names}
     return channel_settings, channel_secrets

@@ -70,12 +70,16 @@ class SmsGatewayType(ChannelType):
                 help_text=_("A JSON object; {phone}, {text} and {sender} in its texts are replaced."),
             ),
             "form_encoded": forms.BooleanField(label=_("Send the body form-encoded instead of JSON"), required=False),
-            "phone_format": forms.ChoiceField(label=_("Phone format"), choices=PHONE_FORMATS, initial="e164"),
+            "phone_format": forms.ChoiceField(
+                label=_("Phone format"), choices=PHONE_FORMATS, initial="e164", required=False
+            ),
             "sender": forms.CharField(label=_("Sender name"), max_length=11, required=False),
             "message_id_field": forms.CharField(
                 label=_("Message id field in the answer"), initial="id", required=False
             ),
-            "max_segments": forms.IntegerField(label=_("Most segments per message"), min_value=1, initial=3),
+            "max_segments": forms.IntegerField(
+                label=_("Most segments per message"), min_value=1, initial=3, required=False
+            ),
             "unaccented": forms.BooleanField(
                 label=_("Send without diacritics (160 characters per segment instead of 70)"), required=False
             ),
