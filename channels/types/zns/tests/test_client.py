@@ -1,6 +1,7 @@
 """ZNS template messages by phone against the local fake speaking the documented contract."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from channels.actions import check_add_channel
 from channels.base import ProviderError
@@ -42,7 +43,7 @@ def test_a_template_message_goes_to_the_phone_in_84_form_with_the_template_data(
 
 def test_a_national_number_is_normalised_and_a_foreign_one_refused(fake, zns):
     assert TYPE.validate_address("0987 654 321") == "84987654321"
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         TYPE.validate_address("+1 202 555 0100")
 
 
