@@ -129,7 +129,9 @@ def test_a_used_or_wrong_code_links_nobody_and_the_sender_is_told(fake, zalo_oa,
     deliver(text_event(text=code, msg_id="m2", sender="7002"))
 
     assert ChannelIdentity.objects.get(provider_user_id="7002").person is None
-    assert "not valid" in fake.calls("oa.message")[-1].json["message"]["text"]
+    assert (
+        "Mã này không đúng" in fake.calls("oa.message")[-1].json["message"]["text"]
+    )  # unknown senders read Vietnamese
 
 
 def test_images_and_locations_are_read_whichever_coordinate_names_zalo_uses(fake, zalo_oa):
