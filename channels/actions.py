@@ -219,33 +219,36 @@ def delivery_receipts(provider_message_ids: list[str]) -> dict[str, datetime]:
 
 
 def do_handle_incoming_message(config: ChannelConfig, message: IncomingMessage) -> None:
-    channel_type = get_type(config.slug)
     identity = _identity(config, message.sender_id, message.sender_name)
     identity.last_seen_at, identity.reachable = message.received_at, True
     identity.save(update_fields=["last_seen_at", "reachable"])
+    answer = _answer(config, identity, message)
+    if answer:
+        get_type(config.slug).reply(config, identity.provider_user_id, answer)
+        do_record_channel_outcome(config)
+
+
+def _answer(config: ChannelConfig, identity: ChannelIdentity, message: IncomingMessage) -> str:
+    """A link confirmation, instructions for a stranger, or nothing when a conversation took the message."""
     match = LINK_CODE.search(message.text.upper())
-    if match:
-        with translation.override(identity.person.language if identity.person else "vi"):
+    with translation.override(identity.person.language if identity.person else "vi"):
+        if match:
             try:
                 person = check_link_identity(identity, match.group(1))
             except ActionError as refusal:
-                reply = " ".join(refusal.messages)
-            else:
-                with translation.override(person.language):
-                    reply = gettext("Linked. You will receive news from Cảnh Giác here, %(name)s.") % {
-                        "name": person.full_name
-                    }
-        channel_type.reply(config, identity.provider_user_id, reply)
-        return
-    if identity.person is None:
-        with translation.override("vi"):
-            channel_type.reply(config, identity.provider_user_id, unlinked_instructions())
-        return
-    answers = message_received.send(sender=ChannelIdentity, config=config, identity=identity, message=message)
-    if not any(handled for _receiver, handled in answers):
-        with translation.override(identity.person.language):
-            text = gettext("We received your message. To report an incident, use %(url)s or call your commune police.")
-            channel_type.reply(config, identity.provider_user_id, text % {"url": settings.SITE_URL})
+                return " ".join(refusal.messages)
+            with translation.override(person.language):
+                return gettext("Linked. You will receive news from Cảnh Giác here, %(name)s.") % {
+                    "name": person.full_name
+                }
+        if identity.person is None:
+            return unlinked_instructions()
+        answers = message_received.send(sender=ChannelIdentity, config=config, identity=identity, message=message)
+        if any(handled for _receiver, handled in answers):
+            return ""
+        return gettext("We received your message. To report an incident, use %(url)s or call your commune police.") % {
+            "url": settings.SITE_URL
+        }
 
 
 def unlinked_instructions() -> str:

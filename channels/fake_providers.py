@@ -160,6 +160,8 @@ class FakeProviders:
         route, answer = self.route(request.command, parts.path)
         received = Received(route, request.command, parts.path, dict(request.headers.items()))
         self.read_body(received, request.headers.get("Content-Type", ""), raw)
+        if route.startswith("_fake") and raw and received.json is None:
+            received.json = json.loads(raw)  # `curl -d '{…}'` sends JSON labelled as a form
         if parts.query:
             received.form.update({k: v[0] for k, v in parse_qs(parts.query).items()})
         if not route.startswith("_fake"):

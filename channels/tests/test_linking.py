@@ -94,3 +94,61 @@ def test_in_the_demo_a_resident_writing_through_a_fake_provider_is_linked_and_an
     assert ChannelIdentity.objects.get(provider_user_id="7001").person == live_world.resident
     reply = fake.calls(route)[-1].json
     assert live_world.resident.full_name in (reply.get("text") or reply["message"]["text"])
+
+
+def linked_message(fake, world, client, capture, text="Có trộm"):
+    from channels.types.zalo_bot.tests.test_webhook import MESSAGE, post
+
+    config = check_add_channel(None, world.commune, "zalo_bot", {"bot_token": "1:a", "webhook_secret": BOT_SECRET})
+    check_link_identity(identity_on(config, "u-55"), do_create_link_code(world.resident)[3:])
+    with capture(execute=True):
+        post(client, {**MESSAGE, "message": {**MESSAGE["message"], "text": text}})
+    return config
+
+
+def test_a_linked_residents_message_goes_to_the_conversation_that_takes_it(
+    fake, world, client, django_capture_on_commit_callbacks
+):
+    from channels.signals import message_received
+
+    taken = []
+
+    def conversation(sender, config, identity, message, **kwargs):
+        taken.append((identity.person, message.text))
+        return True
+
+    message_received.connect(conversation, dispatch_uid="test-conversation")
+    try:
+        linked_message(fake, world, client, django_capture_on_commit_callbacks)
+    finally:
+        message_received.disconnect(dispatch_uid="test-conversation")
+
+    assert taken == [(world.resident, "Có trộm")]
+    assert fake.calls("zalo_bot.sendMessage") == []
+
+
+def test_without_a_conversation_a_linked_resident_is_pointed_to_the_web_app_and_the_channel_marked_ok(
+    fake, world, client, django_capture_on_commit_callbacks, settings
+):
+    settings.SITE_URL = "https://canhgiac.example.vn"
+
+    config = linked_message(fake, world, client, django_capture_on_commit_callbacks)
+
+    assert "https://canhgiac.example.vn" in fake.calls("zalo_bot.sendMessage")[0].json["text"]
+    config.refresh_from_db()
+    assert config.last_ok_at is not None and config.last_error == ""
+
+
+def test_a_failed_answer_is_recorded_on_the_event_and_as_the_channels_last_error(
+    fake, world, client, django_capture_on_commit_callbacks
+):
+    from channels.models import EventStatus, InboundEvent
+
+    fake.answer("zalo_bot.sendMessage", error=401, description="Unauthorized")
+
+    config = linked_message(fake, world, client, django_capture_on_commit_callbacks)
+
+    event = InboundEvent.objects.get()
+    assert event.status == EventStatus.FAILED and "401" in event.error
+    config.refresh_from_db()
+    assert "zalo_bot 401: Unauthorized" in config.last_error
