@@ -2,6 +2,7 @@
 `channel set-webhook`, `channel poll`. Same validation as the admin (channels.actions)."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.timezone import localtime
 
 from channels import actions
 from channels.base import ProviderError
@@ -61,10 +62,11 @@ class Command(BaseCommand):
             self.stdout.write("No channels configured.")
         for config in configs:
             status = "enabled" if config.enabled else "disabled"
-            health = f"ok {config.last_ok_at:%Y-%m-%d %H:%M}" if config.last_ok_at else "never used"
+            health = f"ok {localtime(config.last_ok_at):%Y-%m-%d %H:%M}" if config.last_ok_at else "never used"
             line = f"{config.pk:>4}  {config.slug:<12} {config.unit.code:<8} {config.unit}  [{status}, {health}]"
             if config.last_error:
-                line += f"\n      last error {config.last_error_at:%Y-%m-%d %H:%M}: {config.last_error}"
+                at = f"{localtime(config.last_error_at):%Y-%m-%d %H:%M}" if config.last_error_at else ""
+                line += f"\n      last error {at}: {config.last_error}"
             self.stdout.write(line)
 
     def _config(self, channel_id: int, slugs: tuple[str, ...]) -> ChannelConfig:
