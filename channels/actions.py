@@ -24,7 +24,7 @@ from channels.registry import ChannelType, get_type
 from channels.signals import delivery_receipt_received, message_received
 from core.errors import ActionError
 from people.models import Person
-from places.models import Unit
+from places.models import Tier, Unit
 
 logger = logging.getLogger(__name__)
 
@@ -104,6 +104,8 @@ def do_save_channel(
 def check_add_channel(
     actor: Person | None, unit: Unit, slug: str, values: dict, *, enabled: bool = True
 ) -> ChannelConfig:
+    if unit.tier not in (Tier.PROVINCE, Tier.COMMUNE):
+        raise ActionError(_("Channels are configured for a province or a commune."), code="not_province_or_commune")
     channel_settings, channel_secrets = check_channel_values(slug, values)
     if ChannelConfig.objects.filter(unit=unit, slug=slug).exists():
         raise ActionError(

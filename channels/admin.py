@@ -91,3 +91,6 @@ class InboundEventAdmin(admin.ModelAdmin):
     list_display = ["received_at", "config", "event_name", "status", "error"]
     list_filter = ["status", "config__slug", "event_name"]
     readonly_fields = [field.name for field in InboundEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

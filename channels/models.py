@@ -9,13 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from channels.crypto import decrypt_json, encrypt_json
+from places.models import Tier
 
 
 class ChannelConfig(models.Model):
     """One channel (an OA, a bot, an SMS sender) serving a unit and everything under it."""
 
     unit = models.ForeignKey(
-        "places.Unit", on_delete=models.PROTECT, related_name="channel_configs", verbose_name=_("unit")
+        "places.Unit",
+        on_delete=models.PROTECT,
+        related_name="channel_configs",
+        verbose_name=_("unit"),
+        limit_choices_to={"tier__in": [Tier.PROVINCE, Tier.COMMUNE]},
+        help_text=_("A province or a commune; its channel serves every unit under it without its own."),
     )
     slug = models.CharField(_("channel type"), max_length=30)
     settings = models.JSONField(_("settings"), default=dict, blank=True)

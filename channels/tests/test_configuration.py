@@ -148,3 +148,8 @@ def test_the_admin_adds_a_channel_with_validation_and_keeps_credentials_not_rewr
     assert config.secrets == {"bot_token": "456:def", "webhook_secret": BOT_SECRET}
     page = client.get(f"/admin/channels/channelconfig/{config.pk}/change/").content.decode()
     assert "456:def" not in page and "/hooks/telegram/" in page
+
+
+def test_a_channel_serves_a_province_or_a_commune_not_a_hamlet(world):
+    with pytest.raises(ActionError):
+        check_add_channel(world.admin, world.hamlet, "telegram", TELEGRAM)

@@ -209,3 +209,20 @@ def test_a_zns_delivery_receipt_is_recorded_and_announced_to_the_delivery_engine
     assert event.delivered_message_id == "zns-42"
     assert list(delivery_receipts(["zns-42", "zns-43"])) == ["zns-42"]
     assert [(r.provider_message_id, r.tracking_id) for r in announced] == [("zns-42", "bulletin-7")]
+
+
+def test_the_webhook_answers_before_the_work_is_done_which_waits_in_the_task_queue(
+    fake, zalo_oa, client, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    from canhgiac.settings import TASK_QUEUES
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with_queue = post(client, text_event())
+
+    assert with_queue.status_code == 200
+    assert InboundEvent.objects.get().status == EventStatus.PENDING and fake.calls("oa.message") == []
+    assert DBTaskResult.objects.get().task_path == "channels.tasks.process_inbound_event"
