@@ -29,6 +29,7 @@ from places.models import Tier, Unit
 logger = logging.getLogger(__name__)
 
 LINK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+LINK_ATTEMPTS_PER_HOUR = 5
 LINK_CODE = re.compile(r"(?<![A-Z0-9])CG[\s-]?([A-HJ-NP-Z2-9]{6})(?![A-Z0-9])")
 
 
@@ -283,8 +284,17 @@ def do_create_link_code(person: Person) -> str:
 
 
 def check_link_identity(identity: ChannelIdentity, code: str) -> Person:
-    """Link the provider user to the person whose live code this is; the code is used up."""
+    """Link the provider user to the person whose live code this is; the code is used up.
+
+    Wrong codes are counted per chat account: after LINK_ATTEMPTS_PER_HOUR of them within an hour,
+    further codes from that account are refused until the hour has passed.
+    """
     now = timezone.now()
+    recent_failures = (
+        identity.link_failures if identity.link_failed_at and identity.link_failed_at > now - timedelta(hours=1) else 0
+    )
+    if recent_failures >= LINK_ATTEMPTS_PER_HOUR:
+        raise ActionError(_("Too many wrong codes. Try again in an hour."), code="too_many_attempts")
     with transaction.atomic():
         link = (
             LinkCode.objects.select_for_update()
@@ -292,20 +302,22 @@ def check_link_identity(identity: ChannelIdentity, code: str) -> Person:
             .select_related("person")
             .first()
         )
-        if link is None:
-            raise ActionError(
-                _("This code is not valid or has expired. Get a new code in the Cảnh Giác web app."), code="bad_code"
+        if link is not None:
+            person = link.person
+            ChannelIdentity.objects.filter(config=identity.config, person=person).exclude(pk=identity.pk).update(
+                person=None, linked_at=None
             )
-        person = link.person
-        ChannelIdentity.objects.filter(config=identity.config, person=person).exclude(pk=identity.pk).update(
-            person=None, linked_at=None
-        )
-        identity.person, identity.linked_at = person, now
-        identity.save(update_fields=["person", "linked_at"])
-        link.used_at, link.used_by = now, identity
-        link.save(update_fields=["used_at", "used_by"])
-        record(person, "channel.linked", identity, unit=identity.config.unit, slug=identity.config.slug)
-    return person
+            identity.person, identity.linked_at, identity.link_failures = person, now, 0
+            identity.save(update_fields=["person", "linked_at", "link_failures"])
+            link.used_at, link.used_by = now, identity
+            link.save(update_fields=["used_at", "used_by"])
+            record(person, "channel.linked", identity, unit=identity.config.unit, slug=identity.config.slug)
+            return person
+        identity.link_failures, identity.link_failed_at = recent_failures + 1, now
+        identity.save(update_fields=["link_failures", "link_failed_at"])
+    raise ActionError(
+        _("This code is not valid or has expired. Get a new code in the Cảnh Giác web app."), code="bad_code"
+    )
 
 
 def linked_identities(person: Person) -> QuerySet[ChannelIdentity]:

@@ -78,6 +78,9 @@ class ChannelIdentity(models.Model):
         _("reachable"), default=True, help_text=_("Cleared when the user unfollows or blocks the channel.")
     )
     linked_at = models.DateTimeField(_("linked at"), null=True, blank=True)
+    # Wrong link codes sent from this account, so nobody can guess codes by trying them in a chat.
+    link_failures = models.PositiveSmallIntegerField(default=0, editable=False)
+    link_failed_at = models.DateTimeField(null=True, blank=True, editable=False)
     last_seen_at = models.DateTimeField(_("last message at"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

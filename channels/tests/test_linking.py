@@ -1,6 +1,7 @@
 """A resident links a Zalo or Telegram account with a one-time code from the web app."""
 
 import re
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -152,3 +153,18 @@ def test_a_failed_answer_is_recorded_on_the_event_and_as_the_channels_last_error
     assert event.status == EventStatus.FAILED and "401" in event.error
     config.refresh_from_db()
     assert "zalo_bot 401: Unauthorized" in config.last_error
+
+
+def test_after_five_wrong_codes_an_account_cannot_link_for_an_hour_even_with_a_good_code(world):
+    config = check_add_channel(None, world.commune, "telegram", {"bot_token": "1:a", "webhook_secret": BOT_SECRET})
+    guesser = identity_on(config, "u-9")
+    for _ in range(5):
+        with pytest.raises(ActionError):
+            check_link_identity(guesser, "AAAAAA")
+    good = do_create_link_code(world.resident)
+
+    with pytest.raises(ActionError, match="Too many wrong codes"):
+        check_link_identity(guesser, good[3:])
+    ChannelIdentity.objects.filter(pk=guesser.pk).update(link_failed_at=timezone.now() - timedelta(hours=2))
+    guesser.refresh_from_db()
+    assert check_link_identity(guesser, good[3:]) == world.resident
