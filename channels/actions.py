@@ -128,7 +128,7 @@ def config_for_unit(unit: Unit, slug: str) -> ChannelConfig | None:
 
 
 def webhook_url(config: ChannelConfig) -> str:
-    path = get_type(config.slug).webhook_path or ("zalo-oa" if config.slug == "zns" else None)
+    path = get_type(config.slug).webhook_path
     return f"{settings.SITE_URL.rstrip('/')}/hooks/{path}/" if path else ""
 
 

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 class ChannelType:
     slug: ClassVar[str]
     label: ClassVar[str]
-    webhook_path: ClassVar[str | None] = None  # the segment under /hooks/
+    webhook_path: ClassVar[str | None] = None  # where its events arrive: /hooks/<webhook_path>/
     text_limit: ClassVar[int] = 2000
     # Hints for the delivery engine, which owns throttling (per channel and unit).
     rate_per_minute: ClassVar[int] = 60
@@ -85,10 +85,3 @@ def get_type(slug: str) -> ChannelType:
     if slug not in settings.CHANNEL_TYPES:
         raise LookupError(f"unknown or disabled channel type {slug!r}")
     return _load(slug)
-
-
-def type_for_webhook(path: str) -> ChannelType:
-    for channel_type in channel_types().values():
-        if channel_type.webhook_path == path:
-            return channel_type
-    raise LookupError(path)

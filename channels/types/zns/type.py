@@ -22,7 +22,7 @@ PARAMETER_LIMIT = 400
 class ZNSType(ChannelType):
     slug = "zns"
     label = "Zalo ZNS"
-    webhook_path = None  # receipts come to /hooks/zalo-oa/ with the app's other events
+    webhook_path = "zalo-oa"  # receipts arrive with the OA events of the same Zalo app
     rate_per_minute = 1000
     quiet_hours = (22, 6)
 

@@ -32,6 +32,9 @@ def database_for_workers(tmp_path):
     connection.ensure_connection()
     copy = sqlite3.connect(path)
     connection.connection.backup(copy)
+    # Already in WAL, as the production database is: switching modes needs an exclusive lock, and
+    # two workers switching at once could fail with "database is locked".
+    copy.execute("PRAGMA journal_mode=WAL")
     copy.close()
     file_settings = {**connection.settings_dict, "NAME": str(path)}
     in_memory = connections["default"]
@@ -53,14 +56,14 @@ def send_from_two_workers_at_once(config_id: int, use_database) -> tuple[list, l
         use_database()
         try:
             config = ChannelConfig.objects.get(pk=config_id)  # each worker reads the row itself
-            barrier.wait()
+            barrier.wait(timeout=10)
             results.append(ZaloOAClient(config).send_text("1", "xin chào"))
         except Exception as error:
             errors.append(error)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
