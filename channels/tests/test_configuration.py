@@ -153,3 +153,11 @@ def test_the_admin_adds_a_channel_with_validation_and_keeps_credentials_not_rewr
 def test_a_channel_serves_a_province_or_a_commune_not_a_hamlet(world):
     with pytest.raises(ActionError):
         check_add_channel(world.admin, world.hamlet, "telegram", TELEGRAM)
+
+
+def test_only_the_types_named_in_channel_types_can_be_configured(world, settings):
+    settings.CHANNEL_TYPES = ["telegram"]
+
+    with pytest.raises(ActionError, match="Unknown channel type"):
+        check_add_channel(world.admin, world.commune, "zalo_oa", {"app_id": "1", "app_secret": "s"})
+    assert check_add_channel(world.admin, world.commune, "telegram", TELEGRAM).slug == "telegram"
