@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "open311",
     "api",
     "steering",
+    "channels",
     "demo",
     "delivery",
     "bulletins",
@@ -164,6 +165,16 @@ OPEN311_CONTACT = env_str("OPEN311_CONTACT", "Công an xã — liên hệ qua tr
 OPEN311_KEY_SERVICE = env_str(
     "OPEN311_KEY_SERVICE", "Ask the commune police for an API key (manage.py create_api_key)."
 )
+# Messaging channels (docs/channels.md). Each type lives in channels/types/<slug>/.
+CHANNEL_TYPES = env_list("CHANNEL_TYPES", ["zalo_oa", "zns", "zalo_bot", "telegram", "sms_gateway"])
+CHANNELS_ENCRYPTION_KEY = env_secret("CHANNELS_ENCRYPTION_KEY")
+CHANNELS_HTTP_TIMEOUT_SECONDS = env_int("CHANNELS_HTTP_TIMEOUT_SECONDS", 10)
+CHANNEL_LINK_CODE_TTL_SECONDS = env_int("CHANNEL_LINK_CODE_TTL_SECONDS", 900)
+ZALO_OAUTH_URL = env_str("ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
+ZALO_OPENAPI_URL = env_str("ZALO_OPENAPI_URL", "https://openapi.zalo.me")
+ZALO_ZNS_URL = env_str("ZALO_ZNS_URL", "https://business.openapi.zalo.me")
+ZALO_BOT_API_URL = env_str("ZALO_BOT_API_URL", "https://bot-api.zaloplatforms.com")
+TELEGRAM_API_URL = env_str("TELEGRAM_API_URL", "https://api.telegram.org")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -207,7 +218,12 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # httpx logs full URLs, and bot tokens travel in URL paths; channels/http.py logs calls redacted.
+        "httpx": {"level": "WARNING"},
+        "httpcore": {"level": "WARNING"},
+    },
 }
 
 # Email (SMTP) through Django's mailers, used by the email delivery channel (docs/fanout.md).

@@ -19,6 +19,7 @@ urlpatterns: list = [
     path("open311/", include("open311.urls")),
     path("api/", include("api.urls")),
     path("steering/", include("steering.urls")),
+    path("", include("channels.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,94 @@
+"""The one way out to providers: every outbound HTTP call of every channel goes through `call`.
+
+It applies the timeout, logs each call without secrets (bot tokens travel in URL paths, access
+tokens in headers), and turns network failures into retryable `ProviderError`s. Reading the
+answer body is each client's job: providers report errors with HTTP 200 (docs/channels.md).
+"""
+
+import logging
+import threading
+import time
+from collections.abc import Iterable
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from django.conf import settings
+from django.utils import timezone
+
+from channels.base import ProviderError
+
+logger = logging.getLogger(__name__)
+_local = threading.local()
+
+
+def _client() -> httpx.Client:
+    client = getattr(_local, "client", None)
+    if client is None:
+        client = _local.client = httpx.Client(follow_redirects=False, headers={"User-Agent": "CanhGiac/1"})
+    return client
+
+
+def redact(text: str, secrets: Iterable[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def call(
+    provider: str,
+    method: str,
+    url: str,
+    *,
+    secrets: Iterable[str] = (),
+    timeout: float | None = None,
+    **kwargs: Any,
+) -> httpx.Response:
+    """Send one request; raise a retryable ProviderError when no answer came back."""
+    secrets = [s for s in secrets if s]
+    shown_url = redact(url, secrets)
+    started = time.monotonic()
+    try:
+        response = _client().request(method, url, timeout=timeout or settings.CHANNELS_HTTP_TIMEOUT_SECONDS, **kwargs)
+    except httpx.TimeoutException:
+        logger.warning("%s %s %s timed out", provider, method, shown_url)
+        raise ProviderError(f"{provider}: no answer in time", code="timeout") from None
+    except httpx.HTTPError as error:
+        logger.warning("%s %s %s failed: %s", provider, method, shown_url, type(error).__name__)
+        raise ProviderError(f"{provider}: {type(error).__name__}", code="network") from None
+    logger.info(
+        "%s %s %s -> %s in %d ms",
+        provider,
+        method,
+        shown_url,
+        response.status_code,
+        (time.monotonic() - started) * 1000,
+    )
+    return response
+
+
+def json_answer(provider: str, response: httpx.Response) -> dict:
+    """The JSON object of an answer; a server error or a non-JSON answer becomes a ProviderError."""
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if isinstance(body, dict):
+        return body
+    if response.status_code == 429:
+        raise ProviderError(f"{provider}: rate limited", code="http_429", retry_after=retry_after_header(response))
+    if response.status_code >= 500:
+        raise ProviderError(f"{provider}: server error {response.status_code}", code=f"http_{response.status_code}")
+    raise ProviderError(
+        f"{provider}: unexpected answer (HTTP {response.status_code})",
+        permanent=response.status_code < 500,
+        code=f"http_{response.status_code}",
+    )
+
+
+def retry_after_header(response: httpx.Response):
+    value = response.headers.get("Retry-After", "")
+    if value.isdigit():
+        return timezone.now() + timedelta(seconds=int(value))
+    return None

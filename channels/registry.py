@@ -1,0 +1,87 @@
+"""The registry of channel types: one folder per type under channels/types/, enabled by CHANNEL_TYPES.
+
+A type knows its settings and credentials (as form fields, so the admin and the `channel`
+command validate the same way), how to send, and how to verify and parse its webhooks.
+Adding a channel type touches its folder and the CHANNEL_TYPES setting (docs/channels.md).
+"""
+
+from functools import cache
+from importlib import import_module
+from typing import TYPE_CHECKING, ClassVar
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from channels.base import Outbound, ParsedWebhook, ProviderError, SendResult
+from channels.text import fit
+
+if TYPE_CHECKING:
+    from channels.models import ChannelConfig
+
+
+class ChannelType:
+    slug: ClassVar[str]
+    label: ClassVar[str]
+    webhook_path: ClassVar[str | None] = None  # where its events arrive: /hooks/<webhook_path>/
+    text_limit: ClassVar[int] = 2000
+    # Hints for the delivery engine, which owns throttling (per channel and unit).
+    rate_per_minute: ClassVar[int] = 60
+    quiet_hours: ClassVar[tuple[int, int] | None] = None
+
+    def setting_fields(self) -> dict[str, forms.Field]:
+        return {}
+
+    def secret_fields(self) -> dict[str, forms.Field]:
+        return {}
+
+    def clean(self, values: dict) -> None:
+        """Checks across fields; raise ValidationError."""
+
+    def validate_address(self, address: str) -> str:
+        address = (address or "").strip()
+        if not address:
+            raise ValidationError("empty address", code="required")
+        return address
+
+    def prepare_text(self, message: Outbound) -> str:
+        parts = [message.subject, message.text, message.url]
+        return fit("\n\n".join(part for part in parts if part), self.text_limit)
+
+    def send(self, config: "ChannelConfig", message: Outbound) -> SendResult:
+        raise ProviderError(f"{self.slug} cannot send messages", permanent=True, code="unsupported")
+
+    def reply(self, config: "ChannelConfig", user_id: str, text: str) -> SendResult:
+        """Answer a user who just wrote to the channel."""
+        raise ProviderError(f"{self.slug} cannot reply", permanent=True, code="unsupported")
+
+    # Webhooks: the shared view (channels/webhooks.py) calls these.
+    def find_configs(self, request: HttpRequest, payload: dict) -> list["ChannelConfig"]:
+        from channels.models import ChannelConfig
+
+        return list(ChannelConfig.objects.filter(slug=self.slug, enabled=True).select_related("unit"))
+
+    def verify(self, request: HttpRequest, config: "ChannelConfig", payload: dict) -> bool:
+        return False
+
+    def parse(self, payload: dict) -> ParsedWebhook:
+        raise NotImplementedError(f"{self.slug} receives no webhooks")
+
+
+@cache
+def _load(slug: str) -> ChannelType:
+    module = import_module(f"channels.types.{slug}.type")
+    channel_type = module.TYPE
+    assert channel_type.slug == slug, f"channels/types/{slug} declares {channel_type.slug}"
+    return channel_type
+
+
+def channel_types() -> dict[str, ChannelType]:
+    return {slug: _load(slug) for slug in settings.CHANNEL_TYPES}
+
+
+def get_type(slug: str) -> ChannelType:
+    if slug not in settings.CHANNEL_TYPES:
+        raise LookupError(f"unknown or disabled channel type {slug!r}")
+    return _load(slug)

@@ -1,0 +1,12 @@
+"""Where other apps plug into inbound traffic without channels importing them (docs/channels.md).
+
+`message_received` is sent for every message from a linked person; a receiver that takes over the
+conversation (the report conversations, after the reports app lands) returns True.
+`delivery_receipt_received` is sent when a provider confirms a message reached the phone; the
+delivery engine marks its delivery delivered.
+"""
+
+from django.dispatch import Signal
+
+message_received = Signal()  # kwargs: config, identity, message (IncomingMessage)
+delivery_receipt_received = Signal()  # kwargs: config, receipt (DeliveryReceipt)

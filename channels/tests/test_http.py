@@ -1,0 +1,37 @@
+"""The one HTTP wrapper: timeouts and unreachable providers become retryable errors, secrets stay out of logs."""
+
+import pytest
+
+from channels import http
+from channels.base import ProviderError
+
+
+def test_an_unreachable_provider_is_a_retryable_network_error():
+    with pytest.raises(ProviderError) as raised:
+        http.call("test", "GET", "http://127.0.0.1:9/nothing-listens-here", timeout=1)
+    assert raised.value.code == "network" and not raised.value.permanent
+
+
+def test_a_slow_provider_is_a_retryable_timeout(fake):
+    fake.answer("sms", delay=1)
+
+    with pytest.raises(ProviderError) as raised:
+        http.call("test", "POST", f"{fake.url}/sms/send", json={}, timeout=0.2)
+    assert raised.value.code == "timeout" and not raised.value.permanent
+
+
+def test_secrets_are_redacted_from_the_logged_url(fake, caplog):
+    caplog.set_level("INFO", logger="channels.http")
+
+    http.call("test", "POST", f"{fake.url}/telegram/botSECRET-TOKEN/getMe", secrets=["SECRET-TOKEN"], json={})
+
+    assert "SECRET-TOKEN" not in caplog.text and "bot***/getMe" in caplog.text
+
+
+def test_a_rate_limit_without_json_is_retryable_after_the_given_delay(fake):
+    fake.answer("sms", status=429, body="")
+    response = http.call("test", "POST", f"{fake.url}/sms/send", json={})
+
+    with pytest.raises(ProviderError) as raised:
+        http.json_answer("test", response)
+    assert not raised.value.permanent and raised.value.code == "http_429"

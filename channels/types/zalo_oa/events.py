@@ -1,0 +1,91 @@
+"""Zalo OA and ZNS webhook events: signature check and parsing into provider-neutral events."""
+
+import hashlib
+import hmac
+import json
+import logging
+from datetime import UTC, datetime
+
+from django.utils import timezone
+
+from channels.base import Attachment, DeliveryReceipt, FollowChange, IncomingMessage, Location, ParsedWebhook
+
+logger = logging.getLogger(__name__)
+SIGNATURE_HEADER = "X-ZEvent-Signature"
+MESSAGE_EVENTS = {
+    "user_send_text",
+    "user_send_image",
+    "user_send_file",
+    "user_send_audio",
+    "user_send_video",
+    "user_send_sticker",
+    "user_send_link",
+    "user_send_location",
+    "user_send_gif",
+}
+
+
+def signature(app_id: str, raw_body: bytes, timestamp: str, secret: str) -> str:
+    """SHA-256 (plain, not HMAC) of app_id + raw body + timestamp + secret, as hex."""
+    return hashlib.sha256(app_id.encode() + raw_body + timestamp.encode() + secret.encode()).hexdigest()
+
+
+def signature_is_valid(header: str, app_id: str, raw_body: bytes, timestamp: str, secret: str) -> bool:
+    if not secret or not header:
+        return False
+    given = header.strip()
+    if given.lower().startswith("mac="):
+        given = given[4:]
+    expected = signature(app_id, raw_body, timestamp, secret)
+    return hmac.compare_digest(given.strip().lower().encode(), expected.encode())
+
+
+def moment(milliseconds) -> datetime:
+    try:
+        return datetime.fromtimestamp(int(milliseconds) / 1000, tz=UTC)
+    except (TypeError, ValueError):
+        return timezone.now()
+
+
+def _location(payload: dict) -> Location | None:
+    return Location.read(payload.get("coordinates") or payload)
+
+
+def parse(slug: str, payload: dict) -> ParsedWebhook:
+    event_name = str(payload.get("event_name", ""))
+    message = payload.get("message") or {}
+    timestamp = str(payload.get("timestamp", ""))
+    if event_name == "user_received_message":
+        msg_id = str(message.get("msg_id", ""))
+        receipt = DeliveryReceipt(
+            channel=slug,
+            provider_message_id=msg_id,
+            delivered_at=moment(message.get("delivery_time") or timestamp),
+            tracking_id=str(message.get("tracking_id", "")),
+            recipient=str((payload.get("recipient") or {}).get("id", "")),
+        )
+        return ParsedWebhook(f"{event_name}:{msg_id}", event_name, [receipt])
+    if event_name in {"follow", "unfollow"}:
+        user_id = str((payload.get("follower") or {}).get("id", ""))
+        change = FollowChange(slug, user_id, event_name == "follow", moment(timestamp))
+        return ParsedWebhook(f"{event_name}:{user_id}:{timestamp}", event_name, [change])
+    if event_name in MESSAGE_EVENTS and message.get("msg_id"):
+        attachments, location = [], None
+        for attachment in message.get("attachments") or []:
+            kind, body = attachment.get("type", ""), attachment.get("payload") or {}
+            if kind == "location":
+                location = _location(body)
+            elif body.get("url"):
+                attachments.append(Attachment(kind, body["url"]))
+        incoming = IncomingMessage(
+            channel=slug,
+            sender_id=str((payload.get("sender") or {}).get("id", "")),
+            text=str(message.get("text", "")),
+            provider_message_id=str(message["msg_id"]),
+            received_at=moment(timestamp),
+            attachments=tuple(attachments),
+            location=location,
+        )
+        return ParsedWebhook(f"message:{message['msg_id']}", event_name, [incoming])
+    digest = hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+    return ParsedWebhook(f"other:{digest}", event_name, [])

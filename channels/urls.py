@@ -1,0 +1,30 @@
+from importlib import import_module
+
+from django.urls import URLPattern, path
+
+from channels import views
+from channels.registry import channel_types
+
+app_name = "channels"
+
+
+def webhook_patterns() -> list[URLPattern]:
+    """/hooks/<path>/ for every enabled type whose folder has a webhook view (ZNS shares the OA's)."""
+    patterns = []
+    for slug, channel_type in channel_types().items():
+        module_name = f"channels.types.{slug}.views"
+        try:
+            module = import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name != module_name:
+                raise
+            continue
+        patterns.append(path(f"hooks/{channel_type.webhook_path}/", module.webhook, name=f"hook_{slug}"))
+    return patterns
+
+
+urlpatterns = [
+    path("channels/link/", views.link, name="link"),
+    path("channels/link/<int:identity_id>/unlink/", views.unlink, name="unlink"),
+    *webhook_patterns(),
+]
