@@ -1,15 +1,15 @@
 """The one door through which steering sends messages to people.
 
-Until the notification engine (issue 4, `delivery`) is merged, a message becomes a row in the
-recipient's reminders list (/steering/reminders/). When it lands, the body of `remind` becomes a
-call to `delivery.notify.notify(recipients, subject=…, body=…, url=…, priority=…, source=…)`,
-keeping the `occasion` de-duplication here (docs/steering.md).
+A message becomes a row in the recipient's reminders list (/steering/reminders/), de-duplicated
+per occasion here, and goes out through the delivery engine (`delivery.notify.notify`) to their
+inbox and channels (docs/steering.md).
 """
 
 from collections.abc import Iterable
 
 from django.db.models import Model
 
+from delivery.notify import notify
 from people.models import Person
 from steering.models import Reminder
 
@@ -31,6 +31,8 @@ def remind(
             Reminder.objects.filter(recipient_id__in=people, source_key=occasion).values_list("recipient_id", flat=True)
         )
         people = {pk: person for pk, person in people.items() if pk not in already}
+    if not people:
+        return 0
     Reminder.objects.bulk_create(
         [
             Reminder(
@@ -45,4 +47,5 @@ def remind(
         ],
         ignore_conflicts=True,
     )
+    notify(list(people), subject=subject[:200], body=body, url=url, priority=priority, source=source)
     return len(people)

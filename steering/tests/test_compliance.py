@@ -149,6 +149,11 @@ def test_reminders_go_to_who_answers_for_a_lagging_commune_once_per_reminder_day
     assert [r.recipient for r in reminders] == [world.steering, world.officer]
     assert reminders[0].subject == f"Còn 7 ngày: {directive.title}"  # in the recipient's language
     assert "Xã Cầu Khởi" in reminders[0].body and f"scope={world.commune.code}" in reminders[0].url
+    # …and through the delivery engine, to their inbox and channels.
+    from delivery.models import Delivery
+
+    sent = Delivery.objects.filter(notice__subject=f"Còn 7 ngày: {directive.title}")
+    assert set(sent.values_list("person", flat=True)) == {world.steering.pk, world.officer.pk}
     assert do_send_reminders() == 0
     assert do_send_reminders(today=directive.deadline - timedelta(days=3)) == 0
 
