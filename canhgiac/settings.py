@@ -245,7 +245,16 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cảnh Giác <canhgiac@local
 
 # The fan-out engine (docs/fanout.md).
 DELIVERY_CHANNEL_TYPES = env_list(
-    "DELIVERY_CHANNEL_TYPES", ["delivery.channels.web.WebInbox", "delivery.channels.email.Email"]
+    "DELIVERY_CHANNEL_TYPES",
+    [
+        "delivery.channels.web.WebInbox",
+        "delivery.channels.email.Email",
+        "channels.delivery.ZaloOA",
+        "channels.delivery.ZNS",
+        "channels.delivery.ZaloBot",
+        "channels.delivery.Telegram",
+        "channels.delivery.SMSGateway",
+    ],
 )
 DELIVERY_CHANNEL_LIMITS = {
     "email": {
