@@ -205,6 +205,7 @@ def do_record_follow_change(config: ChannelConfig, change: FollowChange) -> Chan
     identity = _identity(config, change.user_id)
     identity.reachable = change.following
     identity.save(update_fields=["reachable"])
+    sync_identity_reachable(identity)
     return identity
 
 
@@ -225,6 +226,7 @@ def do_handle_incoming_message(config: ChannelConfig, message: IncomingMessage) 
     identity = _identity(config, message.sender_id, message.sender_name)
     identity.last_seen_at, identity.reachable = message.received_at, True
     identity.save(update_fields=["last_seen_at", "reachable"])
+    sync_identity_reachable(identity)
     answer = _answer(config, identity, message)
     if answer:
         get_type(config.slug).reply(config, identity.provider_user_id, answer)
@@ -325,6 +327,12 @@ def sync_identity_endpoint(identity: ChannelIdentity, person: Person | None) -> 
     from channels.delivery import sync_identity_endpoint as sync
 
     sync(identity, person)
+
+
+def sync_identity_reachable(identity: ChannelIdentity) -> None:
+    from channels.delivery import sync_identity_reachable as sync
+
+    sync(identity)
 
 
 def linked_identities(person: Person) -> QuerySet[ChannelIdentity]:

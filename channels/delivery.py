@@ -131,6 +131,25 @@ def sync_identity_endpoint(identity: ChannelIdentity, person: Person | None) -> 
         refresh_route(person.pk)
 
 
+def sync_identity_reachable(identity: ChannelIdentity) -> None:
+    """An unfollow or a blocked bot disables the linked person's address; a new message or a
+    follow enables it again (a Zalo OA address disabled by -230 is usable once the resident
+    writes to the OA: the 7-day window is open again)."""
+    if identity.person_id is None or identity.config.slug not in IDENTITY_SLUGS:
+        return
+    endpoints = Endpoint.objects.filter(
+        person_id=identity.person_id, channel=identity.config.slug, address=identity.provider_user_id
+    )
+    if identity.reachable:
+        changed = endpoints.filter(disabled_at__isnull=False).update(disabled_at=None, disabled_reason="")
+    else:
+        changed = endpoints.filter(disabled_at__isnull=True).update(
+            disabled_at=timezone.now(), disabled_reason=f"{identity.config.slug}: unfollowed or blocked"
+        )
+    if changed:
+        refresh_route(identity.person_id)
+
+
 def _drop_endpoints(slug: str, address: str, exclude_person: int | None = None) -> None:
     endpoints = Endpoint.objects.filter(channel=slug, address=address)
     if exclude_person is not None:

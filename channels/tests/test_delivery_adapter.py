@@ -10,10 +10,12 @@ from channels.actions import (
     check_link_identity,
     check_unlink_identity,
     do_create_link_code,
+    do_handle_incoming_message,
     do_record_delivery_receipt,
+    do_record_follow_change,
     do_store_inbound_event,
 )
-from channels.base import DeliveryReceipt, ParsedWebhook
+from channels.base import DeliveryReceipt, FollowChange, IncomingMessage, ParsedWebhook
 from channels.conftest import ZALO_APP_ID
 from channels.models import ChannelIdentity
 from delivery.actions import check_set_channels
@@ -199,3 +201,32 @@ def test_a_zns_delivery_receipt_sets_when_the_message_reached_the_phone(world, f
 
     delivery.refresh_from_db()
     assert (delivery.status, delivery.delivered_at) == (DeliveryStatus.DELIVERED, reached)
+
+
+def test_a_zalo_address_disabled_by_the_7_day_window_is_used_again_once_the_resident_writes(world, fake, zalo_oa):
+    link(zalo_oa, world.resident)
+    fake.answer("oa.message", error=-230, description="User has not interacted with the OA in the last 7 days")
+    bulletin_to(world.resident)
+    drain(budget_seconds=10)
+    assert Endpoint.objects.get(person=world.resident, channel="zalo_oa").disabled_at is not None
+
+    do_handle_incoming_message(
+        zalo_oa,
+        IncomingMessage(
+            channel="zalo_oa", sender_id=ZALO_USER, text="Chào", provider_message_id="m-1", received_at=timezone.now()
+        ),
+    )
+
+    assert Endpoint.objects.get(person=world.resident, channel="zalo_oa").disabled_at is None
+    assert Route.objects.get(person=world.resident).first_channel == "zalo_oa"
+
+
+def test_unfollowing_the_oa_disables_the_residents_zalo_address(world, zalo_oa):
+    link(zalo_oa, world.resident)
+
+    do_record_follow_change(
+        zalo_oa, FollowChange(channel="zalo_oa", user_id=ZALO_USER, following=False, at=timezone.now())
+    )
+
+    assert Endpoint.objects.get(person=world.resident, channel="zalo_oa").disabled_at is not None
+    assert not Route.objects.filter(person=world.resident).exists()
