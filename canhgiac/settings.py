@@ -249,11 +249,18 @@ DELIVERY_CHANNEL_TYPES = env_list(
     [
         "delivery.channels.web.WebInbox",
         "delivery.channels.email.Email",
-        "channels.delivery.ZaloOA",
-        "channels.delivery.ZNS",
-        "channels.delivery.ZaloBot",
-        "channels.delivery.Telegram",
-        "channels.delivery.SMSGateway",
+        # The provider channels (channels/delivery.py) of the enabled CHANNEL_TYPES.
+        *(
+            f"channels.delivery.{name}"
+            for slug, name in [
+                ("zalo_oa", "ZaloOA"),
+                ("zns", "ZNS"),
+                ("zalo_bot", "ZaloBot"),
+                ("telegram", "Telegram"),
+                ("sms_gateway", "SMSGateway"),
+            ]
+            if slug in CHANNEL_TYPES
+        ),
     ],
 )
 DELIVERY_CHANNEL_LIMITS = {
