@@ -245,7 +245,23 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cảnh Giác <canhgiac@local
 
 # The fan-out engine (docs/fanout.md).
 DELIVERY_CHANNEL_TYPES = env_list(
-    "DELIVERY_CHANNEL_TYPES", ["delivery.channels.web.WebInbox", "delivery.channels.email.Email"]
+    "DELIVERY_CHANNEL_TYPES",
+    [
+        "delivery.channels.web.WebInbox",
+        "delivery.channels.email.Email",
+        # The provider channels (channels/delivery.py) of the enabled CHANNEL_TYPES.
+        *(
+            f"channels.delivery.{name}"
+            for slug, name in [
+                ("zalo_oa", "ZaloOA"),
+                ("zns", "ZNS"),
+                ("zalo_bot", "ZaloBot"),
+                ("telegram", "Telegram"),
+                ("sms_gateway", "SMSGateway"),
+            ]
+            if slug in CHANNEL_TYPES
+        ),
+    ],
 )
 DELIVERY_CHANNEL_LIMITS = {
     "email": {

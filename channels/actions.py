@@ -205,6 +205,7 @@ def do_record_follow_change(config: ChannelConfig, change: FollowChange) -> Chan
     identity = _identity(config, change.user_id)
     identity.reachable = change.following
     identity.save(update_fields=["reachable"])
+    sync_identity_reachable(identity)
     return identity
 
 
@@ -225,6 +226,7 @@ def do_handle_incoming_message(config: ChannelConfig, message: IncomingMessage) 
     identity = _identity(config, message.sender_id, message.sender_name)
     identity.last_seen_at, identity.reachable = message.received_at, True
     identity.save(update_fields=["last_seen_at", "reachable"])
+    sync_identity_reachable(identity)
     answer = _answer(config, identity, message)
     if answer:
         get_type(config.slug).reply(config, identity.provider_user_id, answer)
@@ -311,6 +313,7 @@ def check_link_identity(identity: ChannelIdentity, code: str) -> Person:
             identity.save(update_fields=["person", "linked_at", "link_failures"])
             link.used_at, link.used_by = now, identity
             link.save(update_fields=["used_at", "used_by"])
+            sync_identity_endpoint(identity, person)
             record(person, "channel.linked", identity, unit=identity.config.unit, slug=identity.config.slug)
             return person
         identity.link_failures, identity.link_failed_at = recent_failures + 1, now
@@ -318,6 +321,18 @@ def check_link_identity(identity: ChannelIdentity, code: str) -> Person:
     raise ActionError(
         _("This code is not valid or has expired. Get a new code in the Cảnh Giác web app."), code="bad_code"
     )
+
+
+def sync_identity_endpoint(identity: ChannelIdentity, person: Person | None) -> None:
+    from channels.delivery import sync_identity_endpoint as sync
+
+    sync(identity, person)
+
+
+def sync_identity_reachable(identity: ChannelIdentity) -> None:
+    from channels.delivery import sync_identity_reachable as sync
+
+    sync(identity)
 
 
 def linked_identities(person: Person) -> QuerySet[ChannelIdentity]:
@@ -330,4 +345,5 @@ def check_unlink_identity(person: Person, identity_id: int) -> None:
         raise ActionError(_("This account is not linked to you."), code="not_linked")
     with transaction.atomic():
         ChannelIdentity.objects.filter(pk=identity.pk).update(person=None, linked_at=None)
+        sync_identity_endpoint(identity, None)
         record(person, "channel.unlinked", identity, unit=identity.config.unit, slug=identity.config.slug)

@@ -178,9 +178,10 @@ def _record_failure(
         if error.permanent and endpoint is not None:
             do_disable_endpoint(endpoint, error.message)
         if not error.permanent and attempts < settings.DELIVERY_MAX_ATTEMPTS:
-            _finish(
-                delivery, worker, attempts=attempts, next_attempt_at=now + backoff(attempts), error=error.message[:300]
-            )
+            retry_at = now + backoff(attempts)
+            if error.retry_after is not None and error.retry_after > retry_at:
+                retry_at = error.retry_after
+            _finish(delivery, worker, attempts=attempts, next_attempt_at=retry_at, error=error.message[:300])
             result.retried += 1
             return
         fallback = next_channel(delivery.relay_id or delivery.person_id, delivery.channel)

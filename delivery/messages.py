@@ -47,4 +47,5 @@ def render_message(delivery: Delivery, address: str) -> OutboundMessage:
         urgent=notice.priority == Priority.URGENT,
         on_behalf_of=on_behalf_of,
         reference=f"delivery-{delivery.pk}",
+        recipient_id=receiver.pk,
     )

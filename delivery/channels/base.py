@@ -1,5 +1,5 @@
 from dataclasses import dataclass
-from datetime import time
+from datetime import datetime, time
 from functools import cache
 
 from django.conf import settings
@@ -9,12 +9,14 @@ from django.utils.module_loading import import_string
 
 class TransportError(Exception):
     """A send failed. `permanent` errors (unknown address, refused) stop retries on this channel
-    and disable the address; others are retried with backoff."""
+    and disable the address; others are retried with backoff, never before `retry_after` when the
+    provider said when to come back."""
 
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
+    def __init__(self, message: str, *, permanent: bool = False, retry_after: datetime | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.permanent = permanent
+        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class OutboundMessage:
     urgent: bool
     on_behalf_of: str = ""  # set when a relay receives it to read out to this person
     reference: str = ""  # stable id of the delivery, for provider-side deduplication
+    recipient_id: int | None = None  # the Person receiving it (the relay when relayed)
 
 
 class Channel:

@@ -12,7 +12,8 @@ from core.testing import signed_in
 from demo import data
 from people.models import Person
 
-SCREENSHOTS = Path(settings.BASE_DIR) / "docs" / "screenshots"
+# Written where the test run keeps its files; the curated copies in docs/screenshots/ are updated by hand.
+SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
 
 
 def sign_in_browser(page, live_server, person: Person) -> None:

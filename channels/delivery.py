@@ -1,0 +1,172 @@
+"""The delivery engine's channels for the provider channel types (docs/channels.md, "Delivery adapter").
+
+One engine `Channel` per type. The config is the enabled one nearest up the recipient's unit
+(their household's residential group); the address is the Endpoint's: a linked Zalo/bot user id
+(kept in step by `sync_identity_endpoint` when a resident links or unlinks an account) or a
+phone number. Provider errors become `TransportError`s: permanent ones make the engine disable
+the address and fall back along the member's chain; `retry_after` defers the retry.
+"""
+
+from datetime import time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.dispatch import receiver
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from channels.actions import config_for_unit, do_record_channel_outcome
+from channels.base import DeliveryReceipt, ProviderError
+from channels.models import ChannelConfig, ChannelIdentity
+from channels.registry import get_type
+from channels.signals import delivery_receipt_received
+from delivery.channels.base import Channel, OutboundMessage, TransportError
+from delivery.models import Attempt, Delivery, DeliveryStatus, Endpoint
+from delivery.routing import refresh_route
+from people.models import Person
+
+# Channels whose address is the provider user id of a linked ChannelIdentity.
+IDENTITY_SLUGS = frozenset({"zalo_oa", "zalo_bot", "telegram"})
+# Zalo sends the receipts of OA and ZNS messages alike to the OA's webhook.
+ZALO_RECEIPT_SLUGS = frozenset({"zalo_oa", "zns"})
+
+
+class ProviderChannel(Channel):
+    """Sends through `channels.types.<slug>` with the recipient's unit's configuration."""
+
+    def __init__(self) -> None:
+        channel_type = get_type(self.slug)
+        self.rate_per_minute = channel_type.rate_per_minute
+        if channel_type.quiet_hours:
+            start, end = channel_type.quiet_hours
+            self.quiet_hours = (time(start), time(end))
+
+    def validate_address(self, address: str) -> str:
+        return get_type(self.slug).validate_address(address)
+
+    def config_for(self, message: OutboundMessage) -> ChannelConfig:
+        person = (
+            Person.objects.select_related("household__residential_group").filter(pk=message.recipient_id).first()
+            if message.recipient_id
+            else None
+        )
+        household = person.household if person else None
+        config = config_for_unit(household.residential_group, self.slug) if household else None
+        if config is None:
+            raise TransportError(f"no {self.slug} channel configured for the recipient's unit", permanent=True)
+        return config
+
+    def check_address(self, config: ChannelConfig, message: OutboundMessage) -> None:
+        if self.slug not in IDENTITY_SLUGS or message.recipient_id is None:
+            return
+        identity = ChannelIdentity.objects.filter(
+            config=config, person_id=message.recipient_id, provider_user_id=message.address
+        ).first()
+        if identity is None:
+            raise TransportError(f"{message.address} is not linked on this unit's {self.slug} channel", permanent=True)
+        if not identity.reachable:
+            raise TransportError(f"{message.address} unfollowed or blocked the {self.slug} channel", permanent=True)
+
+    def send(self, message: OutboundMessage) -> str:
+        config = self.config_for(message)
+        self.check_address(config, message)
+        try:
+            result = get_type(self.slug).send(config, message)
+        except ProviderError as error:
+            do_record_channel_outcome(config, error)
+            raise TransportError(error.message, permanent=error.permanent, retry_after=error.retry_after) from error
+        except ValidationError as error:  # an address the type cannot use
+            raise TransportError("; ".join(error.messages), permanent=True) from error
+        do_record_channel_outcome(config)
+        return result.provider_message_id
+
+
+class ZaloOA(ProviderChannel):
+    slug = "zalo_oa"
+    label = _("Zalo OA")
+
+
+class ZNS(ProviderChannel):
+    slug = "zns"
+    label = _("Zalo ZNS")
+
+
+class ZaloBot(ProviderChannel):
+    slug = "zalo_bot"
+    label = _("Zalo Bot")
+
+
+class Telegram(ProviderChannel):
+    slug = "telegram"
+    label = _("Telegram")
+
+
+class SMSGateway(ProviderChannel):
+    slug = "sms_gateway"
+    label = _("SMS")
+
+
+def sync_identity_endpoint(identity: ChannelIdentity, person: Person | None) -> None:
+    """Keep the person's Endpoint for a linked channel in step with the link.
+
+    Linking puts the account first in the person's chain (they just asked for it) and re-enables
+    it; unlinking removes the address. Called inside the link/unlink transaction.
+    """
+    slug = identity.config.slug
+    if slug not in IDENTITY_SLUGS:
+        return
+    if person is None:
+        _drop_endpoints(slug, identity.provider_user_id)
+        return
+    # An account moved to another person stops reaching the previous one.
+    _drop_endpoints(slug, identity.provider_user_id, exclude_person=person.pk)
+    with transaction.atomic():
+        Endpoint.objects.filter(person=person).exclude(channel=slug).update(position=F("position") + 1)
+        Endpoint.objects.update_or_create(
+            person=person,
+            channel=slug,
+            defaults={"address": identity.provider_user_id, "position": 0, "disabled_at": None, "disabled_reason": ""},
+        )
+        refresh_route(person.pk)
+
+
+def sync_identity_reachable(identity: ChannelIdentity) -> None:
+    """An unfollow or a blocked bot disables the linked person's address; a new message or a
+    follow enables it again (a Zalo OA address disabled by -230 is usable once the resident
+    writes to the OA: the 7-day window is open again)."""
+    if identity.person_id is None or identity.config.slug not in IDENTITY_SLUGS:
+        return
+    endpoints = Endpoint.objects.filter(
+        person_id=identity.person_id, channel=identity.config.slug, address=identity.provider_user_id
+    )
+    if identity.reachable:
+        changed = endpoints.filter(disabled_at__isnull=False).update(disabled_at=None, disabled_reason="")
+    else:
+        changed = endpoints.filter(disabled_at__isnull=True).update(
+            disabled_at=timezone.now(), disabled_reason=f"{identity.config.slug}: unfollowed or blocked"
+        )
+    if changed:
+        refresh_route(identity.person_id)
+
+
+def _drop_endpoints(slug: str, address: str, exclude_person: int | None = None) -> None:
+    endpoints = Endpoint.objects.filter(channel=slug, address=address)
+    if exclude_person is not None:
+        endpoints = endpoints.exclude(person_id=exclude_person)
+    owners = list(endpoints.values_list("person_id", flat=True))
+    endpoints.delete()
+    for owner in owners:
+        refresh_route(owner)
+
+
+@receiver(delivery_receipt_received, dispatch_uid="channels.delivery.receipt")
+def mark_delivered_on_receipt(sender, config: ChannelConfig, receipt: DeliveryReceipt, **kwargs) -> None:
+    """A provider receipt (ZNS) sets when the message reached the phone on the matching delivery."""
+    if not receipt.provider_message_id:
+        return
+    slugs = {receipt.channel, *ZALO_RECEIPT_SLUGS}
+    sent = Attempt.objects.filter(provider_id=receipt.provider_message_id, ok=True, channel__in=slugs)
+    Delivery.objects.filter(pk__in=sent.values("delivery_id")).update(
+        status=DeliveryStatus.DELIVERED, delivered_at=receipt.delivered_at or timezone.now()
+    )
