@@ -148,7 +148,7 @@ def to_pdf(report: PeriodicReport) -> bytes:
         table(
             [_("Unit"), *report.child_columns],
             [[name, *[number(f.value, f.percent) for f in figures]] for name, figures in report.children],
-            (34, *[14] * len(report.child_columns)),
+            (40, *[14] * len(report.child_columns)),
         )
     heading(_("Directives"))
     if not report.directives:

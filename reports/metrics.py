@@ -1,0 +1,206 @@
+"""The reports metric provider: reports received, their status, deadlines and handling times.
+
+Counts are one grouped query each over the root's reports; medians stream the handling
+timestamps of the root's reports once (one query, only the columns needed) and keep one compact
+array of seconds per unit and measure. The reporter's identity never enters a counter.
+"""
+
+from array import array
+from collections.abc import Mapping
+from datetime import date, datetime
+from itertools import pairwise
+from statistics import median
+
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from places.models import Unit
+from reports.categories import CASE_KINDS, CATEGORIES, LOST_FOUND_KINDS, Kind
+from reports.models import Report
+from reports.workflow import OPEN_STATUSES, Status
+from steering.metrics import Chart, Figure, History, MetricProvider, Values, add_to_ancestors, prefixes
+
+# Median durations, stored in seconds: (metric, start field, end field, kinds it applies to).
+DURATIONS = (
+    ("reports.ack_median_s", "received_at", "acknowledged_at", None),
+    ("reports.resolve_median_s", "received_at", "closed_at", CASE_KINDS),
+    ("reports.forward_median_s", "received_at", "forwarded_at", CASE_KINDS),
+    ("reports.lost_found.return_median_s", "received_at", "returned_at", LOST_FOUND_KINDS),
+)
+
+
+STAMPS = ("received_at", "acknowledged_at", "closed_at", "forwarded_at", "returned_at")
+
+# The filtered counts of measure(), in the order of its annotations.
+COUNTED = (
+    "reports.open",
+    "reports.overdue",
+    "reports.overdue.forward",
+    "reports.overdue.decision",
+    "reports.forwarded",
+    "reports.lost_found.returned",
+)
+
+
+def open_at_q(moment: datetime | None) -> Q:
+    """Reports still open: by their status now, by their timestamps at a past moment."""
+    if moment is None:
+        return Q(status__in=OPEN_STATUSES)
+    return (
+        Q(received_at__lte=moment)
+        & (Q(closed_at__isnull=True) | Q(closed_at__gt=moment))
+        & (Q(forwarded_at__isnull=True) | Q(forwarded_at__gt=moment))
+    )
+
+
+def forward_overdue_q(moment: datetime) -> Q:
+    return Q(forward_due_at__lt=moment) & (Q(forwarded_at__isnull=True) | Q(forwarded_at__gt=moment))
+
+
+def decision_overdue_q(moment: datetime) -> Q:
+    return Q(decision_due_at__lt=moment)
+
+
+def hours(seconds: int | None) -> float | None:
+    return round(seconds / 3600, 1) if seconds else None
+
+
+class ReportsProvider(MetricProvider):
+    slug = "reports"
+    title = _("Reports received and handled")
+
+    def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
+        measured = {unit.path for unit in units}
+        moment = as_of or timezone.now()
+        reports = Report.objects.filter(unit__path__startswith=root.path)
+        if as_of is not None:
+            reports = reports.filter(received_at__lte=as_of)
+        values: Values = {}
+        open_q = open_at_q(as_of)
+        rows = (
+            reports.values_list("unit__path", "kind", "category", "status")
+            .annotate(
+                n=Count("id"),
+                open=Count("id", filter=open_q),
+                overdue=Count("id", filter=open_q & (forward_overdue_q(moment) | decision_overdue_q(moment))),
+                overdue_forward=Count("id", filter=open_q & forward_overdue_q(moment)),
+                overdue_decision=Count("id", filter=open_q & decision_overdue_q(moment)),
+                forwarded=Count("id", filter=Q(forwarded_at__isnull=False, forwarded_at__lte=moment)),
+                returned=Count("id", filter=Q(returned_at__isnull=False, returned_at__lte=moment)),
+            )
+            .order_by()
+        )
+        for path, kind, category, status, n, *counts in rows:
+            found = {
+                "reports.received": n,
+                f"reports.received.kind.{kind}": n,
+                f"reports.received.category.{category}": n,
+                f"reports.status.{status}": n,
+                **dict(zip(COUNTED, counts, strict=True)),
+            }
+            for metric, amount in found.items():
+                if amount:
+                    add_to_ancestors(values, path, measured, metric, amount)
+        values.update(self.medians(reports, measured, moment))
+        return values
+
+    def medians(self, reports, measured: set[str], moment: datetime) -> Values:
+        """Median seconds per unit and measure, from one streamed query over the handled reports."""
+        samples: dict[tuple[str, str], array] = {}
+        handled = reports.filter(
+            Q(acknowledged_at__lte=moment) | Q(closed_at__lte=moment) | Q(forwarded_at__lte=moment)
+        ).values_list(
+            "unit__path", "kind", "received_at", "acknowledged_at", "closed_at", "forwarded_at", "returned_at"
+        )
+        for path, kind, *stamps in handled.order_by().iterator(chunk_size=20000):
+            moments = dict(zip(STAMPS, stamps, strict=True))
+            for metric, start_field, end_field, kinds in DURATIONS:
+                end, start = moments[end_field], moments[start_field]
+                if end is None or end > moment or (kinds is not None and kind not in kinds):
+                    continue
+                seconds = max(0, round((end - start).total_seconds()))
+                for prefix in prefixes(path):
+                    if prefix in measured:
+                        samples.setdefault((prefix, metric), array("q")).append(seconds)
+        return {key: round(median(seconds)) for key, seconds in samples.items() if seconds}
+
+    def summary(self, values: Mapping[str, int]) -> list[Figure]:
+        return [
+            Figure("reports.received", _("Reports received"), values.get("reports.received", 0), short=_("Reports")),
+            Figure("reports.open", _("Reports open"), values.get("reports.open", 0), short=_("Still open")),
+            Figure("reports.overdue", _("Reports overdue"), values.get("reports.overdue", 0), short=_("Overdue")),
+        ]
+
+    def details(self, values: Mapping[str, int]) -> list[Figure]:
+        figures = [
+            Figure(f"reports.received.kind.{kind}", label, values.get(f"reports.received.kind.{kind}", 0))
+            for kind, label in Kind.choices
+        ]
+        figures += [
+            Figure(f"reports.status.{status}", label, values.get(f"reports.status.{status}", 0))
+            for status, label in Status.choices
+        ]
+        figures += [
+            Figure(f"reports.received.category.{c.code}", c.name, values.get(f"reports.received.category.{c.code}", 0))
+            for c in CATEGORIES
+        ]
+        figures += [
+            Figure(
+                "reports.ack_median_h",
+                _("Median hours to acknowledge"),
+                hours(values.get("reports.ack_median_s")),
+            ),
+            Figure("reports.forwarded", _("Forwarded to the investigation agency"), values.get("reports.forwarded", 0)),
+            Figure(
+                "reports.overdue.forward",
+                _("Overdue for forwarding"),
+                values.get("reports.overdue.forward", 0),
+            ),
+            Figure(
+                "reports.overdue.decision",
+                _("Overdue for the verification decision"),
+                values.get("reports.overdue.decision", 0),
+            ),
+            Figure(
+                "reports.resolve_median_h",
+                _("Median hours to resolve"),
+                hours(values.get("reports.resolve_median_s")),
+            ),
+            Figure(
+                "reports.forward_median_h",
+                _("Median hours to forward"),
+                hours(values.get("reports.forward_median_s")),
+            ),
+            Figure(
+                "reports.lost_found.returned",
+                _("Lost items returned to their owners"),
+                values.get("reports.lost_found.returned", 0),
+            ),
+            Figure(
+                "reports.lost_found.return_median_h",
+                _("Median hours to return a lost item"),
+                hours(values.get("reports.lost_found.return_median_s")),
+            ),
+        ]
+        return figures
+
+    def charts(self, history: History, latest: Mapping[str, int]) -> list[Chart]:
+        by_kind = [(str(label), latest.get(f"reports.received.kind.{kind}", 0)) for kind, label in Kind.choices]
+        by_status = [(str(label), latest.get(f"reports.status.{status}", 0)) for status, label in Status.choices]
+        received = history.series("reports.received")
+        per_day: list[tuple[date, float]] = [
+            (day, max(0, value - previous)) for (_day, previous), (day, value) in pairwise(received)
+        ]
+        ack = [(day, round(value / 3600, 1)) for day, value in history.series("reports.ack_median_s") if value]
+        return [
+            Chart("reports_by_kind", str(_("Reports by kind")), "bars", bars=[bar for bar in by_kind if bar[1]]),
+            Chart("reports_by_status", str(_("Reports by status")), "bars", bars=[bar for bar in by_status if bar[1]]),
+            Chart("reports_per_day", str(_("Reports received per day")), "line", series=[(str(_("Reports")), per_day)]),
+            Chart(
+                "reports_ack",
+                str(_("Median hours to acknowledge")),
+                "line",
+                series=[(str(_("Hours")), ack)],
+            ),
+        ]
