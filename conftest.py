@@ -26,20 +26,18 @@ def live_world(transactional_db):
 def browser_page():
     """A page in Debian's Chromium driven by Playwright; skipped with a reason when Chromium is absent."""
     import os
-    import shutil
 
-    executable = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not os.path.exists(executable):
-        pytest.skip(f"Chromium not found at {executable}: run tools/ensure-chromium")
+    from core.browser import MISSING, chromium_available, launch
+
+    if not chromium_available():
+        pytest.skip(MISSING)
     # Playwright's sync API keeps an event loop in this thread; the ORM calls made by the test
     # itself are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable, headless=True, args=["--no-sandbox", "--disable-background-networking"]
-        )
+        browser = launch(playwright)
         context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN", device_scale_factor=1)
         page = context.new_page()
         page.set_default_timeout(10_000)

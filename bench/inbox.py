@@ -11,8 +11,7 @@ import time
 import urllib.request
 
 from bench.setup import ROOT, bench_database_url, configure_django, seed_members
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+from core.browser import launch
 
 
 def free_port() -> int:
@@ -83,9 +82,7 @@ def measure(database: str, size: int | None) -> dict:
         base = f"http://127.0.0.1:{port}"
         wait_until_up(f"{base}/healthz")
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-background-networking"]
-            )
+            browser = launch(playwright)
             context = browser.new_context(viewport={"width": 390, "height": 844})
             context.add_cookies(
                 [{"name": settings.SESSION_COOKIE_NAME, "value": session_cookie(member.person), "url": base}]

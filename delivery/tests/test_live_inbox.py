@@ -1,22 +1,17 @@
 """The open inbox in a real Chromium shows a new bulletin without a reload."""
 
 import os
-import shutil
 
 import pytest
 
 from bulletins.actions import check_publish_bulletin
 from bulletins.audience import Audience
 from bulletins.models import Category
+from core.browser import MISSING, chromium_available, launch
 from core.testing import signed_in
 from delivery.models import Delivery
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not shutil.which(CHROMIUM), reason="Chromium is not installed"),
-]
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not chromium_available(), reason=MISSING)]
 
 
 @pytest.fixture
@@ -26,9 +21,7 @@ def browser_page(live_server, client, settings):
 
     settings.LANGUAGE_CODE = "vi"
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-background-networking"]
-        )
+        browser = launch(playwright)
         context = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN")
 
         def open_as(person, path):

@@ -11,18 +11,18 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from core.browser import MISSING, chromium_available, launch
 from core.testing import build_world, extend_with_neighbour, signed_in
 from reports.models import Report
 from reports.tests.images import jpeg_with_gps
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "tmp"
 PHONE = {"width": 390, "height": 844}
 DESK = {"width": 1280, "height": 900}
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"Chromium not found at {CHROMIUM}"),
+    pytest.mark.skipif(not chromium_available(), reason=MISSING),
 ]
 
 
@@ -34,9 +34,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-background-networking"]
-        )
+        browser = launch(playwright)
         yield browser
         browser.close()
 
