@@ -18,10 +18,10 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import record
-from channels.base import DeliveryReceipt, FollowChange, IncomingMessage, ParsedWebhook, ProviderError
+from channels.base import DeliveryReceipt, FollowChange, IncomingMessage, ParsedWebhook, ProviderError, SeenReceipt
 from channels.models import ChannelConfig, ChannelIdentity, EventStatus, InboundEvent, LinkCode
 from channels.registry import ChannelType, get_type
-from channels.signals import delivery_receipt_received, message_received
+from channels.signals import delivery_receipt_received, message_received, messages_seen
 from core.errors import ActionError
 from people.models import Person
 from places.models import Tier, Unit
@@ -182,6 +182,8 @@ def do_process_inbound_event(event_id: int) -> None:
                 do_record_follow_change(config, item)
             elif isinstance(item, DeliveryReceipt):
                 do_record_delivery_receipt(event, item)
+            elif isinstance(item, SeenReceipt):
+                do_record_seen(event, item)
     except ProviderError as failure:
         do_record_channel_outcome(config, failure)
         status, error = EventStatus.FAILED, str(failure)
@@ -214,6 +216,11 @@ def do_record_delivery_receipt(event: InboundEvent, receipt: DeliveryReceipt) ->
         delivered_message_id=receipt.provider_message_id[:100], delivered_at=receipt.delivered_at
     )
     delivery_receipt_received.send(sender=InboundEvent, config=event.config, receipt=receipt)
+
+
+def do_record_seen(event: InboundEvent, seen: SeenReceipt) -> None:
+    """The recipient opened these messages: the delivery engine counts them as read."""
+    messages_seen.send(sender=InboundEvent, config=event.config, seen=seen)
 
 
 def delivery_receipts(provider_message_ids: list[str]) -> dict[str, datetime]:

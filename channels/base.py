@@ -1,7 +1,7 @@
 """Provider-neutral shapes every channel type speaks (docs/channels.md).
 
 Clients turn provider answers into a `SendResult` or raise `ProviderError`; webhook parsers turn
-provider events into `IncomingMessage`, `FollowChange` or `DeliveryReceipt`. Nothing outside a
+provider events into `IncomingMessage`, `FollowChange`, `DeliveryReceipt` or `SeenReceipt`. Nothing outside a
 channel type's folder needs to know what a Zalo or Telegram payload looks like.
 """
 
@@ -111,7 +111,17 @@ class DeliveryReceipt:
     recipient: str = ""
 
 
-ChannelEvent = IncomingMessage | FollowChange | DeliveryReceipt
+@dataclass(frozen=True)
+class SeenReceipt:
+    """The recipient opened these messages (Zalo OA `user_seen_message`)."""
+
+    channel: str
+    provider_message_ids: tuple[str, ...]
+    seen_at: datetime
+    user_id: str = ""
+
+
+ChannelEvent = IncomingMessage | FollowChange | DeliveryReceipt | SeenReceipt
 
 
 @dataclass(frozen=True)

@@ -17,10 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from channels.actions import config_for_unit, do_record_channel_outcome
-from channels.base import DeliveryReceipt, ProviderError
+from channels.base import DeliveryReceipt, ProviderError, SeenReceipt
 from channels.models import ChannelConfig, ChannelIdentity
 from channels.registry import get_type
-from channels.signals import delivery_receipt_received
+from channels.signals import delivery_receipt_received, messages_seen
 from delivery.channels.base import Channel, OutboundMessage, TransportError
 from delivery.models import Attempt, Delivery, DeliveryStatus, Endpoint
 from delivery.routing import refresh_route
@@ -170,3 +170,18 @@ def mark_delivered_on_receipt(sender, config: ChannelConfig, receipt: DeliveryRe
     Delivery.objects.filter(pk__in=sent.values("delivery_id")).update(
         status=DeliveryStatus.DELIVERED, delivered_at=receipt.delivered_at or timezone.now()
     )
+
+
+@receiver(messages_seen, dispatch_uid="channels.delivery.seen")
+def mark_read_on_seen(sender, config: ChannelConfig, seen: SeenReceipt, **kwargs) -> None:
+    """A "seen" event sets when the message was read (and, if no receipt came first, delivered).
+
+    Only the first reading counts: a message opened again keeps its first `read_at`."""
+    if not seen.provider_message_ids:
+        return
+    slugs = {seen.channel, *ZALO_RECEIPT_SLUGS}
+    sent = Attempt.objects.filter(provider_id__in=seen.provider_message_ids, ok=True, channel__in=slugs)
+    deliveries = Delivery.objects.filter(pk__in=sent.values("delivery_id"))
+    at = seen.seen_at or timezone.now()
+    deliveries.filter(read_at__isnull=True).update(read_at=at)
+    deliveries.exclude(status=DeliveryStatus.DELIVERED).update(status=DeliveryStatus.DELIVERED, delivered_at=at)

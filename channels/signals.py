@@ -3,10 +3,12 @@
 `message_received` is sent for every message from a linked person; a receiver that takes over the
 conversation (the report conversations, after the reports app lands) returns True.
 `delivery_receipt_received` is sent when a provider confirms a message reached the phone; the
-delivery engine marks its delivery delivered.
+delivery engine marks its delivery delivered. `messages_seen` is sent when a provider says the
+recipient opened messages (Zalo OA "seen"); the delivery engine marks them read.
 """
 
 from django.dispatch import Signal
 
 message_received = Signal()  # kwargs: config, identity, message (IncomingMessage)
 delivery_receipt_received = Signal()  # kwargs: config, receipt (DeliveryReceipt)
+messages_seen = Signal()  # kwargs: config, seen (SeenReceipt)

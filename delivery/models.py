@@ -104,6 +104,10 @@ class Attempt(models.Model):
         verbose_name = _("delivery attempt")
         verbose_name_plural = _("delivery attempts")
         ordering = ["at", "id"]
+        indexes = [
+            # Provider receipts and "seen" events find the sent message by the provider's id.
+            models.Index(fields=["provider_id"], condition=~Q(provider_id=""), name="attempt_provider_id"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.delivery_id} {self.channel} {'ok' if self.ok else self.error}"

@@ -63,7 +63,12 @@ def reach(notice: Notice, group=None) -> Reach:
     )
     for row in rows:
         channel = str(row["channel"])
-        result.by_channel[channel] = {"total": row["total"], "delivered": row["delivered"], "failed": row["failed"]}
+        result.by_channel[channel] = {
+            "total": row["total"],
+            "delivered": row["delivered"],
+            "read": row["read"],
+            "failed": row["failed"],
+        }
         result.recipients += row["total"]
         result.delivered += row["delivered"]
         result.queued += row["queued"]

@@ -81,7 +81,7 @@ def test_reach_counts_recipients_delivered_read_failed_and_relayed_by_channel(wo
     notice = group_notice(world)
     figures = reach(notice)
     assert figures.recipients == 4 and figures.delivered == 4 and figures.relay_pending == 1
-    assert figures.by_channel == {"web": {"total": 4, "delivered": 4, "failed": 0}}
+    assert figures.by_channel == {"web": {"total": 4, "delivered": 4, "read": 0, "failed": 0}}
     assert reach(notice, world.rg2_group).recipients == 0
 
 

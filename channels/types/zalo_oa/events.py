@@ -8,7 +8,15 @@ from datetime import UTC, datetime
 
 from django.utils import timezone
 
-from channels.base import Attachment, DeliveryReceipt, FollowChange, IncomingMessage, Location, ParsedWebhook
+from channels.base import (
+    Attachment,
+    DeliveryReceipt,
+    FollowChange,
+    IncomingMessage,
+    Location,
+    ParsedWebhook,
+    SeenReceipt,
+)
 
 logger = logging.getLogger(__name__)
 SIGNATURE_HEADER = "X-ZEvent-Signature"
@@ -65,6 +73,14 @@ def parse(slug: str, payload: dict) -> ParsedWebhook:
             recipient=str((payload.get("recipient") or {}).get("id", "")),
         )
         return ParsedWebhook(f"{event_name}:{msg_id}", event_name, [receipt])
+    if event_name == "user_seen_message":
+        # The OA's messages the user opened: `msg_ids` (a list), or a single `msg_id` in some payloads.
+        ids = message.get("msg_ids") or ([message["msg_id"]] if message.get("msg_id") else [])
+        ids = tuple(str(msg_id) for msg_id in ids if msg_id) if isinstance(ids, list) else ()
+        user_id = str((payload.get("recipient") or {}).get("id", "") or payload.get("user_id_by_app", ""))
+        seen = SeenReceipt(slug, ids, moment(timestamp), user_id)
+        digest = hashlib.sha256("|".join(sorted(ids)).encode()).hexdigest()[:32]
+        return ParsedWebhook(f"{event_name}:{user_id}:{digest}", event_name, [seen] if ids else [])
     if event_name in {"follow", "unfollow"}:
         user_id = str((payload.get("follower") or {}).get("id", ""))
         change = FollowChange(slug, user_id, event_name == "follow", moment(timestamp))
