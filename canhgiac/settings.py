@@ -249,18 +249,8 @@ DELIVERY_CHANNEL_TYPES = env_list(
     [
         "delivery.channels.web.WebInbox",
         "delivery.channels.email.Email",
-        # The provider channels (channels/delivery.py) of the enabled CHANNEL_TYPES.
-        *(
-            f"channels.delivery.{name}"
-            for slug, name in [
-                ("zalo_oa", "ZaloOA"),
-                ("zns", "ZNS"),
-                ("zalo_bot", "ZaloBot"),
-                ("telegram", "Telegram"),
-                ("sms_gateway", "SMSGateway"),
-            ]
-            if slug in CHANNEL_TYPES
-        ),
+        # One channel per enabled CHANNEL_TYPES entry (channels/delivery.py).
+        "channels.delivery.provider_channels",
     ],
 )
 DELIVERY_CHANNEL_LIMITS = {

@@ -9,12 +9,12 @@ the address and fall back along the member's chain; `retry_after` defers the ret
 
 from datetime import time
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.dispatch import receiver
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from channels.actions import config_for_unit, do_record_channel_outcome
 from channels.base import DeliveryReceipt, ProviderError, SeenReceipt
@@ -26,17 +26,24 @@ from delivery.models import Attempt, Delivery, DeliveryStatus, Endpoint
 from delivery.routing import refresh_route
 from people.models import Person
 
-# Channels whose address is the provider user id of a linked ChannelIdentity.
-IDENTITY_SLUGS = frozenset({"zalo_oa", "zalo_bot", "telegram"})
-# Zalo sends the receipts of OA and ZNS messages alike to the OA's webhook.
-ZALO_RECEIPT_SLUGS = frozenset({"zalo_oa", "zns"})
+
+def provider_channels() -> list["ProviderChannel"]:
+    """The delivery channel of every enabled channel type (CHANNEL_TYPES), for DELIVERY_CHANNEL_TYPES.
+
+    Adding a channel type therefore needs no class here: its folder and CHANNEL_TYPES suffice."""
+    return [ProviderChannel(slug) for slug in settings.CHANNEL_TYPES]
+
+
+def receipt_slugs(slug: str) -> set[str]:
+    return {slug, *get_type(slug).receipts_cover}
 
 
 class ProviderChannel(Channel):
     """Sends through `channels.types.<slug>` with the recipient's unit's configuration."""
 
-    def __init__(self) -> None:
-        channel_type = get_type(self.slug)
+    def __init__(self, slug: str) -> None:
+        channel_type = get_type(slug)
+        self.slug, self.label = slug, channel_type.label
         self.rate_per_minute = channel_type.rate_per_minute
         if channel_type.quiet_hours:
             start, end = channel_type.quiet_hours
@@ -58,7 +65,7 @@ class ProviderChannel(Channel):
         return config
 
     def check_address(self, config: ChannelConfig, message: OutboundMessage) -> None:
-        if self.slug not in IDENTITY_SLUGS or message.recipient_id is None:
+        if not get_type(self.slug).address_is_linked_account or message.recipient_id is None:
             return
         identity = ChannelIdentity.objects.filter(
             config=config, person_id=message.recipient_id, provider_user_id=message.address
@@ -82,31 +89,6 @@ class ProviderChannel(Channel):
         return result.provider_message_id
 
 
-class ZaloOA(ProviderChannel):
-    slug = "zalo_oa"
-    label = _("Zalo OA")
-
-
-class ZNS(ProviderChannel):
-    slug = "zns"
-    label = _("Zalo ZNS")
-
-
-class ZaloBot(ProviderChannel):
-    slug = "zalo_bot"
-    label = _("Zalo Bot")
-
-
-class Telegram(ProviderChannel):
-    slug = "telegram"
-    label = _("Telegram")
-
-
-class SMSGateway(ProviderChannel):
-    slug = "sms_gateway"
-    label = _("SMS")
-
-
 def sync_identity_endpoint(identity: ChannelIdentity, person: Person | None) -> None:
     """Keep the person's Endpoint for a linked channel in step with the link.
 
@@ -114,7 +96,7 @@ def sync_identity_endpoint(identity: ChannelIdentity, person: Person | None) -> 
     it; unlinking removes the address. Called inside the link/unlink transaction.
     """
     slug = identity.config.slug
-    if slug not in IDENTITY_SLUGS:
+    if not get_type(slug).address_is_linked_account:
         return
     if person is None:
         _drop_endpoints(slug, identity.provider_user_id)
@@ -135,7 +117,7 @@ def sync_identity_reachable(identity: ChannelIdentity) -> None:
     """An unfollow or a blocked bot disables the linked person's address; a new message or a
     follow enables it again (a Zalo OA address disabled by -230 is usable once the resident
     writes to the OA: the 7-day window is open again)."""
-    if identity.person_id is None or identity.config.slug not in IDENTITY_SLUGS:
+    if identity.person_id is None or not get_type(identity.config.slug).address_is_linked_account:
         return
     endpoints = Endpoint.objects.filter(
         person_id=identity.person_id, channel=identity.config.slug, address=identity.provider_user_id
@@ -165,7 +147,7 @@ def mark_delivered_on_receipt(sender, config: ChannelConfig, receipt: DeliveryRe
     """A provider receipt (ZNS) sets when the message reached the phone on the matching delivery."""
     if not receipt.provider_message_id:
         return
-    slugs = {receipt.channel, *ZALO_RECEIPT_SLUGS}
+    slugs = receipt_slugs(receipt.channel)
     sent = Attempt.objects.filter(provider_id=receipt.provider_message_id, ok=True, channel__in=slugs)
     Delivery.objects.filter(pk__in=sent.values("delivery_id")).update(
         status=DeliveryStatus.DELIVERED, delivered_at=receipt.delivered_at or timezone.now()
@@ -179,7 +161,7 @@ def mark_read_on_seen(sender, config: ChannelConfig, seen: SeenReceipt, **kwargs
     Only the first reading counts: a message opened again keeps its first `read_at`."""
     if not seen.provider_message_ids:
         return
-    slugs = {seen.channel, *ZALO_RECEIPT_SLUGS}
+    slugs = receipt_slugs(seen.channel)
     sent = Attempt.objects.filter(provider_id__in=seen.provider_message_ids, ok=True, channel__in=slugs)
     deliveries = Delivery.objects.filter(pk__in=sent.values("delivery_id"))
     at = seen.seen_at or timezone.now()

@@ -47,7 +47,7 @@ class ChannelConfig(models.Model):
         from channels.registry import get_type
 
         try:
-            return get_type(self.slug).label
+            return str(get_type(self.slug).label)
         except LookupError:
             return self.slug
 

@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.functional import Promise as StrPromise
 
 from channels.base import Outbound, ParsedWebhook, ProviderError, SendResult
 from channels.text import fit
@@ -23,12 +24,18 @@ if TYPE_CHECKING:
 
 class ChannelType:
     slug: ClassVar[str]
-    label: ClassVar[str]
+    label: ClassVar["str | StrPromise"]
     webhook_path: ClassVar[str | None] = None  # where its events arrive: /hooks/<webhook_path>/
     text_limit: ClassVar[int] = 2000
     # Hints for the delivery engine, which owns throttling (per channel and unit).
     rate_per_minute: ClassVar[int] = 60
     quiet_hours: ClassVar[tuple[int, int] | None] = None
+    # The address is the provider user id of a ChannelIdentity linked to the person (chat apps),
+    # not something the person types in (a phone number).
+    address_is_linked_account: ClassVar[bool] = False
+    # Types whose sent messages this type's receipts and "seen" events may refer to (Zalo sends
+    # the receipts of OA and ZNS messages alike to the OA's webhook).
+    receipts_cover: ClassVar[frozenset[str]] = frozenset()
 
     def setting_fields(self) -> dict[str, forms.Field]:
         return {}

@@ -3,6 +3,8 @@ from datetime import datetime, time
 from functools import cache
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.functional import Promise as StrPromise
 from django.utils.module_loading import import_string
 
@@ -70,9 +72,18 @@ class Channel:
 def channel_types() -> dict[str, Channel]:
     registry: dict[str, Channel] = {}
     for path in settings.DELIVERY_CHANNEL_TYPES:
-        channel = import_string(path)()
-        registry[channel.slug] = channel
+        # A Channel class, or a function returning several channels (channels.delivery.provider_channels).
+        target = import_string(path)
+        for channel in [target()] if isinstance(target, type) else target():
+            registry[channel.slug] = channel
     return registry
+
+
+@receiver(setting_changed, dispatch_uid="delivery.channels.forget")
+def _forget_channels(setting: str, **kwargs) -> None:
+    """Tests that change the channel settings see the channels those settings name."""
+    if setting in {"DELIVERY_CHANNEL_TYPES", "CHANNEL_TYPES"}:
+        channel_types.cache_clear()
 
 
 def get_channel(slug: str) -> Channel:

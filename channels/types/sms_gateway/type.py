@@ -57,7 +57,7 @@ def _lookup(body, dotted: str):
 
 class SmsGatewayType(ChannelType):
     slug = "sms_gateway"
-    label = "SMS"
+    label = _("SMS")
     text_limit = 1000
 
     def setting_fields(self):

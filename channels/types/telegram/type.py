@@ -67,6 +67,7 @@ def parse_update(slug: str, update: dict) -> ParsedWebhook:
 class TelegramType(ChannelType):
     slug = "telegram"
     label = "Telegram"
+    address_is_linked_account = True
     webhook_path = "telegram"
     text_limit = 4096
     rate_per_minute = 1200

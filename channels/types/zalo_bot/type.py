@@ -60,6 +60,7 @@ def parse_update(slug: str, payload: dict) -> ParsedWebhook:
 class ZaloBotType(ChannelType):
     slug = "zalo_bot"
     label = "Zalo Bot"
+    address_is_linked_account = True
     webhook_path = "zalo-bot"
     text_limit = 2000
 

@@ -18,6 +18,8 @@ SIGNATURE_SECRETS = [("oa_secret_key", _("OA secret key")), ("app_secret", _("Ap
 class ZaloOAType(ChannelType):
     slug = "zalo_oa"
     label = "Zalo OA"
+    address_is_linked_account = True
+    receipts_cover = frozenset({"zns"})
     webhook_path = "zalo-oa"
     text_limit = 2000
     rate_per_minute = 1000

@@ -22,6 +22,7 @@ PARAMETER_LIMIT = 400
 class ZNSType(ChannelType):
     slug = "zns"
     label = "Zalo ZNS"
+    receipts_cover = frozenset({"zalo_oa"})
     webhook_path = "zalo-oa"  # receipts arrive with the OA events of the same Zalo app
     rate_per_minute = 1000
     quiet_hours = (22, 6)
