@@ -170,6 +170,9 @@ CHANNEL_TYPES = env_list("CHANNEL_TYPES", ["zalo_oa", "zns", "zalo_bot", "telegr
 CHANNELS_ENCRYPTION_KEY = env_secret("CHANNELS_ENCRYPTION_KEY")
 CHANNELS_HTTP_TIMEOUT_SECONDS = env_int("CHANNELS_HTTP_TIMEOUT_SECONDS", 10)
 CHANNEL_LINK_CODE_TTL_SECONDS = env_int("CHANNEL_LINK_CODE_TTL_SECONDS", 900)
+# Webhook payloads hold residents' messages and phone numbers: processed ones are deleted after
+# this many days (0 keeps them). Reports keep what was filed through a conversation.
+CHANNEL_EVENT_RETENTION_DAYS = env_int("CHANNEL_EVENT_RETENTION_DAYS", 30)
 ZALO_OAUTH_URL = env_str("ZALO_OAUTH_URL", "https://oauth.zaloapp.com")
 ZALO_OPENAPI_URL = env_str("ZALO_OPENAPI_URL", "https://openapi.zalo.me")
 ZALO_ZNS_URL = env_str("ZALO_ZNS_URL", "https://business.openapi.zalo.me")
@@ -268,4 +271,4 @@ DELIVERY_RETRY_MAX_SECONDS = env_int("DELIVERY_RETRY_MAX_SECONDS", 3600)
 DELIVERY_INBOX_POLL_SECONDS = env_int("DELIVERY_INBOX_POLL_SECONDS", 1)
 BULLETIN_ATTACHMENT_MAX_BYTES = env_int("BULLETIN_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 # Jobs the `deliver` loop runs on every round (dotted paths to functions without arguments).
-DELIVERY_PERIODIC = ["bulletins.actions.publish_due"]
+DELIVERY_PERIODIC = ["bulletins.actions.publish_due", "channels.actions.purge_inbound_events_hourly"]

@@ -5,6 +5,7 @@ import hmac
 import logging
 import re
 import secrets
+import time
 from datetime import datetime, timedelta
 
 from django import forms
@@ -191,6 +192,41 @@ def do_process_inbound_event(event_id: int) -> None:
         logger.exception("inbound event %s failed", event_id)
         status, error = EventStatus.FAILED, f"{type(failure).__name__}: {failure}"
     InboundEvent.objects.filter(pk=event_id).update(status=status, error=error[:500], processed_at=timezone.now())
+
+
+PURGE_BATCH = 5000
+PURGE_EVERY_SECONDS = 3600
+_last_purge: float | None = None
+
+
+def do_purge_inbound_events(*, days: int | None = None, now: datetime | None = None) -> int:
+    """Delete processed webhook events older than the retention period; return how many went.
+
+    Pending and in-process events stay whatever their age. Deleted in batches, so a first purge
+    of a large backlog never holds a long lock."""
+    days = settings.CHANNEL_EVENT_RETENTION_DAYS if days is None else days
+    if days <= 0:
+        return 0
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    old = InboundEvent.objects.filter(
+        received_at__lt=cutoff, status__in=[EventStatus.DONE, EventStatus.IGNORED, EventStatus.FAILED]
+    )
+    deleted = 0
+    while batch := list(old.values_list("pk", flat=True)[:PURGE_BATCH]):
+        deleted += InboundEvent.objects.filter(pk__in=batch).delete()[0]
+    if deleted:
+        logger.info("deleted %d webhook events older than %d days", deleted, days)
+    return deleted
+
+
+def purge_inbound_events_hourly() -> None:
+    """For the `deliver` loop (DELIVERY_PERIODIC), which runs every few seconds: purge once an hour."""
+    global _last_purge
+    now = time.monotonic()
+    if _last_purge is not None and now - _last_purge < PURGE_EVERY_SECONDS:
+        return
+    _last_purge = now
+    do_purge_inbound_events()
 
 
 def _identity(config: ChannelConfig, user_id: str, display_name: str = "") -> ChannelIdentity:

@@ -161,3 +161,41 @@ def test_only_the_types_named_in_channel_types_can_be_configured(world, settings
     with pytest.raises(ActionError, match="Unknown channel type"):
         check_add_channel(world.admin, world.commune, "zalo_oa", {"app_id": "1", "app_secret": "s"})
     assert check_add_channel(world.admin, world.commune, "telegram", TELEGRAM).slug == "telegram"
+
+
+def test_processed_webhook_events_are_deleted_after_the_retention_period_and_pending_ones_kept(world, settings):
+    from datetime import timedelta
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from channels.actions import do_purge_inbound_events
+    from channels.models import EventStatus, InboundEvent
+
+    settings.CHANNEL_EVENT_RETENTION_DAYS = 30
+    config = check_add_channel(world.admin, world.commune, "telegram", TELEGRAM)
+    now = timezone.now()
+
+    def event(key, status, age_days):
+        return InboundEvent.objects.create(
+            config=config,
+            event_key=key,
+            payload={"message": {"text": "Nhà tôi bị mất xe"}},
+            status=status,
+            received_at=now - timedelta(days=age_days),
+        )
+
+    event("old-done", EventStatus.DONE, 31)
+    event("old-ignored", EventStatus.IGNORED, 45)
+    event("old-failed", EventStatus.FAILED, 90)
+    event("old-pending", EventStatus.PENDING, 60)
+    event("recent-done", EventStatus.DONE, 29)
+
+    assert do_purge_inbound_events(days=0) == 0
+    assert do_purge_inbound_events() == 3
+    assert sorted(InboundEvent.objects.values_list("event_key", flat=True)) == ["old-pending", "recent-done"]
+
+    output = io.StringIO()
+    call_command("channel", "purge-events", "--days", "7", stdout=output)
+    assert output.getvalue().strip() == "Deleted 1 processed webhook events."
+    assert list(InboundEvent.objects.values_list("event_key", flat=True)) == ["old-pending"]

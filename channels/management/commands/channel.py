@@ -1,5 +1,5 @@
 """Configure channels from the command line (automated deployments): `channel add`, `channel list`,
-`channel set-webhook`, `channel poll`. Same validation as the admin (channels.actions)."""
+`channel set-webhook`, `channel poll`, `channel purge-events`. Same validation as the admin (channels.actions)."""
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.timezone import localtime
@@ -39,6 +39,10 @@ class Command(BaseCommand):
         poll = commands.add_parser("poll", help="Fetch Zalo Bot updates with getUpdates instead of a webhook")
         poll.add_argument("channel_id", type=int)
         poll.add_argument("--once", action="store_true", help="Stop when no update is waiting")
+        purge = commands.add_parser(
+            "purge-events", help="Delete processed webhook events older than CHANNEL_EVENT_RETENTION_DAYS"
+        )
+        purge.add_argument("--days", type=int, help="Retention in days instead of the setting")
 
     def handle(self, *args, action, **options):
         getattr(self, action.replace("-", "_"))(**options)
@@ -55,6 +59,10 @@ class Command(BaseCommand):
         url = actions.webhook_url(config)
         if url:
             self.stdout.write(f"Webhook URL: {url}")
+
+    def purge_events(self, *, days, **options):
+        deleted = actions.do_purge_inbound_events(days=days)
+        self.stdout.write(f"Deleted {deleted} processed webhook events.")
 
     def list(self, **options):
         configs = ChannelConfig.objects.select_related("unit").order_by("unit__path", "slug")
