@@ -128,6 +128,15 @@ def config_for_unit(unit: Unit, slug: str) -> ChannelConfig | None:
     )
 
 
+def home_unit(person: Person) -> Unit | None:
+    """Where a person is reached from: their household's residential group or, for an officer
+    without a household, the unit of their most local mandate."""
+    if person.household_id is not None:
+        return person.household.residential_group  # type: ignore[union-attr]
+    mandate = person.mandates.select_related("unit").order_by(Length("unit__path").desc()).first()
+    return mandate.unit if mandate else None
+
+
 def webhook_url(config: ChannelConfig) -> str:
     path = get_type(config.slug).webhook_path
     return f"{settings.SITE_URL.rstrip('/')}/hooks/{path}/" if path else ""

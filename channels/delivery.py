@@ -16,7 +16,7 @@ from django.db.models import F
 from django.dispatch import receiver
 from django.utils import timezone
 
-from channels.actions import config_for_unit, do_record_channel_outcome
+from channels.actions import config_for_unit, do_record_channel_outcome, home_unit
 from channels.base import DeliveryReceipt, ProviderError, SeenReceipt
 from channels.models import ChannelConfig, ChannelIdentity
 from channels.registry import get_type
@@ -58,8 +58,8 @@ class ProviderChannel(Channel):
             if message.recipient_id
             else None
         )
-        household = person.household if person else None
-        config = config_for_unit(household.residential_group, self.slug) if household else None
+        unit = home_unit(person) if person else None
+        config = config_for_unit(unit, self.slug) if unit else None
         if config is None:
             raise TransportError(f"no {self.slug} channel configured for the recipient's unit", permanent=True)
         return config

@@ -13,10 +13,10 @@ LINKABLE = ("zalo_oa", "zalo_bot", "telegram")
 @login_required
 def link(request):
     code = actions.do_create_link_code(request.user) if request.method == "POST" else None
-    household = request.user.household
+    unit = actions.home_unit(request.user)
     configs = []
-    if household is not None:
-        found = (actions.config_for_unit(household.residential_group, slug) for slug in LINKABLE)
+    if unit is not None:
+        found = (actions.config_for_unit(unit, slug) for slug in LINKABLE)
         configs = [config for config in found if config is not None]
     context = {"code": code, "configs": configs, "identities": actions.linked_identities(request.user)}
     return render(request, "channels/link.html", context)

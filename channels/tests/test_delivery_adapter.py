@@ -230,3 +230,16 @@ def test_unfollowing_the_oa_disables_the_residents_zalo_address(world, zalo_oa):
 
     assert Endpoint.objects.get(person=world.resident, channel="zalo_oa").disabled_at is not None
     assert not Route.objects.filter(person=world.resident).exists()
+
+
+def test_an_officer_without_a_household_is_reached_through_the_channel_of_their_mandates_unit(world, fake, zalo_oa):
+    assert world.officer.household_id is None
+    link(zalo_oa, world.officer, "9001")
+    notice = notify([world.officer.pk], subject="Báo cáo mới", body="Có báo cáo mới ở ấp Phước Hội.")
+
+    drain(budget_seconds=10)
+
+    delivery = Delivery.objects.get(notice=notice, person=world.officer)
+    assert (delivery.channel, delivery.status) == ("zalo_oa", DeliveryStatus.DELIVERED)
+    (sent,) = fake.calls("oa.message")
+    assert sent.json["recipient"] == {"user_id": "9001"}

@@ -168,3 +168,15 @@ def test_after_five_wrong_codes_an_account_cannot_link_for_an_hour_even_with_a_g
     ChannelIdentity.objects.filter(pk=guesser.pk).update(link_failed_at=timezone.now() - timedelta(hours=2))
     guesser.refresh_from_db()
     assert check_link_identity(guesser, good[3:]) == world.resident
+
+
+def test_an_officer_without_a_household_is_shown_the_bot_of_the_commune_they_serve(client, world):
+    check_add_channel(
+        None, world.commune, "telegram", {"bot_token": "1:a", "webhook_secret": BOT_SECRET, "bot_username": "cg_bot"}
+    )
+    signed_in(client, world.officer)
+
+    page = client.post("/channels/link/").content.decode()
+
+    code = re.search(r"CG-[A-Z2-9]{6}", page).group(0)
+    assert f"https://t.me/cg_bot?start={code}" in page
