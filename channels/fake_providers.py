@@ -11,6 +11,7 @@ Control endpoints, for the demo and for curl:
     POST /_fake/say {channel, user_id, text}  play a resident writing to the app's webhook
 """
 
+import base64
 import email.parser
 import email.policy
 import hashlib
@@ -22,7 +23,7 @@ from collections import defaultdict, deque
 from dataclasses import asdict, dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
 
@@ -67,6 +68,7 @@ class FakeProviders:
         self.issued_access_tokens: set[str] = set()
         self.expired_access_tokens: set[str] = set()
         self.refresh_delay = 0.0
+        self.authorization_codes: dict[str, str] = {}  # code → PKCE code_challenge
         self.bot_updates: deque[dict] = deque()
         self.target = target or WebhookTarget()
         self.server: ThreadingHTTPServer | None = None
@@ -176,6 +178,8 @@ class FakeProviders:
         data = json.dumps(body, ensure_ascii=False).encode()
         try:
             request.send_response(status)
+            if status in (302, 303) and isinstance(body, dict) and body.get("location"):
+                request.send_header("Location", body["location"])
             request.send_header("Content-Type", "application/json; charset=utf-8")
             request.send_header("Content-Length", str(len(data)))
             request.end_headers()
@@ -206,6 +210,8 @@ class FakeProviders:
         segments = path.strip("/").split("/")
         if path == "/oauth/v4/oa/access_token":
             return "oauth", self.oauth
+        if path == "/oauth/v4/oa/permission":
+            return "oauth.permission", self.oauth_permission
         if path in ("/openapi/v3.0/oa/message/cs", "/openapi/v3.0/oa/message/template"):
             return "oa.message", self.oa_message
         if path == "/openapi/v2.0/oa/upload/image":
@@ -234,6 +240,8 @@ class FakeProviders:
             return scripted
         if not received.headers.get("secret_key"):
             return 200, {"error": -14002, "error_name": "Invalid secret key"}
+        if received.form.get("grant_type") == "authorization_code":
+            return self.oauth_code(received)
         token = received.form.get("refresh_token", "")
         with self.lock:
             live = token in self.live_refresh_tokens
@@ -246,6 +254,29 @@ class FakeProviders:
                 "error_name": "Invalid refresh token",
                 "error_reason": "Invalid refresh token",
             }
+        access, refresh = self.issue_tokens()
+        return 200, {"access_token": access, "refresh_token": refresh, "expires_in": "90000"}
+
+    def oauth_permission(self, received: Received, script: Scripted | None):
+        """The page where the OA admin grants the app access: here it grants at once and sends the
+        browser back to `redirect_uri` with a one-time code bound to the PKCE challenge."""
+        params = received.form
+        if not params.get("app_id") or not params.get("redirect_uri") or not params.get("code_challenge"):
+            return 400, {"error": -14003, "error_name": "Invalid parameter"}
+        code = f"code-{uuid.uuid4().hex}"
+        with self.lock:
+            self.authorization_codes[code] = params["code_challenge"]
+        query = urlencode({"code": code, "oa_id": "oa-1", "state": params.get("state", "")})
+        separator = "&" if "?" in params["redirect_uri"] else "?"
+        return 302, {"location": f"{params['redirect_uri']}{separator}{query}"}
+
+    def oauth_code(self, received: Received):
+        verifier = received.form.get("code_verifier", "")
+        with self.lock:
+            challenge = self.authorization_codes.pop(received.form.get("code", ""), None)
+        expected = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+        if challenge is None or challenge != expected:
+            return 200, {"error": -14019, "error_name": "Invalid authorization code or code verifier"}
         access, refresh = self.issue_tokens()
         return 200, {"access_token": access, "refresh_token": refresh, "expires_in": "90000"}
 

@@ -36,6 +36,8 @@ class ChannelType:
     # Types whose sent messages this type's receipts and "seen" events may refer to (Zalo sends
     # the receipts of OA and ZNS messages alike to the OA's webhook).
     receipts_cover: ClassVar[frozenset[str]] = frozenset()
+    # Its tokens come from a Zalo OAuth v4 grant: the admin offers "Authorise with Zalo".
+    zalo_oauth: ClassVar[bool] = False
 
     def setting_fields(self) -> dict[str, forms.Field]:
         return {}

@@ -8,7 +8,11 @@ canhgiac/settings.py). The new pair is stored before the access token is used. A
 waited for the lock finds a token newer than the one that failed and uses it without refreshing.
 """
 
+import base64
+import hashlib
+import secrets as random
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import transaction
@@ -71,13 +75,74 @@ def refresh(config: ChannelConfig, *, stale_token: str) -> str:
                 code=f"oauth_{body.get('error', '')}",
                 retry_after=after_seconds(15 * 60),
             )
-        expires_in = int(body.get("expires_in") or 90000)  # a string in Zalo's answers
-        secrets.update(
-            access_token=body["access_token"],
-            refresh_token=body["refresh_token"],
-            access_token_expires_at=(timezone.now() + timedelta(seconds=expires_in)).isoformat(),
-        )
-        locked.secrets = secrets
-        locked.save(update_fields=["secrets_encrypted", "updated_at"])
+        _store_pair(locked, body)
     config.secrets_encrypted = locked.secrets_encrypted
-    return secrets["access_token"]
+    return locked.secrets["access_token"]
+
+
+def _store_pair(locked: ChannelConfig, body: dict) -> None:
+    """Keep a new token pair (inside the transaction holding the row) before anyone uses it."""
+    secrets = locked.secrets
+    expires_in = int(body.get("expires_in") or 90000)  # a string in Zalo's answers
+    secrets.update(
+        access_token=body["access_token"],
+        refresh_token=body["refresh_token"],
+        access_token_expires_at=(timezone.now() + timedelta(seconds=expires_in)).isoformat(),
+    )
+    locked.secrets = secrets
+    locked.save(update_fields=["secrets_encrypted", "updated_at"])
+
+
+# The first grant: OAuth v4 authorization code with PKCE (S256), started from the admin.
+
+
+def pkce_pair() -> tuple[str, str]:
+    """A code verifier (kept by us) and its S256 challenge (sent to Zalo)."""
+    verifier = random.token_urlsafe(48)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return verifier, challenge
+
+
+def permission_url(config: ChannelConfig, *, redirect_uri: str, code_challenge: str, state: str) -> str:
+    """Where the OA's administrator grants the app access to the OA."""
+    query = urlencode(
+        {
+            "app_id": config.settings.get("app_id", ""),
+            "redirect_uri": redirect_uri,
+            "code_challenge": code_challenge,
+            "state": state,
+        }
+    )
+    return f"{settings.ZALO_OAUTH_URL.rstrip('/')}/v4/oa/permission?{query}"
+
+
+def authorize(config: ChannelConfig, *, code: str, code_verifier: str) -> None:
+    """Trade the authorization code Zalo sent back for the first token pair, and store it."""
+    with transaction.atomic():
+        locked = ChannelConfig.objects.select_for_update().get(pk=config.pk)
+        app_secret = locked.secrets.get("app_secret", "")
+        if not app_secret:
+            raise ProviderError("zalo: store the app secret before authorising", permanent=True, code="no_app_secret")
+        response = http.call(
+            "zalo_oauth",
+            "POST",
+            token_endpoint(),
+            secrets=[code, code_verifier, app_secret],
+            headers={"secret_key": app_secret},
+            data={
+                "code": code,
+                "app_id": locked.settings.get("app_id", ""),
+                "grant_type": "authorization_code",
+                "code_verifier": code_verifier,
+            },
+        )
+        body = http.json_answer("zalo_oauth", response)
+        if not body.get("access_token") or not body.get("refresh_token"):
+            reason = body.get("error_reason") or body.get("error_name") or body.get("message") or "no token"
+            raise ProviderError(
+                f"zalo: authorisation refused ({body.get('error', '')} {reason})",
+                permanent=True,
+                code=f"oauth_{body.get('error', '')}",
+            )
+        _store_pair(locked, body)
+    config.secrets_encrypted = locked.secrets_encrypted

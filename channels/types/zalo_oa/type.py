@@ -20,6 +20,7 @@ class ZaloOAType(ChannelType):
     label = "Zalo OA"
     address_is_linked_account = True
     receipts_cover = frozenset({"zns"})
+    zalo_oauth = True
     webhook_path = "zalo-oa"
     text_limit = 2000
     rate_per_minute = 1000
@@ -48,8 +49,7 @@ class ZaloOAType(ChannelType):
     def clean(self, values: dict) -> None:
         if not values.get("app_secret"):
             raise ValidationError(_("The app secret is required."), code="required")
-        if not values.get("refresh_token") and not values.get("access_token"):
-            raise ValidationError(_("Give a refresh token (or an access token) of the OA."), code="required")
+        # Tokens may be pasted in here or come later from "Authorise with Zalo" in the admin.
         if not values.get(values.get("signature_secret") or "oa_secret_key"):
             raise ValidationError(_("The secret chosen for webhook signatures is missing."), code="required")
 
