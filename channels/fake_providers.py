@@ -69,6 +69,9 @@ class FakeProviders:
         self.expired_access_tokens: set[str] = set()
         self.refresh_delay = 0.0
         self.authorization_codes: dict[str, str] = {}  # code → PKCE code_challenge
+        # When set, each OA message is "seen" and each ZNS message "received" this many seconds later:
+        # the fake posts the signed event to the app's webhook, as Zalo would (the demo's reach figures).
+        self.seen_after: float | None = None
         self.bot_updates: deque[dict] = deque()
         self.target = target or WebhookTarget()
         self.server: ThreadingHTTPServer | None = None
@@ -294,7 +297,14 @@ class FakeProviders:
         if refused := self.access_error(received, -216):
             return refused
         user_id = ((received.json or {}).get("recipient") or {}).get("user_id", "")
-        return 200, {"error": 0, "message": "Success", "data": {"message_id": uuid.uuid4().hex, "user_id": user_id}}
+        message_id = uuid.uuid4().hex
+        if self.seen_after is not None:
+            self.later(
+                self.seen_after,
+                "user_seen_message",
+                {"recipient": {"id": user_id}, "message": {"msg_ids": [message_id]}},
+            )
+        return 200, {"error": 0, "message": "Success", "data": {"message_id": message_id, "user_id": user_id}}
 
     def oa_upload(self, received: Received, script: Scripted | None):
         if scripted := self.zalo_error(script):
@@ -313,11 +323,22 @@ class FakeProviders:
         body = received.json or {}
         if not str(body.get("phone", "")).startswith("84"):
             return 200, {"error": -108, "message": "Phone number is invalid"}
+        msg_id = uuid.uuid4().hex
+        if self.seen_after is not None:
+            receipt = {
+                "recipient": {"id": body["phone"]},
+                "message": {
+                    "msg_id": msg_id,
+                    "delivery_time": str(int(time.time() * 1000)),
+                    "tracking_id": body.get("tracking_id", ""),
+                },
+            }
+            self.later(self.seen_after, "user_received_message", receipt, zns=True)
         return 200, {
             "error": 0,
             "message": "Success",
             "data": {
-                "msg_id": uuid.uuid4().hex,
+                "msg_id": msg_id,
                 "sent_time": str(int(time.time() * 1000)),
                 "quota": {"dailyQuota": "5000", "remainingQuota": "4999"},
             },
@@ -391,6 +412,33 @@ class FakeProviders:
         except httpx.HTTPError as error:
             return 502, {"ok": False, "error": type(error).__name__}
         return 200, {"ok": True, "app_status": response.status_code}
+
+    def later(self, delay: float, event_name: str, fields: dict, *, zns: bool = False) -> None:
+        threading.Timer(delay, self.post_zalo_event, args=(event_name, fields), kwargs={"zns": zns}).start()
+
+    def post_zalo_event(self, event_name: str, fields: dict, *, zns: bool = False) -> int | None:
+        """Post a signed Zalo OA/ZNS event to the app's webhook; its HTTP status, or None if unreachable."""
+        now = str(int(time.time() * 1000))
+        payload = {
+            "app_id": self.target.zalo_app_id,
+            "event_name": event_name,
+            "sender": {"id": "oa-1"},
+            "timestamp": now,
+        }
+        raw = json.dumps({**payload, **fields}, ensure_ascii=False).encode()
+        mac = hashlib.sha256(
+            self.target.zalo_app_id.encode() + raw + now.encode() + self.target.zalo_signature_secret.encode()
+        ).hexdigest()
+        headers = {"X-ZEvent-Signature": f"mac={mac}", "Content-Type": "application/json"}
+        if zns:
+            headers["X-ZEvent-Server"] = "ZNS"
+        try:
+            response = httpx.post(
+                f"{self.target.app_url.rstrip('/')}/hooks/zalo-oa/", content=raw, headers=headers, timeout=10
+            )
+        except httpx.HTTPError:
+            return None
+        return response.status_code
 
     def simulated_message(self, channel: str, user_id: str, text: str) -> tuple[bytes, dict[str, str], str]:
         now = int(time.time() * 1000)

@@ -15,9 +15,16 @@ class Command(BaseCommand):
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--app-url", default="http://127.0.0.1:8000", help="Where /_fake/say sends webhooks")
         parser.add_argument("--refresh-token", default="demo-refresh-token", help="A refresh token the fake accepts")
+        parser.add_argument(
+            "--seen-after",
+            type=float,
+            default=5.0,
+            help="Seconds after which each OA message is reported seen and each ZNS message received (negative: never)",
+        )
 
-    def handle(self, *args, port, host, app_url, refresh_token, **options):
+    def handle(self, *args, port, host, app_url, refresh_token, seen_after, **options):
         fake = FakeProviders(refresh_tokens=(refresh_token,), target=WebhookTarget(app_url=app_url))
+        fake.seen_after = seen_after if seen_after >= 0 else None
         fake.start(host, port)
         self.stdout.write(f"Fake providers at {fake.url}. Point Cảnh Giác at them with:")
         for name, value in fake.base_urls().items():

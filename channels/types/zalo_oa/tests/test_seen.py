@@ -107,3 +107,24 @@ def test_a_single_msg_id_is_read_as_well_as_a_list():
     (seen,) = parse("zalo_oa", payload).events
 
     assert (seen.provider_message_ids, seen.user_id, seen.seen_at) == (("m-1",), ZALO_USER, SEEN_AT)
+
+
+def test_in_the_demo_the_fake_oa_reports_a_bulletin_seen_and_the_reach_counts_it(fake, live_world, live_server):
+    """`manage.py fake_providers` (--seen-after) plays the resident opening the message in Zalo."""
+    import time
+
+    from channels.conftest import add_zalo_oa
+
+    fake.target.app_url, fake.seen_after = live_server.url, 0.1
+    zalo_oa = add_zalo_oa(fake, live_world.commune)
+    identity = ChannelIdentity.objects.create(config=zalo_oa, provider_user_id=ZALO_USER)
+    check_link_identity(identity, do_create_link_code(live_world.resident)[3:])
+    notice = notify([live_world.resident.pk], subject="Cảnh báo trộm chó", body="Đêm qua ở ấp Phước Hội.")
+
+    drain(budget_seconds=10)
+    deadline = time.monotonic() + 10
+    while reach(notice).read == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+    assert reach(notice).by_channel["zalo_oa"] == {"total": 1, "delivered": 1, "read": 1, "failed": 0}
+    assert InboundEvent.objects.get(event_name="user_seen_message").status == EventStatus.DONE
