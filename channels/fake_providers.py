@@ -28,6 +28,17 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 import httpx
 
 
+def base_urls(url: str) -> dict[str, str]:
+    """The settings (environment variables) that point every client at a fake served at `url`."""
+    return {
+        "ZALO_OAUTH_URL": f"{url}/oauth",
+        "ZALO_OPENAPI_URL": f"{url}/openapi",
+        "ZALO_ZNS_URL": f"{url}/zns",
+        "ZALO_BOT_API_URL": f"{url}/zalo-bot",
+        "TELEGRAM_API_URL": f"{url}/telegram",
+    }
+
+
 @dataclass
 class Received:
     route: str
@@ -113,13 +124,7 @@ class FakeProviders:
 
     def base_urls(self) -> dict[str, str]:
         """The settings that point every client at this server."""
-        return {
-            "ZALO_OAUTH_URL": f"{self.url}/oauth",
-            "ZALO_OPENAPI_URL": f"{self.url}/openapi",
-            "ZALO_ZNS_URL": f"{self.url}/zns",
-            "ZALO_BOT_API_URL": f"{self.url}/zalo-bot",
-            "TELEGRAM_API_URL": f"{self.url}/telegram",
-        }
+        return base_urls(self.url)
 
     # Scripting -------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.text import fold
 from demo import data
+from demo.channels_seed import seed_channels
 from demo.reports_seed import seed_reports
 from demo.rollout import seed_rollout
 from groups.models import CommunityGroup, GroupKind, GroupRole, Membership
@@ -161,6 +162,7 @@ def seed(stdout=None) -> bool:
         seed_bulletins(commune, neighbour)
         seed_reports(commune, neighbour, {key: phone for key, (phone, _name, _role) in data.PERSONAS.items()})
         seed_rollout(seeder, province)
+        seed_channels(commune, {key: normalize_phone(phone) for key, (phone, _name, _role) in data.PERSONAS.items()})
     return True
 
 

@@ -27,7 +27,9 @@ ZALO_USER = "8123456789012345678"
 
 
 @pytest.fixture
-def zns(fake, world):
+def zns(fake, world, settings):
+    # ZNS keeps quiet 22:00–06:00 (its type's default, tested below); these tests run at any hour.
+    settings.DELIVERY_CHANNEL_LIMITS = {**settings.DELIVERY_CHANNEL_LIMITS, "zns": {"quiet_hours": ""}}
     access, refresh = fake.issue_tokens()
     return check_add_channel(
         None,
@@ -243,3 +245,15 @@ def test_an_officer_without_a_household_is_reached_through_the_channel_of_their_
     assert (delivery.channel, delivery.status) == ("zalo_oa", DeliveryStatus.DELIVERED)
     (sent,) = fake.calls("oa.message")
     assert sent.json["recipient"] == {"user_id": "9001"}
+
+
+def test_zns_keeps_its_night_hours_and_normal_news_waits_until_six(settings):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from delivery.engine import quiet_until
+
+    night = datetime(2026, 11, 28, 23, 30, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+    assert quiet_until("zns", night) == night.replace(day=29, hour=6, minute=0)
+    assert quiet_until("zns", night.replace(hour=12)) is None

@@ -46,3 +46,32 @@ def test_demo_officers_can_read_their_authenticator_code(db):
     out = StringIO()
     call_command("demo_totp", data.PERSONAS["officer"][0], stdout=out)
     assert out.getvalue().strip().isdigit() and len(out.getvalue().strip()) == 6
+
+
+def test_the_demo_residents_bulletins_go_out_through_the_fake_zalo_even_after_a_restart(db, fake):
+    from delivery.engine import drain
+    from delivery.models import Delivery, DeliveryStatus
+    from delivery.notify import notify
+    from demo.channels_seed import DEMO_REFRESH_TOKEN
+    from people.models import Person
+
+    fake.live_refresh_tokens.add(DEMO_REFRESH_TOKEN)  # what `fake_providers` accepts at start
+    call_command("seed_demo", stdout=StringIO())
+    resident = Person.objects.get(phone="+84" + data.PERSONAS["resident"][0][1:])
+
+    def bulletin() -> Delivery:
+        notice = notify([resident.pk], subject="Cảnh báo trộm chó", body="Đêm qua ở ấp Phước Hội.")
+        drain(budget_seconds=10)
+        return Delivery.objects.get(notice=notice, person=resident)
+
+    first = bulletin()
+    assert (first.channel, first.status) == ("zalo_oa", DeliveryStatus.DELIVERED)
+    assert fake.calls("oa.message")[-1].json["recipient"] == {"user_id": "7001"}
+
+    # `make demo` again: a new fake knows only the demo token, which the previous run used up.
+    fake.live_refresh_tokens.clear()
+    fake.live_refresh_tokens.add(DEMO_REFRESH_TOKEN)
+    fake.expired_access_tokens.update(fake.issued_access_tokens)
+    call_command("seed_demo", stdout=StringIO())
+    again = bulletin()
+    assert (again.channel, again.status) == ("zalo_oa", DeliveryStatus.DELIVERED)

@@ -27,6 +27,12 @@ def worker_command() -> list[str]:
     return [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"]
 
 
+def fake_provider_urls(base: str) -> dict[str, str]:
+    from channels.fake_providers import base_urls
+
+    return base_urls(base)
+
+
 class Command(BaseCommand):
     help = "Run the web server and the task worker together (the embedded default: one command)."
 
@@ -34,13 +40,33 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--workers", type=int, default=1, help="Task worker processes")
+        parser.add_argument(
+            "--fake-providers",
+            type=int,
+            nargs="?",
+            const=8025,
+            metavar="PORT",
+            help="Also run the fake Zalo/Telegram/SMS providers (demo; default port 8025) and send to them",
+        )
 
-    def handle(self, *args, host, port, workers, **options):
+    def handle(self, *args, host, port, workers, fake_providers, **options):
+        env = dict(os.environ)
+        processes = []
+        if fake_providers:
+            env.update(fake_provider_urls(f"http://127.0.0.1:{fake_providers}"))
+            fake = [sys.executable, "manage.py", "fake_providers", "--port", str(fake_providers)]
+            processes.append(subprocess.Popen([*fake, "--app-url", f"http://127.0.0.1:{port}"], env=env))
         web = [sys.executable, "-m", "uvicorn", "canhgiac.asgi:application", "--host", host, "--port", str(port)]
-        processes = [subprocess.Popen(web)] + [subprocess.Popen(worker_command()) for _ in range(workers)]
+        processes.append(subprocess.Popen(web, env=env))
+        processes += [subprocess.Popen(worker_command(), env=env) for _ in range(workers)]
         # The delivery sweeper: retries due, crashed workers' leases, scheduled bulletins.
-        processes.append(subprocess.Popen([sys.executable, "manage.py", "deliver"]))
+        processes.append(subprocess.Popen([sys.executable, "manage.py", "deliver"], env=env))
         self.stdout.write(f"Cảnh Giác is serving at http://{host}:{port}/ with {workers} task worker(s). Ctrl+C stops.")
+        if fake_providers:
+            self.stdout.write(
+                f"Zalo, Telegram and SMS go to the fake providers at http://127.0.0.1:{fake_providers}/ "
+                "(their requests are printed here; docs/channels.md)."
+            )
 
         def stop(*_args):
             for process in processes:

@@ -4,7 +4,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from demo import data
+from demo.channels_seed import reset_demo_tokens
 from demo.seed import seed
+from places.models import Unit
 
 
 class Command(BaseCommand):
@@ -13,6 +15,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         call_command("import_divisions", verbosity=0, stdout=io.StringIO())
         created = seed()
+        reset_demo_tokens(Unit.objects.get(code=data.COMMUNE_CODE))
         self.stdout.write("Demo data created." if created else "Demo data already present; left as it is.")
         self.stdout.write("")
         self.stdout.write("Sign in at /signin/ with one of these phone numbers (the code appears in this terminal):")

@@ -1,0 +1,3 @@
+"""The local fake providers, for the demo's channels."""
+
+from channels.conftest import fake  # noqa: F401
