@@ -34,14 +34,17 @@ check: setup
 	$(VENV)/bin/mypy
 
 # Benchmarks (docs/benchmarks.md), one JSON line each: fan-out to 100,000 members on SQLite and
-# 1,000,000 on PostgreSQL, publish-to-inbox latency in Chromium, and the province dashboard at
+# 1,000,000 on PostgreSQL, webhook answer time and processing rate on both, publish-to-inbox
+# latency in Chromium, and the province dashboard at
 # 1,000,000 members on PostgreSQL. The PostgreSQL ones are skipped when it is unreachable. Each
 # runs on a throwaway database of its own, never on the one DATABASE_URL points at.
 BENCH_PG := $${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
 bench: setup
 	$(PY) -m bench fanout --database sqlite
+	$(PY) -m bench webhook --database sqlite
 	if $(PY) tools/db-reachable "$(BENCH_PG)"; then \
 		$(PY) -m bench fanout --database postgres; \
+		$(PY) -m bench webhook --database postgres; \
 		url=$$($(PY) -c "from bench.setup import bench_database_url; print(bench_database_url('postgres', 'dashboard'))") && \
 		DATABASE_URL=$$url $(PY) manage.py migrate --verbosity 0 && \
 		DATABASE_URL=$$url $(PY) -m bench dashboard $(ARGS); \
