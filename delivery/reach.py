@@ -32,6 +32,14 @@ class Reach:
     def read_percent(self) -> int:
         return round(100 * self.read / self.recipients) if self.recipients else 0
 
+    @property
+    def channel_rows(self) -> list[tuple[str, dict[str, int]]]:
+        """(channel name as people know it, figures), for the reach table."""
+        from delivery.channels import channel_types
+
+        known = channel_types()
+        return [(str(known[slug].label) if slug in known else slug, row) for slug, row in self.by_channel.items()]
+
 
 def deliveries_of(notice: Notice, group=None) -> QuerySet[Delivery]:
     deliveries = Delivery.objects.filter(notice=notice)

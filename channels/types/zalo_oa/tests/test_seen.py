@@ -70,7 +70,7 @@ def test_a_seen_event_marks_the_bulletin_read_in_the_reach_of_its_channel(world,
     assert figures.read == 1
     assert figures.by_channel["zalo_oa"] == {"total": 1, "delivered": 1, "read": 1, "failed": 0}
     page = signed_in(client, world.officer).get(reverse("delivery:reach", args=[delivery.notice_id]))
-    assert "<td>zalo_oa</td><td>1</td><td>1</td><td>1</td><td>0</td>" in page.content.decode()
+    assert "<td>Zalo OA</td><td>1</td><td>1</td><td>1</td><td>0</td>" in page.content.decode()
 
 
 def test_opening_the_message_again_keeps_the_first_reading(sent_on_zalo, deliver):
