@@ -5,6 +5,7 @@ command validate the same way), how to send, and how to verify and parse its web
 Adding a channel type touches its folder and the CHANNEL_TYPES setting (docs/channels.md).
 """
 
+from datetime import timedelta
 from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, ClassVar
@@ -29,6 +30,8 @@ class ChannelType:
     # Hints for the delivery engine, which owns throttling (per channel and unit).
     rate_per_minute: ClassVar[int] = 60
     quiet_hours: ClassVar[tuple[int, int] | None] = None
+    # How long after a user's last message `reply()` may reach them (None: no limit).
+    reply_window: ClassVar[timedelta | None] = None
 
     def setting_fields(self) -> dict[str, forms.Field]:
         return {}
