@@ -391,3 +391,17 @@ def test_an_account_linked_to_someone_else_does_not_write_into_the_previous_pers
     assert "1. Tin báo, tố giác tội phạm" in answer
     assert not report.messages.exists()
     assert ReportConversation.objects.get().person == world.relay
+
+
+def test_the_conversation_speaks_the_residents_language_and_understands_english_words(linked, world):
+    world.resident.language = "en"
+    world.resident.save(update_fields=["language"])
+
+    assert "1. Crime report or denunciation" in linked("Hello")
+    assert "1. Lost item" in linked("lost")
+    assert "Describe it" in linked("1")
+    linked("A brown leather wallet")
+    linked("skip")
+    assert "Please check your report" in linked("confidential")
+    assert "Receipt code" in linked("send")
+    assert Report.objects.get().kind == "lost"
