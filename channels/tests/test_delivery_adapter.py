@@ -27,7 +27,9 @@ ZALO_USER = "8123456789012345678"
 
 
 @pytest.fixture
-def zns(fake, world):
+def zns(fake, world, settings):
+    # ZNS keeps quiet 22:00-06:00 Vietnam time; these tests are about fallbacks and receipts, at any hour.
+    settings.DELIVERY_CHANNEL_LIMITS = {**settings.DELIVERY_CHANNEL_LIMITS, "zns": {"quiet_hours": None}}
     access, refresh = fake.issue_tokens()
     return check_add_channel(
         None,
