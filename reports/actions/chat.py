@@ -89,7 +89,9 @@ def handle_chat_message(config: ChannelConfig, identity: ChannelIdentity, messag
     text = nfc(message.text or "").strip()
     photos = _photos_for_filing(identity, text)
     with transaction.atomic():
-        conversation = ReportConversation.objects.select_for_update().filter(identity=identity).first()
+        # The account's row, always there, serialises its messages, even before a conversation exists.
+        ChannelIdentity.objects.select_for_update().only("pk").get(pk=identity.pk)
+        conversation = ReportConversation.objects.filter(identity=identity).select_related("report").first()
         now = timezone.now()
         notice = ""
         if conversation is not None and conversation.person_id != identity.person_id:

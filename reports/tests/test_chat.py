@@ -405,3 +405,40 @@ def test_the_conversation_speaks_the_residents_language_and_understands_english_
     assert "Please check your report" in linked("confidential")
     assert "Receipt code" in linked("send")
     assert Report.objects.get().kind == "lost"
+
+
+def test_two_messages_of_one_account_handled_at_once_leave_one_consistent_conversation(live_world):
+    """Two task workers taking two messages of the same account: the second waits for the first."""
+    import threading
+
+    from django.db import connection
+
+    from channels.actions import check_link_identity
+    from channels.base import IncomingMessage
+    from reports.actions.chat import handle_chat_message
+
+    config = add_bot(live_world.commune, "telegram")
+    identity = ChannelIdentity.objects.create(config=config, provider_user_id="4242")
+    check_link_identity(identity, do_create_link_code(live_world.resident)[3:])
+    barrier, answers, errors = threading.Barrier(2), [], []
+
+    def worker(text):
+        try:
+            mine = ChannelIdentity.objects.select_related("person", "config__unit").get(pk=identity.pk)
+            message = IncomingMessage("telegram", "4242", text, text, timezone.now())
+            barrier.wait(timeout=10)
+            answers.append(handle_chat_message(config, mine, message))
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker, args=(text,)) for text in ("Xin chào", "1")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert errors == [] and len(answers) == 2
+    conversation = ReportConversation.objects.get(identity=identity)
+    assert conversation.step in (Step.KIND, Step.CATEGORY)
