@@ -88,6 +88,9 @@ def handle_chat_message(config: ChannelConfig, identity: ChannelIdentity, messag
     """Advance the identity's conversation with this message; return the answer to send."""
     text = nfc(message.text or "").strip()
     photos = _photos_for_filing(identity, text)
+    # Abandoned drafts hold what residents typed: gone a day after they expired (their owner is
+    # told of the expiry when writing within that day).
+    ReportConversation.objects.filter(expires_at__lt=timezone.now() - timedelta(days=1)).delete()
     with transaction.atomic():
         # The account's row, always there, serialises its messages, even before a conversation exists.
         ChannelIdentity.objects.select_for_update().only("pk").get(pk=identity.pk)

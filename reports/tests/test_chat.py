@@ -442,3 +442,14 @@ def test_two_messages_of_one_account_handled_at_once_leave_one_consistent_conver
     assert errors == [] and len(answers) == 2
     conversation = ReportConversation.objects.get(identity=identity)
     assert conversation.step in (Step.KIND, Step.CATEGORY)
+
+
+def test_an_abandoned_draft_is_deleted_a_day_after_it_expired(linked, zalo, world):
+    linked("Xin chào")
+    linked("1")
+    ReportConversation.objects.update(expires_at=timezone.now() - timedelta(days=1, minutes=1))
+
+    zalo(do_create_link_code(world.relay), sender="8002")
+    zalo("Xin chào", sender="8002")  # another resident's message sweeps it
+
+    assert list(ReportConversation.objects.values_list("person", flat=True)) == [world.relay.pk]
