@@ -125,9 +125,18 @@ def _outside_a_draft(
 ) -> str:
     folded = fold(text)
     if folded not in NEW_WORDS and folded not in CANCEL_WORDS:
-        quoted = _quoted_report(identity, text)
-        if quoted is not None:
-            report, rest = quoted
+        match = RECEIPT_CODE.search(text.upper())
+        if match is not None:
+            code = f"CG-{match.group(1)}-{match.group(2)}"
+            report = Report.objects.filter(receipt_code=code, reporter=identity.person).first()
+            if report is None:
+                # Perhaps their anonymous report: never post a code that is not theirs anywhere,
+                # it would link them to it.
+                return _(
+                    "No report filed in your name has the code %(code)s. An anonymous report is followed "
+                    "with its code and secret at %(url)s."
+                ) % {"code": code, "url": f"{settings.SITE_URL.rstrip('/')}/reports/follow/"}
+            rest = (text[: match.start()] + text[match.end() :]).strip(" :,.-\n")
             return _post_follow_up(identity, conversation, report, rest, message)
         if conversation is not None and _follows(conversation):
             assert conversation.report is not None
@@ -161,18 +170,6 @@ def _follows(conversation: ReportConversation) -> bool:
     """A filed report takes the resident's messages while it is open and the window lasts."""
     report = conversation.report
     return report is not None and report.is_open and conversation.expires_at > timezone.now()
-
-
-def _quoted_report(identity: ChannelIdentity, text: str) -> tuple[Report, str] | None:
-    match = RECEIPT_CODE.search(text.upper())
-    if match is None:
-        return None
-    code = f"CG-{match.group(1)}-{match.group(2)}"
-    report = Report.objects.filter(receipt_code=code, reporter=identity.person).first()
-    if report is None:
-        return None
-    rest = (text[: match.start()] + text[match.end() :]).strip(" :,.-\n")
-    return report, rest
 
 
 def _post_follow_up(

@@ -453,3 +453,14 @@ def test_an_abandoned_draft_is_deleted_a_day_after_it_expired(linked, zalo, worl
     zalo("Xin chào", sender="8002")  # another resident's message sweeps it
 
     assert list(ReportConversation.objects.values_list("person", flat=True)) == [world.relay.pk]
+
+
+def test_a_code_that_is_not_the_residents_is_posted_nowhere_so_an_anonymous_report_stays_unlinked(linked, world):
+    anonymous = create_report(None, world.rg, visibility="anonymous").report
+    file_theft(linked)
+    named = Report.objects.get(channel="zalo")
+
+    answer = linked(f"{anonymous.receipt_code} tôi bổ sung thông tin")
+
+    assert "/reports/follow/" in answer
+    assert not anonymous.messages.exists() and not named.messages.exists()
