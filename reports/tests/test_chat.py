@@ -464,3 +464,30 @@ def test_a_code_that_is_not_the_residents_is_posted_nowhere_so_an_anonymous_repo
 
     assert "/reports/follow/" in answer
     assert not anonymous.messages.exists() and not named.messages.exists()
+
+
+def test_a_resident_is_led_through_the_zalo_bot_too(fake, world, client, django_capture_on_commit_callbacks):
+    add_bot(world.commune, "zalo_bot")
+
+    def say(text):
+        message = {
+            "from": {"id": "zb-1", "display_name": "Thanh", "is_bot": False},
+            "chat": {"id": "zb-1", "chat_type": "PRIVATE"},
+            "text": text,
+            "message_id": f"zb-{next(_ids)}",
+            "date": int(timezone.now().timestamp() * 1000),
+        }
+        before = len(fake.calls("zalo_bot.sendMessage"))
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(
+                "/hooks/zalo-bot/",
+                json.dumps({"ok": True, "result": {"event_name": "message.text.received", "message": message}}),
+                content_type="application/json",
+                headers={"X-Bot-Api-Secret-Token": BOT_SECRET},
+            )
+        return "\n".join(c.json["text"] for c in fake.calls("zalo_bot.sendMessage")[before:])
+
+    say(do_create_link_code(world.resident))
+    assert "1. Tin báo, tố giác tội phạm" in say("Xin chào")
+    assert "1. Trộm cắp" in say("1")
+    assert "Đã huỷ" in say("thôi")
