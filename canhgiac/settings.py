@@ -159,6 +159,11 @@ REPORTS_LIVE_REDIS_URL = env_str("REPORTS_LIVE_REDIS_URL")  # defaults to REDIS_
 REPORT_MAP_TILE_URL = env_str("REPORT_MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
 REPORT_MAP_ATTRIBUTION = env_str("REPORT_MAP_ATTRIBUTION", "© OpenStreetMap")
 REPORT_MAP_CENTER = env_str("REPORT_MAP_CENTER", "11.3100,106.1000")  # Tây Ninh
+# Filing a report in a Zalo or Telegram chat (docs/channels.md): an unfinished conversation is
+# dropped after REPORT_CHAT_IDLE_MINUTES without an answer; after filing, the resident's messages
+# go to the report's thread for REPORT_CHAT_FOLLOW_UP_DAYS after their last one.
+REPORT_CHAT_IDLE_MINUTES = env_int("REPORT_CHAT_IDLE_MINUTES", 30)
+REPORT_CHAT_FOLLOW_UP_DAYS = env_int("REPORT_CHAT_FOLLOW_UP_DAYS", 7)
 
 # Open311 GeoReport v2 discovery (docs/open311.md).
 OPEN311_CONTACT = env_str("OPEN311_CONTACT", "Công an xã — liên hệ qua trang Cảnh Giác")

@@ -308,6 +308,26 @@ def _answer(config: ChannelConfig, identity: ChannelIdentity, message: IncomingM
         }
 
 
+def do_forget_messages(identity: ChannelIdentity, since: datetime) -> int:
+    """Blank the stored payloads of the messages this account sent since `since`; return how many.
+
+    A resident who files anonymously in a chat must not stay traceable through the webhook log
+    (docs/channels.md). Events still waiting to be processed are left alone."""
+    channel_type = get_type(identity.config.slug)
+    events = InboundEvent.objects.filter(config=identity.config, received_at__gte=since).exclude(
+        status=EventStatus.PENDING
+    )
+    theirs = [
+        event.pk
+        for event in events.only("pk", "payload")
+        if any(
+            isinstance(item, IncomingMessage) and item.sender_id == identity.provider_user_id
+            for item in channel_type.parse(event.payload).events
+        )
+    ]
+    return InboundEvent.objects.filter(pk__in=theirs).update(payload={"forgotten": True})
+
+
 def unlinked_instructions() -> str:
     return gettext(
         "Hello! This is Cảnh Giác. To receive news and send reports here, sign in at %(url)s, "

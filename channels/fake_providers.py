@@ -5,10 +5,12 @@ Tests start it on a free port (channels/tests/conftest.py); `manage.py fake_prov
 the demo (docs/channels.md). Nothing here is imported by production code.
 
 Control endpoints, for the demo and for curl:
+    GET  /media/<name>                       a file put there with `serve` (images users send)
     GET  /_fake/received                     what arrived, oldest first
     POST /_fake/answer {route, error, status, delay, times, description}
     POST /_fake/reset
-    POST /_fake/say {channel, user_id, text}  play a resident writing to the app's webhook
+    POST /_fake/say {channel, user_id, text, image_url, latitude, longitude}
+                                             play a resident writing to the app's webhook
 """
 
 import base64
@@ -84,6 +86,7 @@ class FakeProviders:
         # the fake posts the signed event to the app's webhook, as Zalo would (the demo's reach figures).
         self.seen_after: float | None = None
         self.bot_updates: deque[dict] = deque()
+        self.media: dict[str, tuple[bytes, str]] = {}
         self.target = target or WebhookTarget()
         self.server: ThreadingHTTPServer | None = None
 
@@ -147,6 +150,12 @@ class FakeProviders:
             for _ in range(times):
                 self.scripts[route].append(Scripted(error, status, delay, description, body))
 
+    def serve(self, name: str, content: bytes, content_type: str = "image/jpeg") -> str:
+        """Make a file downloadable, as the provider's CDN serves what users send; return its URL."""
+        with self.lock:
+            self.media[name] = (content, content_type)
+        return f"{self.url}/media/{name}"
+
     def issue_tokens(self) -> tuple[str, str]:
         access, refresh = f"access-{uuid.uuid4().hex}", f"refresh-{uuid.uuid4().hex}"
         with self.lock:
@@ -186,12 +195,16 @@ class FakeProviders:
         if script is not None and script.delay:
             time.sleep(script.delay)
         status, body = answer(received, script) if answer else (404, {"error": "no such route"})
-        data = json.dumps(body, ensure_ascii=False).encode()
+        content_type = "application/json; charset=utf-8"
+        if isinstance(body, tuple):  # a file: (bytes, content type)
+            data, content_type = body
+        else:
+            data = json.dumps(body, ensure_ascii=False).encode()
         try:
             request.send_response(status)
             if status in (302, 303) and isinstance(body, dict) and body.get("location"):
                 request.send_header("Location", body["location"])
-            request.send_header("Content-Type", "application/json; charset=utf-8")
+            request.send_header("Content-Type", content_type)
             request.send_header("Content-Length", str(len(data)))
             request.end_headers()
             request.wfile.write(data)
@@ -234,6 +247,8 @@ class FakeProviders:
             return f"{provider}.{segments[2]}", self.bot_method
         if path == "/sms/send":
             return "sms", self.sms
+        if segments[0] == "media" and len(segments) == 2:
+            return "media", self.media_file
         if segments[0] == "_fake" and len(segments) == 2:
             return f"_fake.{segments[1]}", getattr(self, f"control_{segments[1]}", None)
         return "unknown", None
@@ -391,6 +406,13 @@ class FakeProviders:
             )
         return 200, {"id": uuid.uuid4().hex[:16], "status": "queued"}
 
+    def media_file(self, received: Received, script: Scripted | None):
+        if script is not None:
+            return script.status, script.body if script.body is not None else {"error": script.description}
+        with self.lock:
+            found = self.media.get(received.path.split("/")[-1])
+        return (200, found) if found else (404, {"error": "not found"})
+
     # Control ---------------------------------------------------------------------------------
 
     def control_received(self, received: Received, script: Scripted | None):
@@ -412,7 +434,10 @@ class FakeProviders:
     def control_say(self, received: Received, script: Scripted | None):
         body = received.json or {}
         channel, user_id, text = body.get("channel", "zalo_oa"), str(body.get("user_id", "1001")), body.get("text", "")
-        content, headers, path = self.simulated_message(channel, user_id, text)
+        location = (body["latitude"], body["longitude"]) if "latitude" in body and "longitude" in body else None
+        content, headers, path = self.simulated_message(
+            channel, user_id, text, image_url=body.get("image_url", ""), location=location
+        )
         try:
             response = httpx.post(
                 f"{self.target.app_url.rstrip('/')}{path}", content=content, headers=headers, timeout=10
@@ -448,7 +473,11 @@ class FakeProviders:
             return None
         return response.status_code
 
-    def simulated_message(self, channel: str, user_id: str, text: str) -> tuple[bytes, dict[str, str], str]:
+    def simulated_message(
+        self, channel: str, user_id: str, text: str, *, image_url: str = "", location: tuple | None = None
+    ) -> tuple[bytes, dict[str, str], str]:
+        """A resident's message as the provider would post it; Zalo OA messages may carry an image
+        URL or a location, Telegram ones a location."""
         now = int(time.time() * 1000)
         if channel == "zalo_bot":
             payload = {
@@ -475,6 +504,7 @@ class FakeProviders:
                 "message": {
                     "message_id": now % 10**9,
                     "date": now // 1000,
+                    **({"location": {"latitude": location[0], "longitude": location[1]}} if location else {}),
                     "text": text,
                     "from": {"id": int(user_id), "is_bot": False, "first_name": "Cư dân"},
                     "chat": {"id": int(user_id), "type": "private"},
@@ -485,13 +515,22 @@ class FakeProviders:
                 {"X-Telegram-Bot-Api-Secret-Token": self.target.bot_secret, "Content-Type": "application/json"},
                 "/hooks/telegram/",
             )
+        message: dict[str, Any] = {"msg_id": uuid.uuid4().hex, "text": text}
+        event_name = "user_send_text"
+        if image_url:
+            event_name = "user_send_image"
+            message["attachments"] = [{"type": "image", "payload": {"url": image_url}}]
+        if location:
+            event_name = "user_send_location"
+            coordinates = {"latitude": str(location[0]), "longitude": str(location[1])}
+            message["attachments"] = [{"type": "location", "payload": {"coordinates": coordinates}}]
         payload = {
             "app_id": self.target.zalo_app_id,
             "user_id_by_app": user_id,
-            "event_name": "user_send_text",
+            "event_name": event_name,
             "sender": {"id": user_id},
             "recipient": {"id": "oa-1"},
-            "message": {"msg_id": uuid.uuid4().hex, "text": text},
+            "message": message,
             "timestamp": str(now),
         }
         raw = json.dumps(payload, ensure_ascii=False).encode()

@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
@@ -92,3 +93,43 @@ def retry_after_header(response: httpx.Response):
     if value.isdigit():
         return timezone.now() + timedelta(seconds=int(value))
     return None
+
+
+def download(provider: str, url: str, *, max_bytes: int, content_types: tuple[str, ...]) -> tuple[bytes, str]:
+    """Fetch a file a user sent (an image in a chat): http(s) only, no redirects, a content type
+    among `content_types`, at most `max_bytes` read, within the usual timeout.
+
+    Refusals are permanent ProviderErrors; no answer is a retryable one, as for `call`."""
+    if urlsplit(url).scheme not in ("http", "https"):
+        raise ProviderError(f"{provider}: not a downloadable address", permanent=True, code="bad_url")
+    started = time.monotonic()
+    try:
+        with _client().stream("GET", url, timeout=settings.CHANNELS_HTTP_TIMEOUT_SECONDS) as response:
+            content_type = response.headers.get("Content-Type", "").split(";")[0].strip().lower()
+            if response.status_code != 200:
+                raise ProviderError(
+                    f"{provider}: download answered HTTP {response.status_code}",
+                    permanent=response.status_code < 500,
+                    code=f"http_{response.status_code}",
+                )
+            if not content_type.startswith(content_types):
+                raise ProviderError(f"{provider}: unexpected {content_type or 'content'}", permanent=True, code="type")
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise ProviderError(f"{provider}: file too large", permanent=True, code="too_large")
+            chunks, size = [], 0
+            for chunk in response.iter_bytes():
+                if time.monotonic() - started > settings.CHANNELS_HTTP_TIMEOUT_SECONDS:
+                    raise ProviderError(f"{provider}: download too slow", code="timeout")
+                size += len(chunk)
+                if size > max_bytes:
+                    raise ProviderError(f"{provider}: file too large", permanent=True, code="too_large")
+                chunks.append(chunk)
+    except httpx.TimeoutException:
+        logger.warning("%s download timed out", provider)
+        raise ProviderError(f"{provider}: no answer in time", code="timeout") from None
+    except httpx.HTTPError as error:
+        logger.warning("%s download failed: %s", provider, type(error).__name__)
+        raise ProviderError(f"{provider}: {type(error).__name__}", code="network") from None
+    logger.info("%s download of %d bytes in %d ms", provider, size, (time.monotonic() - started) * 1000)
+    return b"".join(chunks), content_type

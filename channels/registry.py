@@ -5,6 +5,7 @@ command validate the same way), how to send, and how to verify and parse its web
 Adding a channel type touches its folder and the CHANNEL_TYPES setting (docs/channels.md).
 """
 
+from datetime import timedelta
 from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, ClassVar
@@ -38,6 +39,8 @@ class ChannelType:
     receipts_cover: ClassVar[frozenset[str]] = frozenset()
     # Its tokens come from a Zalo OAuth v4 grant: the admin offers "Authorise with Zalo".
     zalo_oauth: ClassVar[bool] = False
+    # How long after a user's last message `reply()` may reach them (None: no limit).
+    reply_window: ClassVar[timedelta | None] = None
 
     def setting_fields(self) -> dict[str, forms.Field]:
         return {}

@@ -10,3 +10,8 @@ class ReportsConfig(AppConfig):
         from steering.metrics import register
 
         register(ReportsProvider())
+
+        from channels.signals import message_received
+        from reports.actions.chat import on_message_received
+
+        message_received.connect(on_message_received, dispatch_uid="reports.chat")

@@ -38,6 +38,8 @@ class Channel(models.TextChoices):
     RELAY = "relay", _("Filed by a relative")
     OPEN311 = "open311", _("Open311")
     API = "api", _("API")
+    ZALO = "zalo", _("Zalo chat")
+    TELEGRAM = "telegram", _("Telegram chat")
 
 
 class Report(models.Model):
@@ -60,6 +62,11 @@ class Report(models.Model):
     reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
     reporter_contact = models.CharField(_("reporter's address or other contact"), max_length=300, blank=True)
     secret_hash = models.CharField(max_length=128, blank=True)
+    # The chat account a report filed in a Zalo or Telegram conversation came from, so the
+    # police's messages go back there (reports/actions/chat.py). Never set on an anonymous report.
+    chat_identity = models.ForeignKey(
+        "channels.ChannelIdentity", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     open311_token = models.CharField(max_length=40, null=True, blank=True, unique=True)
 
@@ -72,6 +79,8 @@ class Report(models.Model):
     description = models.TextField(_("what happened"))
     behaviour = models.TextField(_("what the person did"), blank=True)
     search_text = models.TextField(editable=False, blank=True)
+    # Links to images sent in a chat that could not be copied into photos (docs/channels.md).
+    evidence_links = models.JSONField(_("evidence links"), default=list, blank=True)
 
     # Handling.
     received_at = models.DateTimeField(_("received at"), default=timezone.now, db_index=True)
@@ -117,6 +126,10 @@ class Report(models.Model):
             models.CheckConstraint(
                 condition=~Q(visibility="anonymous") | Q(reporter__isnull=True),
                 name="anonymous_report_has_no_reporter",
+            ),
+            models.CheckConstraint(
+                condition=~Q(visibility="anonymous") | Q(chat_identity__isnull=True),
+                name="anonymous_report_has_no_chat_identity",
             ),
         ]
 
@@ -199,6 +212,16 @@ class Side(models.TextChoices):
     MEMBER = "member", _("Group member")
 
 
+class ChatStatus(models.TextChoices):
+    """How a message to the reporter travelled back through the chat the report came from."""
+
+    QUEUED = "queued", _("Sending by chat")
+    SENT = "sent", _("Sent by chat")
+    RETRYING = "retrying", _("Chat send failed, retrying")
+    FAILED = "failed", _("Not sent by chat")
+    OUTSIDE_WINDOW = "outside_window", _("Not sent by chat: no message from the reporter in the last 7 days")
+
+
 class ReportMessage(models.Model):
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="messages")
     side = models.CharField(max_length=20, choices=Side.choices)
@@ -206,6 +229,10 @@ class ReportMessage(models.Model):
     author = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     body = models.TextField(_("message"))
     created_at = models.DateTimeField(default=timezone.now)
+    # Set on messages to a reporter who filed in a chat: the reply through that chat (tasks.py).
+    chat_status = models.CharField(max_length=20, choices=ChatStatus.choices, blank=True)
+    chat_error = models.CharField(max_length=300, blank=True)
+    chat_attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -303,3 +330,56 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} {self.deadline} {self.due_at:%Y-%m-%d}"
+
+
+def new_draft_key() -> str:
+    return f"chat-{uuid.uuid4().hex}"
+
+
+class Step(models.TextChoices):
+    KIND = "kind", _("Kind")
+    CATEGORY = "category", _("Category")
+    DESCRIPTION = "description", _("Description")
+    BEHAVIOUR = "behaviour", _("What the person did")
+    LOCATION = "location", _("Location or photo")
+    VISIBILITY = "visibility", _("Who knows who reported")
+    CONFIRM = "confirm", _("Confirmation")
+    FILED = "filed", _("Filed")
+
+
+class ReportConversation(models.Model):
+    """A resident filing a report in a Zalo or Telegram chat, one step at a time (docs/channels.md).
+
+    One row per chat account, locked while a message is handled. After filing (by name or
+    confidentially) it keeps pointing at the report for the follow-up window, so later messages
+    reach the report's thread; an anonymous filing deletes the row.
+    """
+
+    identity = models.OneToOneField(
+        "channels.ChannelIdentity", on_delete=models.CASCADE, related_name="report_conversation"
+    )
+    # Who was writing: an account linked to someone else since then does not continue their draft.
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    step = models.CharField(max_length=20, choices=Step.choices, default=Step.KIND)
+    kind = models.CharField(max_length=20, blank=True)
+    category = models.CharField(max_length=40, blank=True)
+    description = models.TextField(blank=True)
+    behaviour = models.TextField(blank=True)
+    place_text = models.CharField(max_length=300, blank=True)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    image_urls = models.JSONField(default=list, blank=True)
+    visibility = models.CharField(max_length=20, blank=True)
+    # A random key, not derived from the account: it becomes the report's idempotency key.
+    draft_key = models.CharField(max_length=40, default=new_draft_key)
+    report = models.ForeignKey(Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = _("report conversation")
+        verbose_name_plural = _("report conversations")
+
+    def __str__(self) -> str:
+        return f"{self.identity} · {self.step}"

@@ -35,3 +35,25 @@ def test_a_rate_limit_without_json_is_retryable_after_the_given_delay(fake):
     with pytest.raises(ProviderError) as raised:
         http.json_answer("test", response)
     assert not raised.value.permanent and raised.value.code == "http_429"
+
+
+def test_a_file_a_user_sent_is_downloaded_within_its_size_and_type_limits(fake):
+    url = fake.serve("a.jpg", b"\xff\xd8" + b"x" * 1000, "image/jpeg")
+
+    content, content_type = http.download("test", url, max_bytes=2000, content_types=("image/",))
+
+    assert (len(content), content_type) == (1002, "image/jpeg")
+    for limits, code in [
+        ({"max_bytes": 500, "content_types": ("image/",)}, "too_large"),
+        ({"max_bytes": 2000, "content_types": ("video/",)}, "type"),
+    ]:
+        with pytest.raises(ProviderError) as refused:
+            http.download("test", url, **limits)
+        assert (refused.value.code, refused.value.permanent) == (code, True)
+
+
+def test_only_web_addresses_are_downloaded_and_a_missing_file_is_a_permanent_refusal(fake):
+    for url, code in [("file:///etc/passwd", "bad_url"), (f"{fake.url}/media/missing.jpg", "http_404")]:
+        with pytest.raises(ProviderError) as refused:
+            http.download("test", url, max_bytes=100, content_types=("image/",))
+        assert (refused.value.code, refused.value.permanent) == (code, True)

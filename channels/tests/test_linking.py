@@ -97,6 +97,17 @@ def test_in_the_demo_a_resident_writing_through_a_fake_provider_is_linked_and_an
     assert live_world.resident.full_name in (reply.get("text") or reply["message"]["text"])
 
 
+@pytest.fixture
+def channels_alone():
+    """The channels contract on its own, without the report conversations the reports app plugs in."""
+    from channels.signals import message_received
+    from reports.actions.chat import on_message_received
+
+    message_received.disconnect(dispatch_uid="reports.chat")
+    yield
+    message_received.connect(on_message_received, dispatch_uid="reports.chat")
+
+
 def linked_message(fake, world, client, capture, text="Có trộm"):
     from channels.types.zalo_bot.tests.test_webhook import MESSAGE, post
 
@@ -108,7 +119,7 @@ def linked_message(fake, world, client, capture, text="Có trộm"):
 
 
 def test_a_linked_residents_message_goes_to_the_conversation_that_takes_it(
-    fake, world, client, django_capture_on_commit_callbacks
+    fake, world, client, django_capture_on_commit_callbacks, channels_alone
 ):
     from channels.signals import message_received
 
@@ -129,7 +140,7 @@ def test_a_linked_residents_message_goes_to_the_conversation_that_takes_it(
 
 
 def test_without_a_conversation_a_linked_resident_is_pointed_to_the_web_app_and_the_channel_marked_ok(
-    fake, world, client, django_capture_on_commit_callbacks, settings
+    fake, world, client, django_capture_on_commit_callbacks, settings, channels_alone
 ):
     settings.SITE_URL = "https://canhgiac.example.vn"
 

@@ -18,7 +18,7 @@ from people.models import Person
 from places.models import Unit
 from reports import live
 from reports.actions.intake import normalize_code, secret_matches
-from reports.models import Report, ReportMessage, Side, Visibility
+from reports.models import ChatStatus, Report, ReportMessage, Side, Visibility
 from reports.notifications import notify_reporter
 from reports.permissions import (
     can_merge,
@@ -272,13 +272,25 @@ def check_post_message(report: Report, body: str, *, actor: Person | None, as_re
             side = Side.MEMBER
         author = actor
     target = report.merged_into or report
+    # A reporter who filed in a Zalo or Telegram chat gets the answer there too (reports/actions/chat.py).
+    by_chat = side != Side.REPORTER and report.chat_identity_id is not None and not report.is_anonymous
     with transaction.atomic():
-        message = ReportMessage.objects.create(report=report, side=side, author=author, body=body)
+        message = ReportMessage.objects.create(
+            report=report, side=side, author=author, body=body, chat_status=ChatStatus.QUEUED if by_chat else ""
+        )
         record(author, "report.message", report, unit=report.unit, side=side)
         if side != Side.REPORTER:
             notify_reporter(report, "message")
         transaction.on_commit(lambda: _publish(target, "report.message"))
+        if by_chat:
+            transaction.on_commit(lambda: _send_by_chat(message))
     return message
+
+
+def _send_by_chat(message: ReportMessage) -> None:
+    from reports.tasks import send_chat_reply
+
+    send_chat_reply.enqueue(message.pk)
 
 
 def _publish(report: Report, event: str) -> None:

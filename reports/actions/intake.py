@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.actions import record
+from channels.models import ChannelIdentity
 from core.errors import ActionError, PermissionDenied
 from core.text import fold
 from people.models import Person
@@ -51,6 +52,8 @@ class Submission:
     idempotency_key: str | None = None
     secret: str | None = None
     photos: list = field(default_factory=list)
+    evidence_links: list[str] = field(default_factory=list)
+    chat_identity: ChannelIdentity | None = None  # the chat a report came from (not on anonymous ones)
 
 
 @dataclass
@@ -217,6 +220,7 @@ def check_submit_report(actor, sub: Submission) -> Filed:
         channel=channel,
         source=sub.source,
         idempotency_key=sub.idempotency_key or None,
+        evidence_links=[link[:500] for link in sub.evidence_links][:20],
     )
     if anonymous:
         secret = sub.secret or new_secret()
@@ -228,6 +232,7 @@ def check_submit_report(actor, sub: Submission) -> Filed:
         report.reporter_name = sub.reporter_name.strip()[:150]
         report.reporter_phone = sub.reporter_phone.strip()[:20]
         report.reporter_contact = sub.reporter_contact.strip()[:300]
+        report.chat_identity = sub.chat_identity
     deadlines = compute_deadlines(report.kind, report.received_at)
     report.forward_due_at, report.decision_due_at = deadlines.forward_due_at, deadlines.decision_due_at
     try:

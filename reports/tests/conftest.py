@@ -1,5 +1,6 @@
 import pytest
 
+from channels.conftest import fake  # noqa: F401 (the local fake providers, for the chat tests)
 from core.testing import extend_with_neighbour
 
 

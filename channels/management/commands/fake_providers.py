@@ -1,8 +1,10 @@
 """Run the local fake of Zalo OAuth/OA/ZNS, Zalo Bot, Telegram and an SMS gateway (docs/channels.md)."""
 
+import io
 import time
 
 from django.core.management.base import BaseCommand
+from PIL import Image
 
 from channels.fake_providers import FakeProviders, WebhookTarget
 
@@ -26,10 +28,14 @@ class Command(BaseCommand):
         fake = FakeProviders(refresh_tokens=(refresh_token,), target=WebhookTarget(app_url=app_url))
         fake.seen_after = seen_after if seen_after >= 0 else None
         fake.start(host, port)
+        photo = io.BytesIO()
+        Image.new("RGB", (320, 240), (90, 120, 160)).save(photo, format="JPEG")
+        demo_photo = fake.serve("demo.jpg", photo.getvalue())
         self.stdout.write(f"Fake providers at {fake.url}. Point Cảnh Giác at them with:")
         for name, value in fake.base_urls().items():
             self.stdout.write(f"  export {name}={value}")
         self.stdout.write(f"  SMS gateway URL for `channel add sms_gateway`: {fake.url}/sms/send")
+        self.stdout.write(f"  A photo a resident can send (`image_url` of /_fake/say): {demo_photo}")
         self.stdout.write("Ctrl+C stops. Requests received:")
         shown = 0
         try:

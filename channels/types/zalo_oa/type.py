@@ -1,5 +1,7 @@
 """Zalo Official Account: consultation messages to followers, OA and ZNS webhooks at /hooks/zalo-oa/."""
 
+from datetime import timedelta
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -24,6 +26,7 @@ class ZaloOAType(ChannelType):
     webhook_path = "zalo-oa"
     text_limit = 2000
     rate_per_minute = 1000
+    reply_window = timedelta(days=7)  # consultation messages need an interaction within 7 days
 
     def setting_fields(self):
         return {
