@@ -6,7 +6,10 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self) -> None:
+        from reports.maplayer import ReportsLayer
         from reports.metrics import ReportsProvider
+        from steering.mapdata import register_layer
         from steering.metrics import register
 
         register(ReportsProvider())
+        register_layer(ReportsLayer())
