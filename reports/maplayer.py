@@ -95,17 +95,18 @@ class ReportsLayer(MapLayer):
             .order_by("-received_at", "-id")
             .values_list("receipt_code", "kind", "category", "status", "latitude", "longitude")[:MAX_POINTS]
         )
-        statuses = dict(Status.choices)
-        items = []
-        for code, kind, category, status, latitude, longitude in rows:
-            name = BY_CODE[category].name if category in BY_CODE else category
-            items.append(
-                Point(
-                    float(latitude),
-                    float(longitude),
-                    f"{name} · {code} · {statuses.get(status, status)}",
-                    reverse("reports:staff_detail", args=[code]),
-                    kind,
-                )
+        # Labels translated and the link reversed once, not per point: a province shows thousands.
+        names = {code: str(category.name) for code, category in BY_CODE.items()}
+        statuses = {value: str(label) for value, label in Status.choices}
+        case_url = reverse("reports:staff_detail", args=["CODE"])
+        items = [
+            Point(
+                float(latitude),
+                float(longitude),
+                f"{names.get(category, category)} · {code} · {statuses.get(status, status)}",
+                case_url.replace("CODE", code),
+                kind,
             )
+            for code, kind, category, status, latitude, longitude in rows
+        ]
         return Points(items, counts["total"], counts["unlocated"])

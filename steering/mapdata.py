@@ -9,7 +9,7 @@ query string to every layer, so filter names must not collide between layers.
 """
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.functional import Promise as StrPromise
@@ -92,7 +92,9 @@ def layer_payload(layer: MapLayer, unit: Unit, viewer: Person, params: Mapping[s
     return {
         "key": layer.key,
         "title": str(layer.title),
-        "points": [asdict(point) for point in found.items],
+        "points": [  # not dataclasses.asdict, which deep-copies: a province map carries thousands of points
+            {"lat": p.lat, "lng": p.lng, "title": p.title, "url": p.url, "kind": p.kind} for p in found.items
+        ],
         "total": found.total,
         "unlocated": found.unlocated,
         "filters": {f.name: f.value(params) for f in layer.filters()},
