@@ -1,6 +1,7 @@
 """The reports metric provider: reports received, their status, deadlines and handling times.
 
-Counts are one grouped query each over the root's reports; medians stream the handling
+Counts are one grouped query each over the root's reports. Medians are computed by PostgreSQL
+(percentile_cont, one grouped query per level of units); on SQLite they stream the handling
 timestamps of the root's reports once (one query, only the columns needed) and keep one compact
 array of seconds per unit and measure. The reporter's identity never enters a counter.
 """
@@ -11,7 +12,22 @@ from datetime import date, datetime
 from itertools import pairwise
 from statistics import median
 
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, When
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +80,34 @@ def forward_overdue_q(moment: datetime) -> Q:
 
 def decision_overdue_q(moment: datetime) -> Q:
     return Q(decision_due_at__lt=moment)
+
+
+class Median(Aggregate):
+    """PostgreSQL's percentile_cont(0.5): the median, interpolated between the two middle values as
+    statistics.median does."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
+    output_field = FloatField()
+
+
+class Seconds(Func):
+    """Whole seconds from start to end, never negative (as the streamed medians count them)."""
+
+    template = "GREATEST(0, ROUND(EXTRACT(EPOCH FROM (%(expressions)s))))"
+    arg_joiner = " - "
+    output_field = FloatField()
+
+
+class PathPrefix(Func):
+    """The path of a unit's ancestor `depth` levels from the top; NULL for a unit above that level."""
+
+    output_field = CharField()
+
+    def __init__(self, path, depth: int):
+        super().__init__(path, Value(rf"^(([^/]+/){{{int(depth)}}})"))
+
+    template = "(regexp_match(%(expressions)s))[1]"
 
 
 def flag(condition: Q) -> Case:
@@ -207,6 +251,36 @@ class ReportsProvider(MetricProvider):
         return values
 
     def medians(self, reports, measured: set[str], moment: datetime) -> Values:
+        if connection.vendor == "postgresql":
+            return self.medians_in_database(reports, measured, moment)
+        return self.streamed_medians(reports, measured, moment)
+
+    def medians_in_database(self, reports, measured: set[str], moment: datetime) -> Values:
+        """Median seconds per unit and measure, by percentile_cont: one grouped query per level of units."""
+        values: Values = {}
+        depths = sorted({path.count("/") for path in measured})
+        for depth in depths:
+            aggregates = {}
+            for metric, start_field, end_field, kinds in DURATIONS:
+                condition = Q(**{f"{end_field}__lte": moment})
+                if kinds is not None:
+                    condition &= Q(kind__in=[str(kind) for kind in kinds])
+                aggregates[metric] = Median(Seconds(F(end_field), F(start_field)), filter=condition)
+            rows = (
+                reports.annotate(level=PathPrefix(F("unit__path"), depth))
+                .values("level")
+                .annotate(**aggregates)
+                .order_by()
+            )
+            for row in rows:
+                if row["level"] not in measured:
+                    continue
+                for metric, *_fields in DURATIONS:
+                    if row[metric] is not None:
+                        values[(row["level"], metric)] = round(row[metric])
+        return values
+
+    def streamed_medians(self, reports, measured: set[str], moment: datetime) -> Values:
         """Median seconds per unit and measure, from one streamed query over the handled reports."""
         samples: dict[tuple[str, str], array] = {}
         handled = reports.filter(
