@@ -312,13 +312,14 @@ def analyze() -> None:
         cursor.execute("ANALYZE")
 
 
-def officer_for(province: Unit, size: int) -> Person:
-    phone = f"+849098{size % 100_000:05d}"
+def officer_for(province: Unit) -> Person:
+    """A provincial police officer of this province (one per generated province: sizes share a database)."""
+    phone = f"+8490{province.pk % 10_000_000:07d}"
     officer = Person.objects.filter(phone=phone).first()
     if officer is None:
         officer = Person.objects.create_user(phone, "Cán bộ tỉnh (benchmark)", password="bench-password-1")
-        Mandate.objects.create(person=officer, role=MandateRole.POLICE, unit=province)
         TOTPDevice.objects.create(user=officer, name="bench", confirmed=True)
+    Mandate.objects.get_or_create(person=officer, role=MandateRole.POLICE, unit=province)
     return officer
 
 
@@ -381,7 +382,7 @@ def run(options) -> dict:
         store_history(province, options.history_days)
     members = Membership.objects.filter(group__unit__path__startswith=province.path).values("person").distinct().count()
 
-    client = signed_in(Client(), officer_for(province, options.size))
+    client = signed_in(Client(), officer_for(province))
     dashboard_url, baseline_url = f"/steering/u/{province.code}/", f"/units/{province.code}/"
     for _ in range(3):
         timed_get(client, dashboard_url)
