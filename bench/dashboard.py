@@ -389,8 +389,13 @@ def run(options) -> dict:
     dashboard = [timed_get(client, dashboard_url) for _ in range(options.requests)]
     timed_get(client, baseline_url)
     baseline = [timed_get(client, baseline_url) for _ in range(options.baseline_requests)]
-    dashboard_queries = []  # counted as executed (the debug query log is reset by each request)
-    with connection.execute_wrapper(lambda execute, sql, *args: dashboard_queries.append(sql) or execute(sql, *args)):
+    dashboard_queries: list[str] = []  # counted as executed (the debug query log is reset by each request)
+
+    def count_query(execute, sql, *args):
+        dashboard_queries.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(count_query):
         timed_get(client, dashboard_url)
     map_url = f"/steering/u/{province.code}/map.json"
     map_points = {}
