@@ -2,7 +2,8 @@
 
 Figures come from the same metric providers as the dashboards, measured at the start and at the
 end of the period (`measure(as_of=…)`), so a report of a past period stays what it was. Sections
-the reports and bulletins apps will fill are listed with a note until their providers register.
+the reports and bulletins apps fill are listed with a note while their providers are not
+registered. Providers may also list rows for the period (`listings`, e.g. notable cases).
 """
 
 from dataclasses import dataclass, field
