@@ -32,6 +32,16 @@ from reports.actions import (
 from reports.models import LostFoundShare, Report, ReportMessage, ReportPhoto, ReportUpdate, UrgentAlert
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
+# Where each hamlet of Cầu Khởi lies, roughly (the national register has no coordinates): reports
+# are pinned near them so the steering map has points; one in six is filed without a position.
+HAMLET_POSITIONS = [
+    (11.2640, 106.2380),  # Phước Hội, along ĐT 781
+    (11.2555, 106.2520),  # Phước Lễ
+    (11.2470, 106.2300),  # Phước Long, by canal N16
+    (11.2745, 106.2610),  # Phước Bình
+    (11.2360, 106.2690),  # Phước Tân, along ĐT 784
+    (11.2830, 106.2250),  # Phước An
+]
 FORWARDED_TO = "Cơ quan Cảnh sát điều tra Công an tỉnh Tây Ninh"
 
 _CLOCKED = [
@@ -372,6 +382,16 @@ def _steps(kind: str, final: str) -> list[str]:
     }[final]
 
 
+def _position(spots: random.Random, hamlet_index: int) -> dict:
+    if spots.randrange(6) == 0:
+        return {}
+    lat, lng = HAMLET_POSITIONS[hamlet_index]
+    return {
+        "latitude": f"{lat + spots.uniform(-0.006, 0.006):.6f}",
+        "longitude": f"{lng + spots.uniform(-0.006, 0.006):.6f}",
+    }
+
+
 def _file(clock: Clock, rng: random.Random, when, rg: Unit, reporter: Person, kind, category, text, behaviour, **extra):
     clock.at(when)
     visibility = extra.pop("visibility", rng.choice(["confidential", "confidential", "anonymous", "named"]))
@@ -430,6 +450,8 @@ def _buffalo(clock: Clock, commune: Unit, neighbour: Unit, leader: Person, owner
             description="Phát hiện một con trâu đực đi lạc vào ruộng ấp Phước Hội, sừng cong, dây mũi đỏ. "
             "Đang cột tạm ở nhà tổ trưởng tổ 1. Ai là chủ liên hệ công an xã.",
             place_text="Ruộng cạnh kênh N16, ấp Phước Hội",
+            latitude="11.262100",
+            longitude="106.233400",
             unit=hoi_rg,
             visibility="named",
             confirm_warnings=True,
@@ -448,6 +470,7 @@ def _buffalo(clock: Clock, commune: Unit, neighbour: Unit, leader: Person, owner
 def seed_reports(commune: Unit, neighbour: Unit, phones: dict[str, str]) -> int:
     """Create the demo reports; returns how many were created."""
     rng = random.Random(2019)
+    spots = random.Random(11)  # positions drawn apart, so the choices of places and people stay as they were
     people = {key: Person.objects.get(phone=normalize_phone(phone)) for key, phone in phones.items()}
     officer, steering, leader = people["officer"], people["steering"], people["leader"]
     tree = _hamlets(commune)
@@ -459,13 +482,17 @@ def seed_reports(commune: Unit, neighbour: Unit, phones: dict[str, str]) -> int:
         for when, hamlet_index, kind, category, text, behaviour, final in HISTORY:
             rg = rng.choice(tree[hamlet_index][1])
             reporter = rng.choice(_residents(rg) or [people["resident"]])
-            report = _file(clock, rng, vn(*when), rg, reporter, kind, category, text, behaviour)
+            position = _position(spots, hamlet_index)
+            report = _file(clock, rng, vn(*when), rg, reporter, kind, category, text, behaviour, **position)
             _handle(clock, officer, report, final)
         for hours, hamlet_index, kind, category, text, behaviour, final in RECENT:
             rg = tree[hamlet_index][1][0] if hamlet_index != 1 else people["resident"].household.residential_group
             reporter = people["resident"] if hamlet_index == 1 else rng.choice(_residents(rg) or [people["resident"]])
             when = real_now - timedelta(hours=hours)
-            report = _file(clock, rng, when, rg, reporter, kind, category, text, behaviour, visibility="confidential")
+            position = _position(spots, hamlet_index)
+            report = _file(
+                clock, rng, when, rg, reporter, kind, category, text, behaviour, visibility="confidential", **position
+            )
             _handle(clock, officer, report, final)
     # An alert raised now, at the real time, so it shows on the demo's group pages.
     check_raise_alert(

@@ -6,10 +6,13 @@ class ReportsConfig(AppConfig):
     verbose_name = "Reports"
 
     def ready(self) -> None:
+        from reports.maplayer import ReportsLayer
         from reports.metrics import ReportsProvider
+        from steering.mapdata import register_layer
         from steering.metrics import register
 
         register(ReportsProvider())
+        register_layer(ReportsLayer())
 
         from channels.signals import message_received
         from reports.actions.chat import on_message_received

@@ -1,6 +1,7 @@
 """The reports metric provider: reports received, their status, deadlines and handling times.
 
-Counts are one grouped query each over the root's reports; medians stream the handling
+Counts are one grouped query each over the root's reports. Medians are computed by PostgreSQL
+(percentile_cont, one grouped query per level of units); on SQLite they stream the handling
 timestamps of the root's reports once (one query, only the columns needed) and keep one compact
 array of seconds per unit and measure. The reporter's identity never enters a counter.
 """
@@ -11,15 +12,34 @@ from datetime import date, datetime
 from itertools import pairwise
 from statistics import median
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import (
+    Aggregate,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from places.models import Unit
+from places.models import Tier, Unit
 from reports.categories import CASE_KINDS, CATEGORIES, LOST_FOUND_KINDS, Kind
-from reports.models import Report
+from reports.models import Report, UrgentAlert
 from reports.workflow import OPEN_STATUSES, Status
-from steering.metrics import Chart, Figure, History, MetricProvider, Values, add_to_ancestors, prefixes
+from steering.metrics import Chart, Figure, History, Listing, MetricProvider, Values, add_to_ancestors, prefixes
+
+# Notable cases listed in a periodic report; the rest are counted ("and N more").
+NOTABLE_LIMIT = 20
 
 # Median durations, stored in seconds: (metric, start field, end field, kinds it applies to).
 DURATIONS = (
@@ -60,6 +80,131 @@ def forward_overdue_q(moment: datetime) -> Q:
 
 def decision_overdue_q(moment: datetime) -> Q:
     return Q(decision_due_at__lt=moment)
+
+
+class Median(Aggregate):
+    """PostgreSQL's percentile_cont(0.5): the median, interpolated between the two middle values as
+    statistics.median does."""
+
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
+    output_field = FloatField()
+
+
+class Seconds(Func):
+    """Whole seconds from start to end, never negative (as the streamed medians count them)."""
+
+    template = "GREATEST(0, ROUND(EXTRACT(EPOCH FROM (%(expressions)s))))"
+    arg_joiner = " - "
+    output_field = FloatField()
+
+
+class PathPrefix(Func):
+    """The path of a unit's ancestor `depth` levels from the top; NULL for a unit above that level."""
+
+    output_field = CharField()
+
+    def __init__(self, path, depth: int):
+        super().__init__(path, Value(rf"^(([^/]+/){{{int(depth)}}})"))
+
+    template = "(regexp_match(%(expressions)s))[1]"
+
+
+def flag(condition: Q) -> Case:
+    """1 when the condition holds, else 0 (never NULL, so it sorts and sums the same on every database)."""
+    return Case(When(condition, then=1), default=0, output_field=IntegerField())
+
+
+def place_name(unit: Unit) -> str:
+    """A residential group's name says little alone ("Tổ 1"): add its hamlet's."""
+    if unit.tier > Tier.HAMLET and unit.parent is not None:
+        return f"{unit.name}, {unit.parent.name}"
+    return unit.name
+
+
+def notable_cases(root: Unit, start: datetime, end: datetime | None) -> Listing:
+    """Reports received in the period that, by its end, had an urgent alert raised on them, were forwarded
+    to the investigation agency, or were still open past a legal deadline (docs/steering.md)."""
+    moment = end or timezone.now()
+    open_q = open_at_q(end)
+    reports = (
+        Report.objects.filter(
+            unit__path__startswith=root.path, merged_into__isnull=True, received_at__gte=start, received_at__lte=moment
+        )
+        .annotate(
+            alerted=Exists(UrgentAlert.objects.filter(report=OuterRef("pk"), raised_at__lte=moment)),
+            forwarded=flag(Q(forwarded_at__lte=moment)),
+            overdue=flag(open_q & (forward_overdue_q(moment) | decision_overdue_q(moment))),
+        )
+        .filter(Q(alerted=True) | Q(forwarded=1) | Q(overdue=1))
+    )
+    total = reports.count()
+    rows = []
+    statuses = dict(Status.choices)
+    for report in reports.select_related("unit__parent").order_by(
+        "-alerted", "-forwarded", "-overdue", "received_at", "id"
+    )[:NOTABLE_LIMIT]:
+        reasons = [
+            label
+            for present, label in (
+                (report.alerted, str(_("urgent alert raised"))),
+                (report.forwarded, str(_("forwarded for investigation"))),
+                (report.overdue, str(_("overdue"))),
+            )
+            if present
+        ]
+        rows.append(
+            [
+                report.receipt_code,
+                date_format(timezone.localtime(report.received_at), "SHORT_DATE_FORMAT"),
+                f"{Kind(report.kind).label} — {report.category_name}",
+                place_name(report.unit),
+                str(statuses.get(report.status, report.status)),
+                ", ".join(reasons),
+                outcome(report, moment),
+            ]
+        )
+    return Listing(
+        str(_("Notable cases")),
+        str(
+            _(
+                "Reports received in the period that had an urgent alert, were forwarded to the investigation agency "
+                "or were overdue at the end of the period; the reporter is never named. Status as of today."
+            )
+        ),
+        [
+            str(_("Receipt code")),
+            str(_("Received on")),
+            str(_("Kind")),
+            str(_("Place")),
+            str(_("Status")),
+            str(_("Why listed")),
+            str(_("Outcome")),
+        ],
+        rows,
+        total,
+    )
+
+
+def outcome(report: Report, moment: datetime) -> str:
+    def day(at: datetime) -> str:
+        return date_format(timezone.localtime(at), "SHORT_DATE_FORMAT")
+
+    if report.forwarded_at and report.forwarded_at <= moment:
+        return str(_("Forwarded to %(agency)s on %(date)s")) % {
+            "agency": report.forwarded_to or str(_("the investigation agency")),
+            "date": day(report.forwarded_at),
+        }
+    if report.returned_at and report.returned_at <= moment:
+        return str(_("Returned to its owner on %(date)s")) % {"date": day(report.returned_at)}
+    if report.closed_at and report.closed_at <= moment:
+        return str(_("Closed on %(date)s")) % {"date": day(report.closed_at)}
+    dues = [due for due in (report.forward_due_at, report.decision_due_at) if due and due < moment]
+    if dues:
+        return str(_("Overdue since %(date)s")) % {"date": day(min(dues))}
+    if report.acknowledged_at and report.acknowledged_at <= moment:
+        return str(_("Being handled"))
+    return str(_("Not acknowledged yet"))
 
 
 def hours(seconds: int | None) -> float | None:
@@ -106,6 +251,36 @@ class ReportsProvider(MetricProvider):
         return values
 
     def medians(self, reports, measured: set[str], moment: datetime) -> Values:
+        if connection.vendor == "postgresql":
+            return self.medians_in_database(reports, measured, moment)
+        return self.streamed_medians(reports, measured, moment)
+
+    def medians_in_database(self, reports, measured: set[str], moment: datetime) -> Values:
+        """Median seconds per unit and measure, by percentile_cont: one grouped query per level of units."""
+        values: Values = {}
+        depths = sorted({path.count("/") for path in measured})
+        for depth in depths:
+            aggregates = {}
+            for metric, start_field, end_field, kinds in DURATIONS:
+                condition = Q(**{f"{end_field}__lte": moment})
+                if kinds is not None:
+                    condition &= Q(kind__in=[str(kind) for kind in kinds])
+                aggregates[metric] = Median(Seconds(F(end_field), F(start_field)), filter=condition)
+            rows = (
+                reports.annotate(level=PathPrefix(F("unit__path"), depth))
+                .values("level")
+                .annotate(**aggregates)
+                .order_by()
+            )
+            for row in rows:
+                if row["level"] not in measured:
+                    continue
+                for metric, *_fields in DURATIONS:
+                    if row[metric] is not None:
+                        values[(row["level"], metric)] = round(row[metric])
+        return values
+
+    def streamed_medians(self, reports, measured: set[str], moment: datetime) -> Values:
         """Median seconds per unit and measure, from one streamed query over the handled reports."""
         samples: dict[tuple[str, str], array] = {}
         handled = reports.filter(
@@ -184,6 +359,9 @@ class ReportsProvider(MetricProvider):
             ),
         ]
         return figures
+
+    def listings(self, root: Unit, start: datetime, end: datetime | None) -> list[Listing]:
+        return [notable_cases(root, start, end)]
 
     def charts(self, history: History, latest: Mapping[str, int]) -> list[Chart]:
         by_kind = [(str(label), latest.get(f"reports.received.kind.{kind}", 0)) for kind, label in Kind.choices]

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
@@ -26,6 +27,10 @@ def number(value, percent: bool = False) -> str:
     if percent:
         return f"{value:.1f}%".replace(".", ",")
     return f"{value:,}".replace(",", ".")
+
+
+def more_text(count: int) -> str:
+    return ngettext("…and %(count)s more.", "…and %(count)s more.", count) % {"count": number(count)}
 
 
 def header_lines(report: PeriodicReport) -> list[str]:
@@ -81,6 +86,22 @@ def to_xlsx(report: PeriodicReport) -> bytes:
     for title, deadline, tally in report.directives:
         directives.append([title, deadline, tally.total, tally.met, tally.missing, tally.overdue])
     directives.column_dimensions["A"].width = 48
+    for listing in report.listings:
+        listed = book.create_sheet(listing.title[:31])
+        listed.append([listing.title])
+        listed["A1"].font = Font(bold=True, size=12)
+        listed.append([listing.rule])
+        listed.append(listing.columns)
+        for cell in listed[listed.max_row]:
+            cell.font = bold
+        for row in listing.rows:
+            listed.append(row)
+        if not listing.rows:
+            listed.append([_("None in this period.")])
+        if listing.more:
+            listed.append([more_text(listing.more)])
+        for column, width in zip("ABCDEFG", (16, 12, 36, 28, 18, 24, 44), strict=False):
+            listed.column_dimensions[column].width = width
     output = BytesIO()
     book.save(output)
     return output.getvalue()
@@ -115,8 +136,9 @@ def to_pdf(report: PeriodicReport) -> bytes:
         pdf.multi_cell(0, 7, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.set_font("DejaVu", "", 9)
 
-    def table(head: list[str], rows: list[list[str]], widths: tuple[int, ...]) -> None:
-        with pdf.table(col_widths=widths, text_align=("LEFT", *["RIGHT"] * (len(head) - 1)), line_height=5.5) as t:
+    def table(head: list[str], rows: list[list[str]], widths: tuple[int, ...], *, figures: bool = True) -> None:
+        align = ("LEFT", *["RIGHT" if figures else "LEFT"] * (len(head) - 1))
+        with pdf.table(col_widths=widths, text_align=align, line_height=5.5) as t:
             row = t.row()
             for text in head:
                 row.cell(text)
@@ -143,6 +165,18 @@ def to_pdf(report: PeriodicReport) -> bytes:
             ],
             (46, 18, 18, 18),
         )
+    for listing in report.listings:
+        heading(listing.title)
+        pdf.set_font("DejaVu", "", 8)
+        pdf.multi_cell(0, 4.5, listing.rule, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(1)
+        if listing.rows:
+            table(listing.columns, listing.rows, (25, 18, 28, 24, 18, 18, 29), figures=False)
+        else:
+            pdf.multi_cell(0, 5, _("None in this period."), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        if listing.more:
+            pdf.multi_cell(0, 5, more_text(listing.more), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("DejaVu", "", 9)
     if report.children:
         heading(_("Units"))
         table(

@@ -49,6 +49,21 @@ class Chart:
     percent: bool = False
 
 
+@dataclass
+class Listing:
+    """Rows a provider lists in the periodic report (e.g. notable cases): capped, with the total."""
+
+    title: str
+    rule: str  # how the rows were chosen, printed under the title
+    columns: list[str]
+    rows: list[list[str]]
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
 class History:
     """Stored counters of one unit over a range of days, read in one query by the dashboard."""
 
@@ -98,6 +113,10 @@ class MetricProvider:
         return []
 
     def charts(self, history: History, latest: Mapping[str, int]) -> list[Chart]:
+        return []
+
+    def listings(self, root: Unit, start: datetime, end: datetime | None) -> list[Listing]:
+        """Lists for the periodic report of the period from start to end (None: still running, until now)."""
         return []
 
 

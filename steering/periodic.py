@@ -2,7 +2,8 @@
 
 Figures come from the same metric providers as the dashboards, measured at the start and at the
 end of the period (`measure(as_of=…)`), so a report of a past period stays what it was. Sections
-the reports and bulletins apps will fill are listed with a note until their providers register.
+the reports and bulletins apps fill are listed with a note while their providers are not
+registered. Providers may also list rows for the period (`listings`, e.g. notable cases).
 """
 
 from dataclasses import dataclass, field
@@ -80,6 +81,10 @@ def moment(day: date, *, end: bool) -> datetime | None:
     return None if at >= timezone.now() else at
 
 
+def period_start(period: Period) -> datetime:
+    return timezone.make_aware(datetime.combine(period.start, datetime.min.time()))
+
+
 @dataclass
 class Line:
     label: str
@@ -107,6 +112,7 @@ class PeriodicReport:
     period: Period
     generated_at: datetime
     sections: list[Section]
+    listings: list[metrics.Listing]
     child_columns: list[str]
     children: list[tuple[str, list[metrics.Figure]]]
     directives: list[tuple[str, date, compliance.Tally]]
@@ -125,6 +131,7 @@ def build(unit: Unit, period: Period) -> PeriodicReport:
     units = [unit, *children]
     start_at, end_at = moment(period.start, end=False), moment(period.end, end=True)
     sections = []
+    listings: list[metrics.Listing] = []
     child_values: dict[str, dict[str, int]] = {child.path: {} for child in children}
     for provider in metrics.providers():
         at_start = values_of(provider.measure(unit, units, start_at), unit.path) if start_at else {}
@@ -147,6 +154,7 @@ def build(unit: Unit, period: Period) -> PeriodicReport:
                 )
             )
         sections.append(section)
+        listings += provider.listings(unit, start_at or period_start(period), end_at)
     registered = {provider.slug for provider in metrics.providers()}
     for slug, title in PLANNED_SECTIONS.items():
         if slug not in registered:
@@ -168,4 +176,4 @@ def build(unit: Unit, period: Period) -> PeriodicReport:
         for item in compliance.evaluate(directive, scope, today=today, as_of=end_at):
             tally.add(item.status)
         directives.append((directive.title, directive.deadline, tally))
-    return PeriodicReport(unit, period, timezone.now(), sections, columns, child_rows, directives)
+    return PeriodicReport(unit, period, timezone.now(), sections, listings, columns, child_rows, directives)

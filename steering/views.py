@@ -15,7 +15,7 @@ from coverage.reach import Coverage, coverage_of
 from groups.models import GroupRole, MembershipStatus
 from people.permissions import is_officer, manages_unit, mandate_paths
 from places.models import Tier, Unit
-from steering import charts, compliance, dashboards, exports, metrics, periodic
+from steering import charts, compliance, dashboards, exports, mapdata, metrics, periodic
 from steering.actions import (
     access_directive,
     check_assign_responsibility,
@@ -27,7 +27,6 @@ from steering.actions import (
     do_request_fresh_figures,
 )
 from steering.forms import DirectiveForm, PeriodForm, ResponsibilityForm
-from steering.mapdata import map_payload
 from steering.models import Counter, Responsibility
 from steering.permissions import (
     DASHBOARD_TIERS,
@@ -112,13 +111,22 @@ def unlocated_units(unit: Unit) -> list[dict]:
 @login_required
 def map_page(request, code: str):
     unit = access_unit(request.user, code, can_view_dashboard)
-    return render(request, "steering/map.html", {"unit": unit, "ancestors": unit.ancestors().exclude(pk=unit.pk)})
+    layers = [
+        {
+            "title": layer.title,
+            "filters": [(f, f.value(request.GET)) for f in layer.filters()],
+            "legend": layer.legend(),
+        }
+        for layer in mapdata.layers()
+    ]
+    context = {"unit": unit, "ancestors": unit.ancestors().exclude(pk=unit.pk), "layers": layers}
+    return render(request, "steering/map.html", context)
 
 
 @login_required
 def map_json(request, code: str):
     unit = access_unit(request.user, code, can_view_dashboard)
-    return JsonResponse(map_payload(unit, request.user, unlocated_units(unit)))
+    return JsonResponse(mapdata.map_payload(unit, request.user, unlocated_units(unit), request.GET))
 
 
 @login_required

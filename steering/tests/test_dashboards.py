@@ -73,7 +73,7 @@ def test_the_map_endpoint_gives_the_contract_with_units_and_no_invented_points(r
     data = signed_in(client, rolled_up.officer).get(f"/steering/u/{rolled_up.commune.code}/map.json").json()
     assert data["unit"] == {"code": rolled_up.commune.code, "name": "Xã Cầu Khởi"}
     assert data["tiles"]["url"] == ""
-    assert data["layers"] == []
+    assert [(layer["key"], layer["points"]) for layer in data["layers"]] == [("reports", [])]
     assert {u["name"]: (u["groups"], u["members"]) for u in data["unlocated"]} == {
         "Ấp Phước Hội": (3, 5),
         "Ấp Phước Lễ": (0, 0),
@@ -81,26 +81,28 @@ def test_the_map_endpoint_gives_the_contract_with_units_and_no_invented_points(r
 
 
 def test_a_registered_map_layer_shows_its_points_to_the_officer(world, client):
-    from steering.mapdata import MapLayer, Point, register_layer, unregister_layer
+    from steering.mapdata import MapLayer, Point, Points, register_layer, unregister_layer
 
     class Landmarks(MapLayer):
         key, title = "landmarks", "Landmarks"
 
-        def points(self, unit, viewer):
-            return [Point(11.27, 106.23, "Cầu Khởi", kind="landmark")]
+        def points(self, unit, viewer, params):
+            return Points([Point(11.27, 106.23, "Cầu Khởi", kind="landmark")], total=1)
 
     register_layer(Landmarks())
     try:
         data = signed_in(client, world.officer).get(f"/steering/u/{world.commune.code}/map.json").json()
     finally:
         unregister_layer("landmarks")
-    assert data["layers"] == [
-        {
-            "key": "landmarks",
-            "title": "Landmarks",
-            "points": [{"lat": 11.27, "lng": 106.23, "title": "Cầu Khởi", "url": "", "kind": "landmark"}],
-        }
-    ]
+    assert data["layers"][-1] == {
+        "key": "landmarks",
+        "title": "Landmarks",
+        "points": [{"lat": 11.27, "lng": 106.23, "title": "Cầu Khởi", "url": "", "kind": "landmark"}],
+        "total": 1,
+        "unlocated": 0,
+        "filters": {},
+        "legend": [],
+    }
 
 
 def test_the_map_page_loads_vendored_leaflet_and_no_cdn(world, client):

@@ -1,5 +1,6 @@
 // The steering map: fetches the JSON contract of /steering/u/<code>/map.json (docs/steering.md) and
-// draws its layers with clustering. Works without a base map when tiles are off or cannot load.
+// draws its layers with clustering, one colour per kind. The page's own query string (the filter
+// form) is passed on to the endpoint. Works without a base map when tiles are off or cannot load.
 (function () {
   "use strict";
   var box = document.getElementById("map");
@@ -10,8 +11,20 @@
   document.getElementById("map-texts").content.querySelectorAll("[data-key]").forEach(function (el) {
     texts[el.dataset.key] = el.textContent;
   });
+  var numbers = new Intl.NumberFormat(document.documentElement.lang || undefined);
 
-  fetch(box.dataset.endpoint, { credentials: "same-origin", headers: { Accept: "application/json" } })
+  function fill(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key]; });
+  }
+
+  function pin(colour) {
+    var dot = document.createElement("span");
+    dot.className = "map-dot";
+    dot.style.background = colour;
+    return L.divIcon({ className: "map-pin", html: dot.outerHTML, iconSize: [16, 16], iconAnchor: [8, 8] });
+  }
+
+  fetch(box.dataset.endpoint + window.location.search, { credentials: "same-origin", headers: { Accept: "application/json" } })
     .then(function (response) { return response.json(); })
     .then(function (data) {
       var list = document.getElementById("unlocated");
@@ -31,10 +44,14 @@
           .addTo(map);
       }
       var bounds = [];
+      var lines = [];
       data.layers.forEach(function (layer) {
-        var cluster = L.markerClusterGroup();
+        var icons = {};
+        layer.legend.forEach(function (entry) { icons[entry.kind] = pin(entry.colour); });
+        var fallback = pin("#0b57d0");
+        var cluster = L.markerClusterGroup({ chunkedLoading: true });
         layer.points.forEach(function (p) {
-          var marker = L.marker([p.lat, p.lng], { title: p.title });
+          var marker = L.marker([p.lat, p.lng], { title: p.title, icon: icons[p.kind] || fallback });
           var link = document.createElement("a");
           link.textContent = p.title;
           if (p.url) link.href = p.url;
@@ -43,9 +60,16 @@
           bounds.push([p.lat, p.lng]);
         });
         map.addLayer(cluster);
+        if (layer.points.length) {
+          var values = { layer: layer.title, shown: numbers.format(layer.points.length), total: numbers.format(layer.total) };
+          var line = fill(layer.total > layer.points.length ? texts.capped : texts.shown, values);
+          if (layer.unlocated) line += " " + fill(texts.unlocated, { count: numbers.format(layer.unlocated) });
+          lines.push(line);
+        }
       });
       if (bounds.length) {
         map.fitBounds(bounds, { maxZoom: 15 });
+        status.textContent = lines.join(" ");
       } else {
         status.textContent = texts["no-points"];
       }
