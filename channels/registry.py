@@ -58,7 +58,9 @@ class ChannelType:
         return address
 
     def prepare_text(self, message: Outbound) -> str:
-        parts = [message.subject, message.text, message.url]
+        parts = [message.subject, message.text]
+        if message.url not in message.text:  # the engine's text already ends with its link
+            parts.append(message.url)
         return fit("\n\n".join(part for part in parts if part), self.text_limit)
 
     def send(self, config: "ChannelConfig", message: Outbound) -> SendResult:

@@ -14,7 +14,7 @@ from audit.actions import record
 from core.errors import ActionError, PermissionDenied
 from delivery import fanout
 from delivery.channels import channel_types
-from delivery.models import Delivery, Endpoint, Notice, Priority
+from delivery.models import Delivery, DeliveryStatus, Endpoint, Notice, Priority, Route
 from delivery.routing import refresh_route
 from delivery.tasks import enqueue_after_commit
 from people.models import Person
@@ -30,8 +30,12 @@ def do_create_notice(
     priority: str = Priority.NORMAL,
     source: models.Model | None = None,
     sender: Person | None = None,
+    inbox_only: bool = False,
 ) -> Notice:
-    """Write the notice and every recipient's delivery in one transaction, then start sending."""
+    """Write the notice and every recipient's delivery in one transaction, then start sending.
+
+    `inbox_only`: the recipients' inboxes show it, their channels are not used (they were told
+    another way); `do_release_notice` sends it after all if that other way failed."""
     if priority not in Priority.values:
         raise ValueError(f"priority must be one of {Priority.values}, got {priority!r}")
     subject = " ".join(subject.split())
@@ -47,6 +51,7 @@ def do_create_notice(
             sender=sender,
             source_type=source._meta.label_lower if source is not None else "",
             source_id=str(source.pk) if source is not None else "",
+            inbox_only=inbox_only,
         )
         do_fan_out(notice, recipients)
     return notice
@@ -64,6 +69,34 @@ def do_fan_out(notice: Notice, recipients: models.QuerySet | Iterable[int]) -> i
             notice.recipient_count += added
             enqueue_after_commit(urgent=notice.priority == Priority.URGENT)
     return added
+
+
+def do_release_notice(notice: Notice) -> int:
+    """Send an inbox-only notice through its recipients' channels after all; return how many go out.
+
+    Each delivery moves to its recipient's first channel (the relay's, for a relayed one) and is
+    queued there, from where the engine's chain, retries and fallbacks take over. Deliveries whose
+    recipient has only the web inbox stay as they are."""
+    with transaction.atomic():
+        if not Notice.objects.filter(pk=notice.pk, inbox_only=True).update(inbox_only=False):
+            return 0
+        notice.inbox_only = False
+        released = 0
+        deliveries = Delivery.objects.filter(notice=notice, channel="web", status=DeliveryStatus.DELIVERED)
+        for delivery in deliveries:
+            route = Route.objects.filter(person_id=delivery.relay_id or delivery.person_id).first()
+            if route is None or route.first_channel in ("", "web"):
+                continue
+            released += Delivery.objects.filter(pk=delivery.pk).update(
+                channel=route.first_channel,
+                status=DeliveryStatus.QUEUED,
+                delivered_at=None,
+                next_attempt_at=timezone.now(),
+                attempts=0,
+            )
+        if released:
+            enqueue_after_commit(urgent=notice.priority == Priority.URGENT)
+    return released
 
 
 def inbox_q(person: Person) -> Q:

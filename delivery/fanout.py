@@ -25,11 +25,11 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _insert_sql(recipient_sql: str) -> str:
+def _insert_sql(recipient_sql: str, *, inbox_only: bool = False) -> str:
     delivery, person, route = _table(Delivery), _table(Person), _table(Route)
     # The member themself, or their relay when they have no smartphone.
     target = "CASE WHEN p.has_smartphone THEN p.id ELSE p.relay_id END"
-    channel = "COALESCE(r.first_channel, 'web')"
+    channel = "'web'" if inbox_only else "COALESCE(r.first_channel, 'web')"
     # Only table names and constants are formatted in; every value is a query parameter.
     return f"""
         INSERT INTO {delivery}
@@ -55,7 +55,7 @@ def _run(notice: Notice, recipient_sql: str, recipient_params: list | tuple) -> 
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     params = [notice.pk, PRIORITY_RANK[notice.priority], now, now, now, *recipient_params]
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(recipient_sql), params)
+        cursor.execute(_insert_sql(recipient_sql, inbox_only=notice.inbox_only), params)
         return max(cursor.rowcount, 0)
 
 

@@ -31,6 +31,9 @@ class Notice(models.Model):
     sender = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     recipient_count = models.PositiveIntegerField(default=0)
+    # Shown in the recipients' inboxes but not sent to their channels: the news already reached
+    # them another way (a chat answer). `actions.do_release_notice` sends it after all.
+    inbox_only = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("notice")

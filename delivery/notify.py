@@ -28,6 +28,7 @@ def notify(
     source: models.Model | None = None,
     sender: Person | None = None,
     body_html: str = "",
+    inbox_only: bool = False,
 ) -> Notice:
     return do_create_notice(
         recipients,
@@ -38,4 +39,5 @@ def notify(
         priority=priority,
         source=source,
         sender=sender,
+        inbox_only=inbox_only,
     )

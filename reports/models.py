@@ -233,6 +233,11 @@ class ReportMessage(models.Model):
     chat_status = models.CharField(max_length=20, choices=ChatStatus.choices, blank=True)
     chat_error = models.CharField(max_length=300, blank=True)
     chat_attempts = models.PositiveSmallIntegerField(default=0)
+    # The delivery-engine notice of this message, kept in the reporter's inbox while the chat
+    # answer is tried; released to their channels if the chat cannot take it.
+    held_notice = models.ForeignKey(
+        "delivery.Notice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from delivery.models import Notice
 from delivery.notify import notify
 from reports.models import Report, ReportUpdate
 from reports.workflow import Status
@@ -35,22 +36,30 @@ def _event_text(report: Report, event: str, detail: str) -> str:
     return texts.get(event, detail)
 
 
-def notify_reporter(report: Report, event: str, detail: str = "") -> None:
+def notify_reporter(report: Report, event: str, detail: str = "", *, told_in_chat: bool = False) -> Notice | None:
     """Tell the reporter (and the reporters of cases merged into this one) what happened.
 
     Written in Vietnamese, the language of receipt records; a reporter's own language is known
-    only for accounts, and anonymous reporters have none."""
+    only for accounts, and anonymous reporters have none. `told_in_chat`: the reporter of
+    `report` is being told in the chat they filed it from, so their notice stays in their inbox
+    instead of reaching that chat a second time (`delivery.actions.do_release_notice` sends it if
+    the chat fails). Returns the notice to the reporter of `report`, if any."""
     followers = [report, *report.merged_reports.all()]
+    own_notice = None
     with translation.override("vi"):
         text = _event_text(report, event, detail)[:500]
         ReportUpdate.objects.bulk_create([ReportUpdate(report=r, event=event, text=text) for r in followers])
         for follower in followers:
             if follower.reporter_id is None:
                 continue
-            notify(
+            notice = notify(
                 [follower.reporter_id],
                 subject=_("Your report %(code)s") % {"code": follower.receipt_code},
                 body=text,
                 url=reverse("reports:detail", args=[follower.receipt_code]),
                 source=follower,
+                inbox_only=told_in_chat and follower == report,
             )
+            if follower == report:
+                own_notice = notice
+    return own_notice

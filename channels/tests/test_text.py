@@ -35,3 +35,17 @@ def test_an_emoji_takes_two_ucs2_units():
 
 def test_an_empty_text_takes_no_segment():
     assert sms_size("").segments == 0
+
+
+def test_a_link_already_in_the_text_is_not_repeated_in_the_message():
+    from channels.conftest import Message
+    from channels.registry import get_type
+
+    link = "https://canhgiac.example.vn/inbox/7/"
+    with_footer = Message(
+        "1", subject="Cảnh báo", text=f"Trộm chó ở ấp Phước Hội.\n\nMở trong Cảnh Giác: {link}", url=link
+    )
+    without = Message("1", subject="Cảnh báo", text="Trộm chó ở ấp Phước Hội.", url=link)
+
+    assert get_type("telegram").prepare_text(with_footer).count(link) == 1  # a link costs an SMS segment
+    assert get_type("telegram").prepare_text(without).endswith(link)

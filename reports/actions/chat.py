@@ -27,6 +27,8 @@ from channels.registry import get_type
 from channels.text import nfc
 from core.errors import ActionError
 from core.text import fold
+from delivery.actions import do_release_notice
+from delivery.models import Notice
 from places.models import Tier, Unit
 from reports.actions.handling import check_post_message
 from reports.actions.intake import Submission, check_submit_report, new_secret
@@ -79,9 +81,26 @@ def on_message_received(sender, config: ChannelConfig, identity: ChannelIdentity
     with translation.override(identity.person.language or "vi"):
         answer = handle_chat_message(config, identity, message)
     if answer:
-        get_type(config.slug).reply(config, identity.provider_user_id, answer)
+        try:
+            get_type(config.slug).reply(config, identity.provider_user_id, answer)
+        except ProviderError:
+            release_held_notices(identity)
+            raise
         do_record_channel_outcome(config)
     return True
+
+
+def release_held_notices(identity: ChannelIdentity) -> None:
+    """The chat could not take the answer: the notices kept in the reporter's inbox because the
+    chat was telling them (the receipt, the police's messages) go to their channels after all."""
+    conversation = ReportConversation.objects.filter(identity=identity, report__isnull=False).first()
+    if conversation is None or conversation.report_id is None:
+        return
+    held = Notice.objects.filter(
+        source_type=Report._meta.label_lower, source_id=str(conversation.report_id), inbox_only=True
+    )
+    for notice in held:
+        do_release_notice(notice)
 
 
 def handle_chat_message(config: ChannelConfig, identity: ChannelIdentity, message: IncomingMessage) -> str:
@@ -568,4 +587,9 @@ def _set_chat_status(message: ReportMessage, status: str, error: str, attempts: 
     if attempts is not None:
         fields["chat_attempts"] = attempts
     ReportMessage.objects.filter(pk=message.pk).update(**fields)
+    if status in (ChatStatus.FAILED, ChatStatus.OUTSIDE_WINDOW):
+        # Not said in the chat: the notice kept in the reporter's inbox goes down their channels.
+        held = Notice.objects.filter(pk=message.held_notice_id).first() if message.held_notice_id else None
+        if held is not None:
+            do_release_notice(held)
     return status

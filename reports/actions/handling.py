@@ -280,7 +280,9 @@ def check_post_message(report: Report, body: str, *, actor: Person | None, as_re
         )
         record(author, "report.message", report, unit=report.unit, side=side)
         if side != Side.REPORTER:
-            notify_reporter(report, "message")
+            notice = notify_reporter(report, "message", told_in_chat=by_chat)
+            if by_chat and notice is not None:
+                ReportMessage.objects.filter(pk=message.pk).update(held_notice=notice)
         transaction.on_commit(lambda: _publish(target, "report.message"))
         if by_chat:
             transaction.on_commit(lambda: _send_by_chat(message))

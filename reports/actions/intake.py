@@ -256,7 +256,8 @@ def check_submit_report(actor, sub: Submission) -> Filed:
                 channel=report.channel,
                 photos=len(photos),
             )
-            notify_reporter(report, "received")
+            # Filed in a chat: the chat's answer carries the receipt code, so the notice stays in the inbox.
+            notify_reporter(report, "received", told_in_chat=report.chat_identity_id is not None)
             if report.is_lost_found:
                 _tell_matches(report)
             transaction.on_commit(lambda: _after_receipt(report))

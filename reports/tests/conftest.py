@@ -15,3 +15,7 @@ def _fresh_follow_throttle():
     from django.core.cache import cache
 
     cache.clear()
+
+
+# The chat fixtures (a resident writing to the commune's Zalo OA), for every chat test module.
+from reports.tests.test_chat import linked, zalo  # noqa: E402, F401
