@@ -51,13 +51,15 @@ class Command(BaseCommand):
 
     def handle(self, *args, host, port, workers, fake_providers, **options):
         env = dict(os.environ)
-        processes = []
+        # The demo's fake providers are a side show: if they stop (their port taken, say), the app
+        # goes on, and messages to Zalo, Telegram and SMS are retried and fall back to the inbox.
+        side_show = []
         if fake_providers:
             env.update(fake_provider_urls(f"http://127.0.0.1:{fake_providers}"))
             fake = [sys.executable, "manage.py", "fake_providers", "--port", str(fake_providers)]
-            processes.append(subprocess.Popen([*fake, "--app-url", f"http://127.0.0.1:{port}"], env=env))
+            side_show.append(subprocess.Popen([*fake, "--app-url", f"http://127.0.0.1:{port}"], env=env))
         web = [sys.executable, "-m", "uvicorn", "canhgiac.asgi:application", "--host", host, "--port", str(port)]
-        processes.append(subprocess.Popen(web, env=env))
+        processes = [subprocess.Popen(web, env=env)]
         processes += [subprocess.Popen(worker_command(), env=env) for _ in range(workers)]
         # The delivery sweeper: retries due, crashed workers' leases, scheduled bulletins.
         processes.append(subprocess.Popen([sys.executable, "manage.py", "deliver"], env=env))
@@ -69,19 +71,26 @@ class Command(BaseCommand):
             )
 
         def stop(*_args):
-            for process in processes:
+            for process in processes + side_show:
                 if process.poll() is None:
                     process.terminate()
 
         signal.signal(signal.SIGTERM, stop)
+        told = False
         try:
             while all(process.poll() is None for process in processes):
+                if not told and any(process.poll() is not None for process in side_show):
+                    told = True
+                    self.stderr.write(
+                        f"The fake providers stopped (is port {fake_providers} taken?); Cảnh Giác goes on without "
+                        "them: Zalo, Telegram and SMS messages are retried, then fall back to the web inbox."
+                    )
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
         finally:
             stop()
-            for process in processes:
+            for process in processes + side_show:
                 try:
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
