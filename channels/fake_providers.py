@@ -449,6 +449,16 @@ class FakeProviders:
     def later(self, delay: float, event_name: str, fields: dict, *, zns: bool = False) -> None:
         threading.Timer(delay, self.post_zalo_event, args=(event_name, fields), kwargs={"zns": zns}).start()
 
+    def zalo_headers(self, raw: bytes, timestamp: str) -> dict[str, str]:
+        """Signed as ZALO.md says Zalo signs: SHA-256 of app_id + raw body + timestamp + secret, as hex.
+
+        Written here from the contract, not taken from the app, so the tests check the app against it."""
+        target = self.target
+        mac = hashlib.sha256(
+            target.zalo_app_id.encode() + raw + timestamp.encode() + target.zalo_signature_secret.encode()
+        ).hexdigest()
+        return {"X-ZEvent-Signature": f"mac={mac}", "Content-Type": "application/json"}
+
     def post_zalo_event(self, event_name: str, fields: dict, *, zns: bool = False) -> int | None:
         """Post a signed Zalo OA/ZNS event to the app's webhook; its HTTP status, or None if unreachable."""
         now = str(int(time.time() * 1000))
@@ -459,10 +469,7 @@ class FakeProviders:
             "timestamp": now,
         }
         raw = json.dumps({**payload, **fields}, ensure_ascii=False).encode()
-        mac = hashlib.sha256(
-            self.target.zalo_app_id.encode() + raw + now.encode() + self.target.zalo_signature_secret.encode()
-        ).hexdigest()
-        headers = {"X-ZEvent-Signature": f"mac={mac}", "Content-Type": "application/json"}
+        headers = self.zalo_headers(raw, now)
         if zns:
             headers["X-ZEvent-Server"] = "ZNS"
         try:
@@ -534,7 +541,4 @@ class FakeProviders:
             "timestamp": str(now),
         }
         raw = json.dumps(payload, ensure_ascii=False).encode()
-        mac = hashlib.sha256(
-            self.target.zalo_app_id.encode() + raw + str(now).encode() + self.target.zalo_signature_secret.encode()
-        ).hexdigest()
-        return raw, {"X-ZEvent-Signature": f"mac={mac}", "Content-Type": "application/json"}, "/hooks/zalo-oa/"
+        return raw, self.zalo_headers(raw, str(now)), "/hooks/zalo-oa/"
