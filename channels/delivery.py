@@ -12,7 +12,7 @@ from datetime import time
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -34,8 +34,12 @@ def provider_channels() -> list["ProviderChannel"]:
     return [ProviderChannel(slug) for slug in settings.CHANNEL_TYPES]
 
 
-def receipt_slugs(slug: str) -> set[str]:
-    return {slug, *get_type(slug).receipts_cover}
+def sent_as(slug: str, provider_message_ids: list[str] | tuple[str, ...]) -> QuerySet[Delivery]:
+    """The deliveries whose successful send the provider knows by these ids, on this channel type
+    or on one its receipts cover (Zalo: OA and ZNS)."""
+    channels = {slug, *get_type(slug).receipts_cover}
+    sent = Attempt.objects.filter(provider_id__in=provider_message_ids, ok=True, channel__in=channels)
+    return Delivery.objects.filter(pk__in=sent.values("delivery_id"))
 
 
 class ProviderChannel(Channel):
@@ -147,9 +151,7 @@ def mark_delivered_on_receipt(sender, config: ChannelConfig, receipt: DeliveryRe
     """A provider receipt (ZNS) sets when the message reached the phone on the matching delivery."""
     if not receipt.provider_message_id:
         return
-    slugs = receipt_slugs(receipt.channel)
-    sent = Attempt.objects.filter(provider_id=receipt.provider_message_id, ok=True, channel__in=slugs)
-    Delivery.objects.filter(pk__in=sent.values("delivery_id")).update(
+    sent_as(receipt.channel, [receipt.provider_message_id]).update(
         status=DeliveryStatus.DELIVERED, delivered_at=receipt.delivered_at or timezone.now()
     )
 
@@ -161,9 +163,7 @@ def mark_read_on_seen(sender, config: ChannelConfig, seen: SeenReceipt, **kwargs
     Only the first reading counts: a message opened again keeps its first `read_at`."""
     if not seen.provider_message_ids:
         return
-    slugs = receipt_slugs(seen.channel)
-    sent = Attempt.objects.filter(provider_id__in=seen.provider_message_ids, ok=True, channel__in=slugs)
-    deliveries = Delivery.objects.filter(pk__in=sent.values("delivery_id"))
+    deliveries = sent_as(seen.channel, seen.provider_message_ids)
     at = seen.seen_at or timezone.now()
     deliveries.filter(read_at__isnull=True).update(read_at=at)
     deliveries.exclude(status=DeliveryStatus.DELIVERED).update(status=DeliveryStatus.DELIVERED, delivered_at=at)

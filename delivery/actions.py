@@ -5,7 +5,8 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -81,19 +82,24 @@ def do_release_notice(notice: Notice) -> int:
         if not Notice.objects.filter(pk=notice.pk, inbox_only=True).update(inbox_only=False):
             return 0
         notice.inbox_only = False
-        released = 0
-        deliveries = Delivery.objects.filter(notice=notice, channel="web", status=DeliveryStatus.DELIVERED)
-        for delivery in deliveries:
-            route = Route.objects.filter(person_id=delivery.relay_id or delivery.person_id).first()
-            if route is None or route.first_channel in ("", "web"):
-                continue
-            released += Delivery.objects.filter(pk=delivery.pk).update(
-                channel=route.first_channel,
-                status=DeliveryStatus.QUEUED,
-                delivered_at=None,
-                next_attempt_at=timezone.now(),
-                attempts=0,
-            )
+        # The first channel of whoever receives it: the relay of a relayed delivery, else the person.
+        first_channel = Subquery(
+            Route.objects.filter(person_id=Coalesce(OuterRef("relay_id"), OuterRef("person_id"))).values(
+                "first_channel"
+            )[:1]
+        )
+        held = (
+            Delivery.objects.filter(notice=notice, channel="web", status=DeliveryStatus.DELIVERED)
+            .annotate(first_channel=first_channel)
+            .exclude(Q(first_channel__isnull=True) | Q(first_channel__in=("", "web")))
+        )
+        released = held.update(
+            channel=first_channel,
+            status=DeliveryStatus.QUEUED,
+            delivered_at=None,
+            next_attempt_at=timezone.now(),
+            attempts=0,
+        )
         if released:
             enqueue_after_commit(urgent=notice.priority == Priority.URGENT)
     return released

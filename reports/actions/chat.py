@@ -587,9 +587,7 @@ def _set_chat_status(message: ReportMessage, status: str, error: str, attempts: 
     if attempts is not None:
         fields["chat_attempts"] = attempts
     ReportMessage.objects.filter(pk=message.pk).update(**fields)
-    if status in (ChatStatus.FAILED, ChatStatus.OUTSIDE_WINDOW):
-        # Not said in the chat: the notice kept in the reporter's inbox goes down their channels.
-        held = Notice.objects.filter(pk=message.held_notice_id).first() if message.held_notice_id else None
-        if held is not None:
-            do_release_notice(held)
+    # Not said in the chat: the notice kept in the reporter's inbox goes down their channels.
+    if status in (ChatStatus.FAILED, ChatStatus.OUTSIDE_WINDOW) and message.held_notice is not None:
+        do_release_notice(message.held_notice)
     return status
