@@ -5,6 +5,7 @@ import statistics
 import time
 
 from bench.setup import bench_database_url, configure_django, seed_members
+from canhgiac.env import env_str
 
 DEFAULT_SIZES = {"sqlite": 100_000, "postgres": 1_000_000}
 
@@ -55,9 +56,7 @@ def add_arguments(parser) -> None:
 
 
 def default_database() -> str:
-    import os
-
-    return "postgres" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "sqlite"
+    return "postgres" if env_str("DATABASE_URL").startswith("postgres") else "sqlite"
 
 
 def run(options) -> dict:

@@ -4,6 +4,8 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from canhgiac.env import env_str
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 
@@ -18,7 +20,7 @@ def bench_database_url(database: str, name: str) -> str:
         return f"sqlite:///{path}"
     import psycopg
 
-    base = os.environ.get("BENCH_POSTGRES_URL") or os.environ.get("DATABASE_URL") or DEFAULT_POSTGRES
+    base = env_str("BENCH_POSTGRES_URL") or env_str("DATABASE_URL") or DEFAULT_POSTGRES
     if not base.startswith("postgres"):
         base = DEFAULT_POSTGRES
     parts = urlsplit(base)

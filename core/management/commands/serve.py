@@ -9,6 +9,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from canhgiac.env import env_int, env_str
+
 
 def worker_command() -> list[str]:
     if settings.REDIS_URL:
@@ -37,8 +39,8 @@ class Command(BaseCommand):
     help = "Run the web server and the task worker together (the embedded default: one command)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--host", default=env_str("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=env_int("PORT", 8000))
         parser.add_argument("--workers", type=int, default=1, help="Task worker processes")
         parser.add_argument(
             "--fake-providers",
