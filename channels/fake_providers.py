@@ -1,5 +1,5 @@
-"""A local HTTP server speaking the provider contracts of ZALO.md: Zalo OAuth v4, OA, ZNS, Zalo Bot,
-Telegram and a generic SMS gateway. It records every request and can be told how to answer.
+"""A local HTTP server speaking the provider contracts: Zalo OAuth v4, OA, ZNS and Zalo Bot (docs/zalo.md),
+Telegram and a generic SMS gateway (docs/channels.md). It records every request and can be told how to answer.
 
 Tests start it on a free port (channels/tests/conftest.py); `manage.py fake_providers` runs it for
 the demo (docs/channels.md). Nothing here is imported by production code.
@@ -450,7 +450,7 @@ class FakeProviders:
         threading.Timer(delay, self.post_zalo_event, args=(event_name, fields), kwargs={"zns": zns}).start()
 
     def zalo_headers(self, raw: bytes, timestamp: str) -> dict[str, str]:
-        """Signed as ZALO.md says Zalo signs: SHA-256 of app_id + raw body + timestamp + secret, as hex.
+        """Signed as docs/zalo.md says Zalo signs: SHA-256 of app_id + raw body + timestamp + secret, as hex.
 
         Written here from the contract, not taken from the app, so the tests check the app against it."""
         target = self.target

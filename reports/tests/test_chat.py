@@ -30,7 +30,7 @@ def zalo(fake, world, client, django_capture_on_commit_callbacks):
     add_zalo_oa(fake, world.commune)
 
     def say(text="", *, sender=RESIDENT_ZALO_ID, **media) -> str:
-        # Built and signed by the fake as ZALO.md says Zalo does (X-ZEvent-Signature).
+        # Built and signed by the fake as docs/zalo.md says Zalo does (X-ZEvent-Signature).
         raw, headers, path = fake.simulated_message("zalo_oa", sender, text, **media)
         before = len(fake.calls("oa.message"))
         with django_capture_on_commit_callbacks(execute=True):

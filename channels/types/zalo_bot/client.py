@@ -1,4 +1,4 @@
-"""A thin client for the Zalo Bot platform (Telegram-like), per ZALO.md."""
+"""A thin client for the Zalo Bot platform (Telegram-like), per docs/zalo.md."""
 
 from django.conf import settings
 

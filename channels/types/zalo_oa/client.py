@@ -1,4 +1,4 @@
-"""A thin client for the Zalo OA Open API v3 (consultation messages, image upload), per ZALO.md."""
+"""A thin client for the Zalo OA Open API v3 (consultation messages, image upload), per docs/zalo.md."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""A thin client for ZNS (Zalo Notification Service): template messages by phone number, per ZALO.md."""
+"""A thin client for ZNS (Zalo Notification Service): template messages by phone number, per docs/zalo.md."""
 
 from django.conf import settings
 

@@ -1,4 +1,4 @@
-"""The Zalo OA client against the local fake speaking the documented contract (ZALO.md)."""
+"""The Zalo OA client against the local fake speaking the documented contract (docs/zalo.md)."""
 
 from datetime import timedelta
 
