@@ -47,11 +47,14 @@ class ChannelConfigForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slug"].choices = [(slug, channel_type.label) for slug, channel_type in channel_types().items()]
+        slug_field = self.fields["slug"]
+        assert isinstance(slug_field, forms.ChoiceField)
+        slug_field.choices = [(slug, channel_type.label) for slug, channel_type in channel_types().items()]
         self.channel_secrets: dict[str, str] = {}
 
     def clean(self):
         cleaned = super().clean()
+        assert cleaned is not None  # ModelForm.clean returns cleaned_data
         slug = cleaned.get("slug")
         if not slug:
             return cleaned

@@ -10,6 +10,7 @@ chain, retries, rate limits and quiet hours.
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import models
 
@@ -19,7 +20,7 @@ from people.models import Person
 
 
 def notify(
-    recipients: models.QuerySet[Person] | Iterable[int],
+    recipients: models.QuerySet[Any, Any] | Iterable[int],
     *,
     subject: str,
     body: str,

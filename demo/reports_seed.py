@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+from django.db.models import Field
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -70,7 +71,11 @@ class Clock:
 
     @contextlib.contextmanager
     def installed(self):
-        fields = [model._meta.get_field(name) for model, name in _CLOCKED]
+        fields: list[Field] = []
+        for model, name in _CLOCKED:
+            field = model._meta.get_field(name)
+            assert isinstance(field, Field)  # a concrete column, not a reverse relation
+            fields.append(field)
         saved = [field.default for field in fields]
         try:
             for field in fields:
@@ -84,8 +89,8 @@ class Clock:
                 field.__dict__.pop("_get_default", None)
 
 
-def vn(*args) -> datetime:
-    return datetime(*args, tzinfo=VN)
+def vn(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=VN)
 
 
 # (when, hamlet index, kind, category, description, behaviour, final state)
@@ -486,12 +491,17 @@ def seed_reports(commune: Unit, neighbour: Unit, phones: dict[str, str]) -> int:
             report = _file(clock, rng, vn(*when), rg, reporter, kind, category, text, behaviour, **position)
             _handle(clock, officer, report, final)
         for hours, hamlet_index, kind, category, text, behaviour, final in RECENT:
-            rg = tree[hamlet_index][1][0] if hamlet_index != 1 else people["resident"].household.residential_group
+            if hamlet_index == 1:
+                household = people["resident"].household
+                assert household is not None
+                rg = household.residential_group
+            else:
+                rg = tree[hamlet_index][1][0]
             reporter = people["resident"] if hamlet_index == 1 else rng.choice(_residents(rg) or [people["resident"]])
-            when = real_now - timedelta(hours=hours)
+            then = real_now - timedelta(hours=hours)
             position = _position(spots, hamlet_index)
             report = _file(
-                clock, rng, when, rg, reporter, kind, category, text, behaviour, visibility="confidential", **position
+                clock, rng, then, rg, reporter, kind, category, text, behaviour, visibility="confidential", **position
             )
             _handle(clock, officer, report, final)
     # An alert raised now, at the real time, so it shows on the demo's group pages.

@@ -75,6 +75,7 @@ class MemberForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        assert data is not None  # Form.clean returns cleaned_data
         if data.get("has_smartphone") and not data.get("phone"):
             raise ValidationError(_("A member with a smartphone needs a phone number."))
         return data

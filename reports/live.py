@@ -10,7 +10,7 @@ import json
 import queue
 import threading
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 
 from django.conf import settings
 
@@ -33,13 +33,13 @@ class InProcessBroker:
         for loop, aq in async_subscribers:
             loop.call_soon_threadsafe(aq.put_nowait, message)
 
-    def listen(self) -> Iterator[str | None]:
+    def listen(self) -> Generator[str | None, None, None]:
         """Subscribe now (so nothing published after this call is missed), then iterate."""
         q: queue.Queue = queue.Queue()
         with self._lock:
             self._sync.add(q)
 
-        def messages() -> Iterator[str | None]:
+        def messages() -> Generator[str | None, None, None]:
             try:
                 while True:
                     try:
@@ -85,14 +85,14 @@ class RedisBroker:
         finally:
             client.close()
 
-    def listen(self) -> Iterator[str | None]:
+    def listen(self) -> Generator[str | None, None, None]:
         import redis
 
         client = redis.Redis.from_url(self.url)
         pubsub = client.pubsub(ignore_subscribe_messages=True)
         pubsub.subscribe(CHANNEL)
 
-        def messages() -> Iterator[str | None]:
+        def messages() -> Generator[str | None, None, None]:
             try:
                 while True:
                     message = pubsub.get_message(timeout=HEARTBEAT_SECONDS)
@@ -157,7 +157,7 @@ def _sse(messages: Iterator[str | None], allowed) -> Iterator[str]:
             yield f"event: report\ndata: {visible}\n\n"
 
 
-async def asse_stream(allowed) -> AsyncIterator[str]:
+async def asse_stream(allowed) -> AsyncGenerator[str, None]:
     """The same under ASGI; subscribed before the first chunk, so nothing after it is missed."""
     messages = await broker().asubscribe()
     yield "retry: 2000\n\n"

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -303,7 +305,7 @@ def mine(request):
         .select_related("unit", "group__unit")
         .order_by("assigned_at")
     ):
-        entry = {"responsibility": responsibility}
+        entry: dict[str, Any] = {"responsibility": responsibility}
         if responsibility.group is not None:
             group = responsibility.group
             memberships = group.memberships.filter(status=MembershipStatus.ACTIVE).aggregate(

@@ -17,6 +17,7 @@ def test_the_demo_has_published_bulletins_with_realistic_reach():
     assert Bulletin.objects.filter(status=BulletinStatus.SCHEDULED).exists()
     assert published.filter(reshared_post__isnull=False, official=False).exists()
     for bulletin in published:
+        assert bulletin.notice is not None
         figures = reach(bulletin.notice)
         assert figures.recipients > 1000  # about 1,500 members in the commune, as in the article
         assert 0 < figures.read < figures.recipients

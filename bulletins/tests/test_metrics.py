@@ -74,7 +74,7 @@ def test_the_dashboard_and_the_periodic_report_show_bulletin_reach(reached, clie
     assert 'data-chart="bulletins_reach"' in html
 
     today = timezone.localdate()
-    response = officer.get(f"/steering/u/{world.commune.code}/report.xlsx", {"kind": "year", "year": today.year})
+    response = officer.get(f"/steering/u/{world.commune.code}/report.xlsx", {"kind": "year", "year": str(today.year)})
     rows = {
         row[0]: row[1:]
         for row in load_workbook(BytesIO(response.content)).worksheets[0].iter_rows(values_only=True)

@@ -32,7 +32,7 @@ def test_an_officer_publishes_from_a_template_through_the_compose_page(world, cl
     bulletin = Bulletin.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse("bulletins:detail", args=[bulletin.pk])
     assert bulletin.template == template and bulletin.official and bulletin.attachments.count() == 1
-    assert bulletin.notice.recipient_count == 5
+    assert bulletin.notice is not None and bulletin.notice.recipient_count == 5
 
 
 def test_the_compose_page_explains_a_missing_audience_in_vietnamese(world, client):
@@ -103,4 +103,4 @@ def test_the_buffalo_flow_through_the_pages(world, client):
     )
     bulletin = Bulletin.objects.get(reshared_post=post)
     assert response.status_code == 302 and not bulletin.official
-    assert bulletin.notice.recipient_count >= 4
+    assert bulletin.notice is not None and bulletin.notice.recipient_count >= 4

@@ -1,5 +1,6 @@
 import io
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -95,7 +96,7 @@ def test_the_body_is_sanitised_on_the_server(world):
 
 def test_bad_input_is_refused_with_a_reason_and_nothing_is_saved(world):
     audience = Audience(groups=[world.rg_group])
-    cases = [
+    cases: list[dict[str, Any]] = [
         {"title": "  "},
         {"body_html": "<script>alert(1)</script>"},
         {"category": "gossip"},
@@ -131,9 +132,9 @@ def test_a_scheduled_bulletin_is_published_when_its_time_comes_and_only_once(wor
     assert publish_due(now=at + timedelta(seconds=1)) == 1
     assert publish_due(now=at + timedelta(seconds=2)) == 0
 
-    bulletin.refresh_from_db()
-    assert bulletin.status == BulletinStatus.PUBLISHED
-    assert bulletin.notice.deliveries.count() == 4
+    published = Bulletin.objects.get(pk=bulletin.pk)
+    assert published.status == BulletinStatus.PUBLISHED
+    assert published.notice is not None and published.notice.deliveries.count() == 4
 
 
 def test_the_template_library_has_the_articles_topics_in_vietnamese():

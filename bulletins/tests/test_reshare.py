@@ -29,7 +29,7 @@ def test_the_steering_committee_reshares_a_found_buffalo_to_every_group_and_the_
         note="Ai mất trâu liên hệ tổ trưởng Tâm.",
     )
 
-    assert bulletin.reshared_post == post
+    assert bulletin.reshared_post == post and bulletin.notice is not None
     assert "trâu đi lạc" in bulletin.body_html and "Ai mất trâu" in bulletin.body_html
     assert bulletin.notice.deliveries.filter(person=world.stranger).exists()
     assert bulletin.notice.deliveries.filter(person=world.officer).count() == 1

@@ -32,7 +32,7 @@ class PigeonType(ChannelType):
 def pigeon(monkeypatch, settings):
     """channels/types/pigeon/type.py, as a new folder would provide it, and its CHANNEL_TYPES entry."""
     package, module = types.ModuleType("channels.types.pigeon"), types.ModuleType("channels.types.pigeon.type")
-    module.TYPE = PigeonType()
+    vars(module)["TYPE"] = PigeonType()
     monkeypatch.setitem(sys.modules, "channels.types.pigeon", package)
     monkeypatch.setitem(sys.modules, "channels.types.pigeon.type", module)
     settings.CHANNEL_TYPES = [*settings.CHANNEL_TYPES, "pigeon"]

@@ -1,5 +1,7 @@
 """The one HTTP wrapper: timeouts and unreachable providers become retryable errors, secrets stay out of logs."""
 
+from typing import Any
+
 import pytest
 
 from channels import http
@@ -43,10 +45,11 @@ def test_a_file_a_user_sent_is_downloaded_within_its_size_and_type_limits(fake):
     content, content_type = http.download("test", url, max_bytes=2000, content_types=("image/",))
 
     assert (len(content), content_type) == (1002, "image/jpeg")
-    for limits, code in [
+    cases: list[tuple[dict[str, Any], str]] = [
         ({"max_bytes": 500, "content_types": ("image/",)}, "too_large"),
         ({"max_bytes": 2000, "content_types": ("video/",)}, "type"),
-    ]:
+    ]
+    for limits, code in cases:
         with pytest.raises(ProviderError) as refused:
             http.download("test", url, **limits)
         assert (refused.value.code, refused.value.permanent) == (code, True)

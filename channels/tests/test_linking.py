@@ -30,7 +30,7 @@ def test_the_link_page_shows_a_code_once_and_where_to_send_it(client, world):
 
     page = client.post("/channels/link/").content.decode()
 
-    code = re.search(r"CG-[A-Z2-9]{6}", page).group(0)
+    code = re.findall(r"CG-[A-Z2-9]{6}", page)[0]
     assert f"https://t.me/cg_bot?start={code}" in page
     assert code not in client.get("/channels/link/").content.decode()
     assert LinkCode.objects.get().code_hash != code  # only its hash is kept
@@ -189,5 +189,5 @@ def test_an_officer_without_a_household_is_shown_the_bot_of_the_commune_they_ser
 
     page = client.post("/channels/link/").content.decode()
 
-    code = re.search(r"CG-[A-Z2-9]{6}", page).group(0)
+    code = re.findall(r"CG-[A-Z2-9]{6}", page)[0]
     assert f"https://t.me/cg_bot?start={code}" in page

@@ -76,7 +76,7 @@ def test_a_temporary_refusal_is_retried_with_backoff_then_falls_back(world, smtp
     drain()
     delivery = Delivery.objects.get(notice=notice, person=world.resident)
     assert delivery.status == DeliveryStatus.QUEUED and delivery.attempts == 1
-    assert delivery.next_attempt_at > timezone.now()
+    assert delivery.next_attempt_at is not None and delivery.next_attempt_at > timezone.now()
     assert drain().handled == 0  # not due yet
 
     for expected_attempts in (2, 3):

@@ -22,6 +22,7 @@ def test_a_notices_reach_is_for_its_sender_and_the_officers_over_its_bulletin(wo
         category=Category.OTHER,
         audience=Audience(groups=[world.rg_group]),
     )
+    assert bulletin.notice is not None
     assert can_view_reach(world.officer, bulletin.notice)
     assert can_view_reach(world.province_officer, bulletin.notice)
     assert not can_view_reach(world.far_officer, bulletin.notice)

@@ -13,10 +13,11 @@ def test_the_demo_holds_the_articles_32_reports_and_the_buffalo_returned_in_abou
     categories = set(Report.objects.values_list("category", flat=True))
     assert {"illegal_ads", "suspicious_gathering", "theft", "found_item", "found_animal", "lost_animal"} <= categories
     buffalo = Report.objects.get(category="found_animal")
-    assert buffalo.status == "returned"
+    assert buffalo.status == "returned" and buffalo.returned_at is not None
     assert timedelta(hours=1, minutes=45) < buffalo.returned_at - buffalo.received_at < timedelta(hours=2, minutes=15)
     assert {s.unit.name for s in buffalo.shares.all()} == {"Xã Cầu Khởi", "Xã Dương Minh Châu"}
     owner_post = Report.objects.get(category="lost_animal")
+    assert owner_post.reporter is not None
     assert owner_post.status == "returned" and owner_post.reporter.phone == "+84901000007"
     assert Report.objects.filter(status__in=["received", "acknowledged", "verifying", "dispatched"]).count() >= 4
     assert UrgentAlert.objects.count() == 1

@@ -13,6 +13,7 @@ def test_importing_the_national_register_loads_34_provinces_and_3321_communes(db
     assert Unit.objects.filter(tier=Tier.COMMUNE).count() == 3321
     assert "3355 created" in out.getvalue()
     cau_khoi = Unit.objects.get(code="25573")
+    assert cau_khoi.parent is not None
     assert cau_khoi.name == "Xã Cầu Khởi" and cau_khoi.parent.name == "Tỉnh Tây Ninh"
     assert cau_khoi.path == "80/25573/"
 

@@ -229,4 +229,5 @@ def test_a_resident_pins_the_place_on_a_map(browser, live_server, live_world, se
     resident.click("button.wide")
     resident.wait_for_url(re.compile(r"/reports/CG-"))
     report = Report.objects.get(receipt_code=resident.inner_text("[data-testid=code]"))
+    assert report.latitude is not None and report.longitude is not None
     assert abs(float(report.latitude) - 11.31) < 0.05 and abs(float(report.longitude) - 106.10) < 0.05

@@ -92,6 +92,7 @@ def test_a_resident_files_a_report_step_by_step_on_zalo_and_the_officers_answer_
     assert (report.kind, report.category, report.visibility) == ("crime", "theft", "confidential")
     assert report.channel == "zalo" and report.source == "zalo_oa"
     assert report.reporter == world.resident and report.unit == world.rg
+    assert report.latitude is not None and report.longitude is not None
     assert (float(report.latitude), float(report.longitude)) == (11.3101, 106.1002)
     assert report.photos.count() == 1 and report.evidence_links == []
     assert fake.calls("media")  # the photo was fetched from the provider's address
@@ -274,7 +275,7 @@ def test_a_temporary_chat_failure_is_retried_later_from_the_task_queue(
     assert message.chat_status == ChatStatus.QUEUED
 
     assert do_send_chat_reply(message.pk) == ChatStatus.RETRYING
-    retry = DBTaskResult.objects.filter(task_path="reports.tasks.send_chat_reply").order_by("-id").first()
+    retry = DBTaskResult.objects.filter(task_path="reports.tasks.send_chat_reply").latest("id")
     assert retry.run_after > timezone.now()
     assert do_send_chat_reply(message.pk) == ChatStatus.SENT
 

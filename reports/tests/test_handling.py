@@ -1,6 +1,7 @@
 """The police workflow through its actions: transitions, audit, deadlines, reminders, merges."""
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -33,7 +34,7 @@ PATH_TO = {
     "forwarded": ["forwarded"],
     "closed": ["acknowledged", "resolved", "closed"],
 }
-EXTRA = {"reason": "ghi chú", "forwarded_to": "Cơ quan CSĐT Công an tỉnh"}
+EXTRA: dict[str, Any] = {"reason": "ghi chú", "forwarded_to": "Cơ quan CSĐT Công an tỉnh"}
 
 
 def drive(world, report, steps):
@@ -137,6 +138,7 @@ def test_the_reporter_is_told_of_every_status_change(world):
 def test_the_decision_deadline_extends_once_to_two_months(world):
     report = create_report(world.resident, world.rg).report
     extended = check_extend_decision(world.officer, report, "Cần giám định")
+    assert extended.decision_due_at is not None and report.decision_due_at is not None
     assert (
         extended.decision_due_at.month != report.decision_due_at.month
         or extended.decision_due_at > report.decision_due_at

@@ -103,7 +103,8 @@ def test_returned_closes_the_post_everywhere_with_its_counterpart_and_time_to_re
     found.refresh_from_db()
     lost.refresh_from_db()
     assert found.status == lost.status == "returned"
-    assert timedelta(hours=2) < time_to_return(found) < timedelta(hours=2, minutes=10)
+    returned_after = time_to_return(found)
+    assert returned_after is not None and timedelta(hours=2) < returned_after < timedelta(hours=2, minutes=10)
     for unit in (world.rg, world.other_rg, more.neighbour_rg):
         assert found not in lost_found_for(unit)
 

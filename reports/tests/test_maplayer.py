@@ -134,7 +134,7 @@ def test_a_busy_province_shows_the_most_recent_points_up_to_the_cap_and_says_how
         )
         for n in range(MAX_POINTS + 1)
     )
-    oldest = Report.objects.order_by("received_at").first()
+    oldest = Report.objects.earliest("received_at")
     layer = reports_layer(client, world.province_officer, world.province)
     assert (len(layer["points"]), layer["total"]) == (MAX_POINTS, MAX_POINTS + 1)
     assert oldest.receipt_code not in {point["title"].split(" · ")[1] for point in layer["points"]}

@@ -22,7 +22,8 @@ def counters_of(unit) -> dict[str, int]:
     return dict(Counter.objects.filter(unit=unit, day=timezone.localdate()).values_list("metric", "value"))
 
 
-def seconds(delta: timedelta) -> int:
+def seconds(delta: timedelta | None) -> int:
+    assert delta is not None
     return round(delta.total_seconds())
 
 
@@ -110,7 +111,7 @@ def test_the_dashboard_shows_the_report_figures_and_charts(handled, client):
 
 def test_the_periodic_report_xlsx_carries_the_report_figures(handled, client):
     today = timezone.localdate()
-    period = {"kind": "year", "year": today.year}
+    period = {"kind": "year", "year": str(today.year)}
     response = signed_in(client, handled.officer).get(f"/steering/u/{handled.commune.code}/report.xlsx", period)
     book = load_workbook(BytesIO(response.content))
     rows = {row[0]: row[1:] for row in book.worksheets[0].iter_rows(values_only=True) if row and row[0]}

@@ -21,9 +21,9 @@ def test_a_named_reporter_finds_each_status_change_in_their_inbox(world):
     check_transition(world.officer, report, "acknowledged")
     subjects = inbox_subjects(world.resident)
     assert len(subjects) == 2 and all(report.receipt_code in subject for subject in subjects)
-    notice = Notice.objects.filter(source_type="reports.report", source_id=str(report.pk)).order_by("id").last()
+    notice = Notice.objects.filter(source_type="reports.report", source_id=str(report.pk)).latest("id")
     assert notice.url == f"/reports/{report.receipt_code}/"
-    assert notice.body == report.updates.order_by("id").last().text
+    assert notice.body == report.updates.latest("id").text
 
 
 def test_an_anonymous_reporter_is_sent_nothing_because_no_address_is_stored(world):

@@ -85,7 +85,7 @@ def test_a_bad_or_future_period_is_refused(kind, year, number):
 
 def test_a_bad_period_in_the_address_gives_a_message_in_vietnamese(world, client):
     response = signed_in(client, world.officer).get(
-        f"/steering/u/{world.commune.code}/report.pdf", {"kind": "quarter", "year": 2026, "number": 5}, follow=True
+        f"/steering/u/{world.commune.code}/report.pdf", {"kind": "quarter", "year": "2026", "number": "5"}, follow=True
     )
     assert "Hãy chọn một kỳ báo cáo hợp lệ." in response.content.decode()
 

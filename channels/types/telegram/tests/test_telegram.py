@@ -2,17 +2,18 @@
 
 import io
 import json
+from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from channels.base import ProviderError
+from channels.base import IncomingMessage, ProviderError
 from channels.conftest import BOT_SECRET, Message
 from channels.models import ChannelIdentity, InboundEvent
 from channels.types.telegram.type import TYPE, parse_update
 
-UPDATE = {
+UPDATE: dict[str, Any] = {
     "update_id": 900001,
     "message": {
         "message_id": 17,
@@ -53,7 +54,7 @@ def test_a_blocked_bot_is_permanent_for_the_address_and_flood_control_is_retried
     with pytest.raises(ProviderError) as flooded:
         TYPE.send(telegram, Message(address="4242", text="x"))
 
-    assert blocked.value.address_unreachable
+    assert blocked.value.address_unreachable and flooded.value.retry_after is not None
     assert not flooded.value.permanent and 5 < (flooded.value.retry_after - timezone.now()).total_seconds() <= 7
 
 
@@ -86,6 +87,8 @@ def test_photos_and_locations_are_read_and_a_blocked_bot_makes_the_chat_unreacha
     place = {**UPDATE["message"], "location": {"latitude": 11.3, "longitude": 106.1}}
     [with_photo] = parse_update("telegram", {"update_id": 1, "message": photo}).events
     [with_place] = parse_update("telegram", {"update_id": 2, "message": place}).events
+    assert isinstance(with_photo, IncomingMessage) and isinstance(with_place, IncomingMessage)
+    assert with_place.location is not None
     assert with_photo.attachments[0].url == "telegram-file:large" and with_photo.text == "Ảnh"
     assert (with_place.location.latitude, with_place.location.longitude) == (11.3, 106.1)
 

@@ -83,7 +83,8 @@ def test_get_updates_returns_one_update_or_none_when_the_platform_answers_408(fa
     client = ZaloBotClient("123:bot-token")
     fake.bot_updates.append({"event_name": "message.text.received", "message": {"message_id": "m1"}})
 
-    assert client.get_update()["message"]["message_id"] == "m1"
+    update = client.get_update()
+    assert update is not None and update["message"]["message_id"] == "m1"
     assert client.get_update() is None
 
 

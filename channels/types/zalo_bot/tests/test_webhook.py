@@ -1,11 +1,12 @@
 """/hooks/zalo-bot/: the secret token header is checked; both envelopes are accepted."""
 
 import json
+from typing import Any
 
 from channels.conftest import BOT_SECRET
 from channels.models import ChannelIdentity, InboundEvent
 
-MESSAGE = {
+MESSAGE: dict[str, Any] = {
     "event_name": "message.text.received",
     "message": {
         "from": {"id": "u-55", "display_name": "Chị Mai", "is_bot": False},

@@ -97,7 +97,7 @@ def test_rate_limiting_is_retried_a_minute_later(fake, zalo_oa):
 
     with pytest.raises(ProviderError) as raised:
         ZaloOAClient(zalo_oa).send_text("1", "xin chào")
-    assert not raised.value.permanent
+    assert not raised.value.permanent and raised.value.retry_after is not None
     assert timedelta(seconds=50) < raised.value.retry_after - timezone.now() <= timedelta(seconds=60)
 
 
@@ -115,6 +115,7 @@ def test_the_night_ban_is_retried_at_six_in_the_morning_vietnam_time(fake, zalo_
 
     with pytest.raises(ProviderError) as raised:
         ZaloOAClient(zalo_oa).send_text("1", "xin chào")
+    assert raised.value.retry_after is not None
     local = raised.value.retry_after.astimezone(VIETNAM)
     assert not raised.value.permanent and (local.hour, local.minute) == (6, 0)
 

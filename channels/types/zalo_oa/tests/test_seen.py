@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from channels.actions import check_link_identity, do_create_link_code
+from channels.base import SeenReceipt
 from channels.conftest import ZALO_APP_ID
 from channels.models import ChannelIdentity, EventStatus, InboundEvent
 from channels.types.zalo_oa.events import parse
@@ -106,6 +107,7 @@ def test_a_single_msg_id_is_read_as_well_as_a_list():
 
     (seen,) = parse("zalo_oa", payload).events
 
+    assert isinstance(seen, SeenReceipt)
     assert (seen.provider_message_ids, seen.user_id, seen.seen_at) == (("m-1",), ZALO_USER, SEEN_AT)
 
 

@@ -25,7 +25,7 @@ def database_for_workers(tmp_path):
     reports a locked table at once instead of waiting for the write lock as a database file does.
     On SQLite the workers therefore use a file copy of the test database, as production does.
     """
-    if connection.vendor != "sqlite" or not connection.is_in_memory_db():
+    if connection.vendor != "sqlite" or not connection.is_in_memory_db():  # type: ignore[attr-defined]
         yield lambda: None
         return
     path = tmp_path / "workers.sqlite3"

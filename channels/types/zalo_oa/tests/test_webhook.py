@@ -6,6 +6,7 @@ import json
 import pytest
 
 from channels.actions import delivery_receipts, do_create_link_code
+from channels.base import IncomingMessage
 from channels.conftest import OA_SECRET, ZALO_APP_ID, add_zalo_oa
 from channels.models import ChannelConfig, ChannelIdentity, EventStatus, InboundEvent
 from channels.signals import delivery_receipt_received
@@ -149,9 +150,11 @@ def test_images_and_locations_are_read_whichever_coordinate_names_zalo_uses(fake
     ]
 
     [with_image] = parse("zalo_oa", image).events
+    assert isinstance(with_image, IncomingMessage)
     assert with_image.attachments[0].url == "https://zalo.example/a.jpg"
     for payload in (long_names, short_names):
         [message] = parse("zalo_oa", payload).events
+        assert isinstance(message, IncomingMessage) and message.location is not None
         assert (message.location.latitude, message.location.longitude) == (11.31, 106.1)
 
 

@@ -110,6 +110,7 @@ def test_night_hours_and_the_daily_quota_are_retried_at_the_right_hour_in_vietna
 
     with pytest.raises(ProviderError) as raised:
         TYPE.send(zns, ALERT)
+    assert raised.value.retry_after is not None
     local = raised.value.retry_after.astimezone(VIETNAM)
     assert not raised.value.permanent and (local.hour, local.minute) == (hour, 0)
 
