@@ -27,7 +27,7 @@ from django.test.utils import setup_test_environment
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.testing import signed_in
+from canhgiac.testing import signed_in
 from groups.models import CommunityGroup, GroupKind, Membership
 from people.models import Mandate, MandateRole, Person
 from places.models import Unit, UnitKind

@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from core.testing import give_email
+from canhgiac.testing import give_email
 from delivery.models import Attempt, Delivery, DeliveryStatus
 from delivery.notify import notify
 from delivery.tests.processes import start, wait_for

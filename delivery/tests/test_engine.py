@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from core.testing import give_email
+from canhgiac.testing import give_email
 from delivery.engine import DrainResult, claim, drain, new_worker_id, process_batch, quiet_until
 from delivery.models import Attempt, Delivery, DeliveryStatus
 from delivery.notify import notify

@@ -1,8 +1,8 @@
 import pytest
 
 from audit.models import AuditEvent
+from canhgiac.testing import signed_in
 from core.errors import ActionError, PermissionDenied
-from core.testing import signed_in
 from groups.permissions import active_membership
 from people.actions import check_add_household_member, check_remove_household_member, check_set_relay
 

@@ -1,6 +1,6 @@
 import pytest
 
-from core.testing import signed_in
+from canhgiac.testing import signed_in
 
 
 def test_the_commune_page_shows_coverage_of_each_hamlet(world, client):
