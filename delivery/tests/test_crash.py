@@ -6,11 +6,11 @@ from collections import Counter
 import pytest
 
 from canhgiac.testing import give_email
+from coverage.actions import check_add_household_member
 from delivery.models import Attempt, Delivery, DeliveryStatus
 from delivery.notify import notify
 from delivery.tests.processes import start, wait_for
 from groups.actions import check_add_member
-from people.actions import check_add_household_member
 
 RECIPIENTS = 40
 
