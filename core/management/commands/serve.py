@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -27,11 +28,13 @@ def worker_command() -> list[str]:
     return [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"]
 
 
+@dataclass(eq=False)
 class SideShow:
     """A process that runs beside the app but is not part of it: if it stops, the app goes on."""
 
-    def __init__(self, command: list[str], *, started: str, stopped: str):
-        self.command, self.started, self.stopped = command, started, stopped
+    command: list[str]
+    started: str  # said when it starts
+    stopped: str  # said if it stops while the app runs
 
 
 class Command(BaseCommand):
@@ -51,7 +54,7 @@ class Command(BaseCommand):
     def handle(self, *args, host, port, workers, **options):
         env = dict(os.environ)
         shows = self.side_shows(env, port=port, **options)
-        side_show = [subprocess.Popen(show.command, env=env) for show in shows]
+        beside = [subprocess.Popen(show.command, env=env) for show in shows]
         web = [sys.executable, "-m", "uvicorn", "canhgiac.asgi:application", "--host", host, "--port", str(port)]
         processes = [subprocess.Popen(web, env=env)]
         processes += [subprocess.Popen(worker_command(), env=env) for _ in range(workers)]
@@ -62,7 +65,7 @@ class Command(BaseCommand):
             self.stdout.write(show.started)
 
         def stop(*_args):
-            for process in processes + side_show:
+            for process in processes + beside:
                 if process.poll() is None:
                     process.terminate()
 
@@ -70,7 +73,7 @@ class Command(BaseCommand):
         told: set[SideShow] = set()
         try:
             while all(process.poll() is None for process in processes):
-                for show, process in zip(shows, side_show, strict=True):
+                for show, process in zip(shows, beside, strict=True):
                     if show not in told and process.poll() is not None:
                         told.add(show)
                         self.stderr.write(show.stopped)
@@ -79,7 +82,7 @@ class Command(BaseCommand):
             pass
         finally:
             stop()
-            for process in processes + side_show:
+            for process in processes + beside:
                 try:
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
