@@ -23,16 +23,15 @@ from coverage.actions import (
     check_start_unit_import,
     check_update_household,
 )
+from coverage.forms import ChildUnitForm, HouseholdForm, ImportForm, MemberForm
 from coverage.reach import children_coverage, coverage_of, reachable_people
 from coverage.stats import groups_and_members
 from groups.actions import check_create_group
 from groups.forms import GroupForm
 from groups.models import MembershipStatus
 from groups.permissions import can_manage_household, can_see_phone_of, can_view_household, can_view_unit
-from people.forms import HouseholdForm, MemberForm
 from people.models import Household, Person
 from people.permissions import can_manage_unit, mandate_paths
-from places.forms import ChildUnitForm, ImportForm
 from places.models import CHILD_KINDS, ImportStatus, Tier, Unit, UnitImport
 
 
