@@ -1,6 +1,6 @@
 import pytest
 
-from core.testing import build_world
+from canhgiac.testing import build_world
 from people.senders import MemorySender
 
 

@@ -6,7 +6,7 @@ and one in three also in the hamlet group, plus three thematic groups per commun
 computed by the real rollup; `--history-days` copies of them stand for the half year of nightly
 rollups a live site would hold. Then it renders the province dashboard through the full Django
 stack (middleware, sign-in, templates) and, as the baseline, the unit page of the same province,
-which counts members and coverage live (places:detail).
+which counts members and coverage live (coverage:unit).
 
 Alongside the members, `--reports` reports (default: as many as members) are spread over the
 residential groups, every category, the statuses of the workflow and two years of receipts, four
@@ -27,7 +27,7 @@ from django.test.utils import setup_test_environment
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.testing import signed_in
+from canhgiac.testing import signed_in
 from groups.models import CommunityGroup, GroupKind, Membership
 from people.models import Mandate, MandateRole, Person
 from places.models import Unit, UnitKind
@@ -420,6 +420,6 @@ def run(options) -> dict:
         "reports_rollup_seconds": reports_rollup_seconds,
         "dashboard_queries": len(dashboard_queries),
         "dashboard_ms": timings(dashboard),
-        "baseline_live_count_ms": {"page": "places:detail", **timings(baseline)},
+        "baseline_live_count_ms": {"page": "coverage:unit", **timings(baseline)},
         "map_json_ms": {f"period={period}": {**map_ms[period], **map_points[period]} for period in ("90", "all")},
     }

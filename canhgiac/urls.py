@@ -12,7 +12,7 @@ urlpatterns: list = [
     path("", include("core.urls")),
     path("", include("people.urls")),
     path("groups/", include("groups.urls")),
-    path("units/", include("places.urls")),
+    path("", include("coverage.urls")),
     path("inbox/", include("delivery.urls")),
     path("bulletins/", include("bulletins.urls")),
     path("reports/", include("reports.urls")),

@@ -1,12 +1,148 @@
-"""Door-to-door enrollment: a leader or officer registers a household member and, in the same
-step, enrolls them in the groups of their residential group (docs/coverage.md)."""
+"""Managing a unit's population, by its officers and its residential groups' leaders.
+
+The permission-checked writes to the unit tree, households, their members and relays, and
+door-to-door enrollment: a leader or officer registers a household member and, in the same step,
+enrolls them in the groups of their residential group (docs/coverage.md).
+"""
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
+from audit.actions import record
+from core.errors import ActionError, PermissionDenied
 from groups.actions import do_add_member
 from groups.models import CommunityGroup, GroupKind
-from people.actions import check_add_household_member
+from groups.permissions import can_manage_household
 from people.models import Household, Person
+from people.permissions import can_manage_unit
+from people.phones import normalize_phone
+from places.actions import do_create_unit, do_rename_unit, do_set_neighbours, do_start_unit_import, refuse_official
+from places.models import Tier, Unit, UnitImport
+
+
+def check_create_unit(actor: Person, parent: Unit, *, name: str, kind: str, code: str = "") -> Unit:
+    if not can_manage_unit(actor, parent):
+        raise PermissionDenied
+    return do_create_unit(actor, parent, name=name, kind=kind, code=code)
+
+
+def check_rename_unit(actor: Person, unit: Unit, name: str) -> Unit:
+    refuse_official(unit)  # before the permission check: nobody may rename an official unit
+    if not can_manage_unit(actor, unit):
+        raise PermissionDenied
+    return do_rename_unit(actor, unit, name)
+
+
+def check_set_neighbours(actor: Person, unit: Unit, neighbours: list[Unit]) -> Unit:
+    if not can_manage_unit(actor, unit):
+        raise PermissionDenied
+    return do_set_neighbours(actor, unit, neighbours)
+
+
+def check_start_unit_import(actor: Person, commune: Unit, filename: str, content: bytes) -> UnitImport:
+    if not can_manage_unit(actor, commune):
+        raise PermissionDenied
+    return do_start_unit_import(actor, commune, filename, content)
+
+
+def check_register_household(actor: Person, residential_group: Unit, address: str) -> Household:
+    if residential_group.tier != Tier.RESIDENTIAL_GROUP:
+        raise ActionError(_("A household belongs to a residential group."), code="not_residential_group")
+    address = " ".join(address.split())
+    if not address:
+        raise ActionError(_("Enter the household's address."), code="required")
+    probe = Household(residential_group=residential_group)
+    if not can_manage_household(actor, probe):
+        raise PermissionDenied
+    with transaction.atomic():
+        household = Household.objects.create(residential_group=residential_group, address=address, registered_by=actor)
+        record(actor, "household.registered", household, unit=residential_group, address=address)
+    return household
+
+
+def check_add_household_member(
+    actor: Person, household: Household, *, full_name: str, phone: str = "", has_smartphone: bool = True
+) -> Person:
+    if not can_manage_household(actor, household):
+        raise PermissionDenied
+    full_name = " ".join(full_name.split())
+    if not full_name:
+        raise ActionError(_("Enter the member's full name."), code="required")
+    e164 = normalize_phone(phone) if phone.strip() else None
+    with transaction.atomic():
+        if e164:
+            person, created = Person.objects.get_or_create(phone=e164, defaults={"full_name": full_name})
+            if not created and person.household_id and person.household_id != household.pk:
+                raise ActionError(
+                    _("%(phone)s is already a member of another household."),
+                    code="other_household",
+                    params={"phone": phone},
+                )
+        else:
+            person = Person(full_name=full_name)
+            person.set_unusable_password()
+        if not person.full_name:
+            person.full_name = full_name
+        person.household = household
+        person.has_smartphone = has_smartphone and bool(e164)
+        person.save()
+        record(actor, "household.member_added", household, unit=household.residential_group, person=person.pk)
+    return person
+
+
+def check_update_household(actor: Person, household: Household, *, address: str) -> Household:
+    if not can_manage_household(actor, household):
+        raise PermissionDenied
+    address = " ".join(address.split())
+    if not address:
+        raise ActionError(_("Enter the household's address."), code="required")
+    with transaction.atomic():
+        old, household.address = household.address, address
+        household.save(update_fields=["address"])
+        record(actor, "household.updated", household, unit=household.residential_group, old=old, new=address)
+    return household
+
+
+def check_remove_household_member(actor: Person, person: Person) -> Person:
+    """Take a person out of their household (moved away, recorded twice); the person stays known."""
+    household = person.household
+    if household is None:
+        raise ActionError(_("This person is not in a household."), code="no_household")
+    if not can_manage_household(actor, household):
+        raise PermissionDenied
+    with transaction.atomic():
+        person.household = None
+        person.save(update_fields=["household"])
+        record(actor, "household.member_removed", household, unit=household.residential_group, person=person.pk)
+    return person
+
+
+def check_set_relay(actor: Person, person: Person, relay: Person | None) -> Person:
+    """Link a member without a smartphone to the member who reads messages out to them."""
+    manages = person.household is not None and can_manage_household(actor, person.household)
+    if not manages and actor.pk != person.pk:
+        raise PermissionDenied
+    if relay is not None:
+        if relay.pk == person.pk:
+            raise ActionError(_("A person cannot be their own relay."), code="self_relay")
+        if not relay.phone or not relay.has_smartphone:
+            raise ActionError(_("The relay must have a smartphone and a phone number."), code="relay_unreachable")
+        if relay.relay_id is not None:
+            raise ActionError(_("The relay is reached through a relay themselves; choose someone else."), code="chain")
+    with transaction.atomic():
+        person.relay = relay
+        person.save(update_fields=["relay"])
+        unit = person.household.residential_group if person.household else None
+        record(actor, "person.relay_set", person, unit=unit, relay=relay.pk if relay else None)
+    return person
+
+
+def check_set_smartphone(actor: Person, person: Person, has_smartphone: bool) -> Person:
+    if person.household is None or not can_manage_household(actor, person.household):
+        raise PermissionDenied
+    person.has_smartphone = has_smartphone
+    person.save(update_fields=["has_smartphone"])
+    return person
 
 
 def residential_groups_of(household: Household):

@@ -1,8 +1,10 @@
-"""Who may see and manage a community group (docs/permissions.md)."""
+"""Who may see and manage a community group, and the rules on units, households and phone numbers
+that depend on a role in a group (docs/permissions.md)."""
 
 from groups.models import MANAGING_ROLES, CommunityGroup, Membership, MembershipStatus
-from people.models import Person
+from people.models import Household, Person
 from people.permissions import manages_unit
+from places.models import Unit
 
 
 def active_membership(person: Person, group: CommunityGroup) -> Membership | None:
@@ -25,3 +27,62 @@ def can_manage_group(person: Person, group: CommunityGroup) -> bool:
 def can_request_to_join(person: Person, group: CommunityGroup) -> bool:
     """Anyone signed in may ask to join an active group they are not in; a leader decides."""
     return person.is_authenticated and group.is_active and active_membership(person, group) is None
+
+
+def leads_residential_group(person: Person, unit: Unit) -> bool:
+    return (
+        person.is_authenticated
+        and person.memberships.filter(
+            group__unit=unit, group__is_active=True, status=MembershipStatus.ACTIVE, role__in=MANAGING_ROLES
+        ).exists()
+    )
+
+
+def can_view_unit(person: Person, unit: Unit) -> bool:
+    return manages_unit(person, unit) or leads_residential_group(person, unit)
+
+
+def can_view_household(person: Person, household: Household) -> bool:
+    if not person.is_authenticated:
+        return False
+    if person.household_id == household.pk:
+        return True
+    return can_manage_household(person, household)
+
+
+def can_manage_household(person: Person, household: Household) -> bool:
+    unit = household.residential_group
+    return manages_unit(person, unit) or leads_residential_group(person, unit)
+
+
+def phone_visible_ids(viewer: Person, people: list[Person]) -> set[int]:
+    """Ids of the people whose phone number the viewer may see, in at most one query.
+
+    Numbers are shown to the person themself, their household, officers over the household,
+    the leaders of the residential group and of any group the person belongs to. For lists,
+    select_related("household__residential_group") keeps this free of per-person queries.
+    """
+    if not viewer.is_authenticated:
+        return set()
+    visible = set()
+    for person in people:
+        household = person.household
+        own_household = household is not None and household.pk == viewer.household_id
+        officer_over = household is not None and manages_unit(viewer, household.residential_group)
+        if person.pk == viewer.pk or own_household or officer_over:
+            visible.add(person.pk)
+    rest = [person.pk for person in people if person.pk not in visible]
+    if rest:
+        led_groups = Membership.objects.filter(
+            person=viewer, status=MembershipStatus.ACTIVE, role__in=MANAGING_ROLES
+        ).values("group")
+        visible.update(
+            Membership.objects.filter(group__in=led_groups, status=MembershipStatus.ACTIVE, person__in=rest)
+            .values_list("person_id", flat=True)
+            .distinct()
+        )
+    return visible
+
+
+def can_see_phone_of(viewer: Person, subject: Person) -> bool:
+    return subject.pk in phone_visible_ids(viewer, [subject])

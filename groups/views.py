@@ -20,8 +20,7 @@ from groups.models import (
     Membership,
     MembershipStatus,
 )
-from groups.permissions import active_membership, can_manage_group, can_request_to_join
-from people.permissions import phone_visible_ids
+from groups.permissions import active_membership, can_manage_group, can_request_to_join, phone_visible_ids
 
 MEMBERS_PER_PAGE = 100
 # Officers and leaders first, then members, as people expect to find them.

@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from people.phones import normalize_phone
@@ -61,21 +60,3 @@ class OfficerSetupForm(forms.Form):
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     language = forms.ChoiceField(label=_("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
-
-
-class HouseholdForm(forms.Form):
-    address = forms.CharField(label=_("Address"), max_length=300)
-
-
-class MemberForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
-    phone = PhoneField(required=False, help_text=_("Leave empty for a member without a phone."))
-    has_smartphone = forms.BooleanField(label=_("Uses a smartphone"), required=False, initial=True)
-    enroll = forms.BooleanField(label=_("Add to the residential group's group"), required=False, initial=True)
-
-    def clean(self):
-        data = super().clean()
-        assert data is not None  # Form.clean returns cleaned_data
-        if data.get("has_smartphone") and not data.get("phone"):
-            raise ValidationError(_("A member with a smartphone needs a phone number."))
-        return data

@@ -10,9 +10,4 @@ urlpatterns = [
     path("signin/officer/setup/", views.officer_setup, name="officer_setup"),
     path("signout/", views.signout, name="signout"),
     path("me/", views.profile, name="profile"),
-    path("households/<int:household_id>/", views.household, name="household"),
-    path("households/<int:household_id>/edit/", views.update_household, name="update_household"),
-    path("households/<int:household_id>/members/<int:person_id>/relay/", views.set_relay, name="set_relay"),
-    path("households/<int:household_id>/members/<int:person_id>/remove/", views.remove_member, name="remove_member"),
-    path("units/<str:unit_code>/households/new/", views.household_create, name="household_create"),
 ]

@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -12,23 +12,17 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from core.errors import PermissionDenied
 from core.http import with_next
-from coverage.actions import check_enroll_member
 from people import actions
 from people.forms import (
     CodeForm,
-    HouseholdForm,
-    MemberForm,
     OfficerSetupForm,
     OfficerVerifyForm,
     PhoneForm,
     ProfileForm,
 )
-from people.models import Household, Person
-from people.permissions import can_manage_household, can_see_phone_of, can_view_household, needs_strong_auth
+from people.permissions import needs_strong_auth
 from people.phones import masked_phone
-from places.models import Unit
 
 
 def _next_url(request, default: str = "/") -> str:
@@ -160,102 +154,3 @@ def profile(request):
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, person.language, max_age=365 * 24 * 3600, samesite="Lax")
         return response
     return render(request, "people/profile.html", {"form": form, "next": _next_url(request, "")})
-
-
-def _access_household(person: Person, household_id: int) -> Household:
-    household = get_object_or_404(Household.objects.select_related("residential_group__parent"), pk=household_id)
-    if not can_view_household(person, household):
-        raise PermissionDenied
-    return household
-
-
-@login_required
-def household(request, household_id: int):
-    household = _access_household(request.user, household_id)
-    manage = can_manage_household(request.user, household)
-    form = MemberForm(request.POST or None) if manage else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            check_enroll_member(request.user, household, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, _("Member added."))
-            return redirect("people:household", household_id=household.pk)
-    members = list(household.members.select_related("relay").order_by("-has_smartphone", "full_name"))
-    visible_phones = {member.pk for member in members if can_see_phone_of(request.user, member)}
-    relay_choices = [m for m in members if m.has_smartphone and m.phone and m.relay_id is None]
-    return render(
-        request,
-        "people/household.html",
-        {
-            "household": household,
-            "members": members,
-            "visible_phones": visible_phones,
-            "manage": manage,
-            "form": form,
-            "relay_choices": relay_choices,
-        },
-    )
-
-
-@login_required
-@require_POST
-def update_household(request, household_id: int):
-    household = _access_household(request.user, household_id)
-    form = HouseholdForm(request.POST)
-    if form.is_valid():
-        try:
-            actions.check_update_household(request.user, household, address=form.cleaned_data["address"])
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    return redirect("people:household", household_id=household.pk)
-
-
-@login_required
-@require_POST
-def remove_member(request, household_id: int, person_id: int):
-    household = _access_household(request.user, household_id)
-    person = get_object_or_404(Person, pk=person_id, household=household)
-    try:
-        actions.check_remove_household_member(request.user, person)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(name)s is no longer in this household.") % {"name": person.full_name})
-    return redirect("people:household", household_id=household.pk)
-
-
-@login_required
-@require_POST
-def set_relay(request, household_id: int, person_id: int):
-    household = _access_household(request.user, household_id)
-    person = get_object_or_404(Person, pk=person_id, household=household)
-    relay_id = request.POST.get("relay")
-    relay = get_object_or_404(Person, pk=relay_id) if relay_id else None
-    try:
-        if relay is not None:
-            actions.check_set_smartphone(request.user, person, has_smartphone=False)
-        actions.check_set_relay(request.user, person, relay)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Relay saved."))
-    return redirect("people:household", household_id=household.pk)
-
-
-@login_required
-def household_create(request, unit_code: str):
-    unit = get_object_or_404(Unit, code=unit_code)
-    form = HouseholdForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            household = actions.check_register_household(request.user, unit, form.cleaned_data["address"])
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            return redirect("people:household", household_id=household.pk)
-    probe = Household(residential_group=unit)
-    if not can_manage_household(request.user, probe):
-        raise PermissionDenied
-    return render(request, "people/household_create.html", {"form": form, "unit": unit})

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from audit.actions import record
 from core.errors import ActionError
 from core.text import fold
-from people.models import Person
 from places.actions import next_child_code, tier_of, validate_child
 from places.models import Tier, Unit, UnitKind
 
@@ -101,7 +100,7 @@ def _read_xlsx(content: bytes) -> list[list[str]]:
     return rows
 
 
-def import_units(actor: Person, commune: Unit, filename: str, content: bytes) -> ImportResult:
+def import_units(actor, commune: Unit, filename: str, content: bytes) -> ImportResult:
     """Check every row, then create all units in one transaction, or none."""
     result = ImportResult()
     rows = read_rows(filename, content)

@@ -84,7 +84,7 @@ def directive_progress(directive: Directive, unit: Unit) -> DirectiveProgress:
 
 def children_rows(unit: Unit, rows: list[ChildRow]) -> SafeString:
     """`<tr>`s of the units below, a link each: one reverse() and one format_html per row."""
-    view = "steering:dashboard" if unit.tier < Tier.COMMUNE else "places:detail"
+    view = "steering:dashboard" if unit.tier < Tier.COMMUNE else "coverage:unit"
     link = reverse(view, args=["CODE"])
     return format_html_join(
         "",

@@ -145,7 +145,7 @@ def report_download(request, code: str, fmt: str):
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        target = "steering:dashboard" if can_view_dashboard(request.user, unit) else "places:detail"
+        target = "steering:dashboard" if can_view_dashboard(request.user, unit) else "coverage:unit"
         return redirect(target, unit.code)
     # Reports go upward in Vietnamese, whatever language the officer reads the site in.
     with translation.override("vi"):

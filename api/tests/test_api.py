@@ -6,7 +6,7 @@ import pytest
 
 from api.models import ApiKey
 from audit.models import AuditEvent
-from core.testing import create_report, signed_in
+from canhgiac.testing import create_report, signed_in
 from reports.models import Report
 
 

@@ -9,7 +9,7 @@ from openpyxl import load_workbook
 from bulletins.actions import check_publish_bulletin
 from bulletins.audience import Audience
 from bulletins.models import Category
-from core.testing import signed_in
+from canhgiac.testing import signed_in
 from delivery.models import Delivery, DeliveryStatus
 from delivery.reach import reach
 from steering.actions import do_rollup

@@ -5,7 +5,7 @@ from bulletins.actions import check_publish_bulletin
 from bulletins.audience import Audience
 from bulletins.models import Bulletin, BulletinTemplate, Category
 from bulletins.tests.test_publish import png_upload
-from core.testing import signed_in
+from canhgiac.testing import signed_in
 from delivery.models import Delivery
 
 pytestmark = pytest.mark.django_db

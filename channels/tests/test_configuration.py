@@ -6,12 +6,12 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditEvent
+from canhgiac.testing import signed_in
 from channels.actions import check_add_channel, config_for_unit, webhook_url
 from channels.conftest import BOT_SECRET
 from channels.crypto import UnreadableSecrets
 from channels.models import ChannelConfig
 from core.errors import ActionError
-from core.testing import signed_in
 
 TELEGRAM = {"bot_token": "123:secret-bot-token", "webhook_secret": BOT_SECRET}
 

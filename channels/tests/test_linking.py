@@ -7,11 +7,11 @@ import httpx
 import pytest
 from django.utils import timezone
 
+from canhgiac.testing import signed_in
 from channels.actions import check_add_channel, check_link_identity, do_create_link_code
 from channels.conftest import BOT_SECRET, add_zalo_oa
 from channels.models import ChannelIdentity, LinkCode
 from core.errors import ActionError
-from core.testing import signed_in
 
 
 def identity_on(config, user_id="u-1"):

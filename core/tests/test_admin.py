@@ -2,7 +2,7 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from core.testing import signed_in
+from canhgiac.testing import signed_in
 
 
 @pytest.mark.parametrize("model", [model for model in admin.site._registry if model._meta.app_label != "otp_totp"])

@@ -30,7 +30,7 @@ def test_the_interface_speaks_vietnamese_by_default_and_english_on_request(db, c
 
 
 def test_a_person_who_chose_english_in_their_profile_gets_english(world, client):
-    from core.testing import signed_in
+    from canhgiac.testing import signed_in
 
     world.resident.language = "en"
     world.resident.save()

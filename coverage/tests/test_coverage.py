@@ -1,6 +1,6 @@
+from coverage.actions import check_add_household_member, check_register_household, check_set_relay
 from coverage.reach import children_coverage, coverage_of
 from groups.actions import check_leave_group
-from people.actions import check_add_household_member, check_register_household, check_set_relay
 
 
 def percent(world, unit):

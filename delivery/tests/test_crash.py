@@ -5,12 +5,12 @@ from collections import Counter
 
 import pytest
 
-from core.testing import give_email
+from canhgiac.testing import give_email
+from coverage.actions import check_add_household_member
 from delivery.models import Attempt, Delivery, DeliveryStatus
 from delivery.notify import notify
 from delivery.tests.processes import start, wait_for
 from groups.actions import check_add_member
-from people.actions import check_add_household_member
 
 RECIPIENTS = 40
 

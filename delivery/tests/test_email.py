@@ -1,7 +1,7 @@
 import pytest
 from django.utils import timezone
 
-from core.testing import give_email
+from canhgiac.testing import give_email
 from delivery.engine import drain
 from delivery.models import Attempt, Delivery, DeliveryStatus, Endpoint, Route
 from delivery.notify import notify

@@ -4,12 +4,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
-from core.testing import give_email
+from canhgiac.testing import give_email
+from coverage.actions import check_add_household_member
 from delivery.engine import DrainResult, claim, drain, new_worker_id, process_batch, quiet_until
 from delivery.models import Attempt, Delivery, DeliveryStatus
 from delivery.notify import notify
 from groups.actions import check_add_member
-from people.actions import check_add_household_member
 
 pytestmark = pytest.mark.django_db
 

@@ -2,12 +2,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from coverage.actions import check_add_household_member
 from delivery.actions import do_fan_out
 from delivery.models import Delivery, DeliveryStatus
 from delivery.notify import notify
 from groups.actions import check_add_member
 from groups.models import Membership
-from people.actions import check_add_household_member
 from people.models import Person
 
 pytestmark = pytest.mark.django_db

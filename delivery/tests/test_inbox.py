@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from core.testing import signed_in
+from canhgiac.testing import signed_in
 from delivery.models import Delivery, Endpoint
 from delivery.notify import notify
 from delivery.reach import reach

@@ -7,8 +7,8 @@ import pytest
 from bulletins.actions import check_publish_bulletin
 from bulletins.audience import Audience
 from bulletins.models import Category
+from canhgiac.testing import signed_in
 from core.browser import MISSING, chromium_available, launch
-from core.testing import signed_in
 from delivery.models import Delivery
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not chromium_available(), reason=MISSING)]

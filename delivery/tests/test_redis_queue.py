@@ -4,8 +4,8 @@ import os
 
 import pytest
 
+from canhgiac.testing import give_email
 from core.taskqueue import JOB_CLASS
-from core.testing import give_email
 from delivery.models import Delivery, DeliveryStatus, Notice
 from delivery.tests.processes import start
 

@@ -1,4 +1,4 @@
-from core.testing import signed_in
+from canhgiac.testing import signed_in
 from groups.actions import check_create_invite
 
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from georeport import GeoReport
 
 from api.models import ApiKey
-from core.testing import build_world, create_report
+from canhgiac.testing import build_world, create_report
 from reports.actions import check_transition
 from reports.models import Report
 

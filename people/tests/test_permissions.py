@@ -2,16 +2,15 @@
 
 import pytest
 
-from groups.permissions import can_manage_group, can_view_group
-from people.permissions import (
+from groups.permissions import (
+    can_manage_group,
     can_manage_household,
-    can_manage_unit,
     can_see_phone_of,
+    can_view_group,
     can_view_household,
     can_view_unit,
-    is_police_for,
-    needs_strong_auth,
 )
+from people.permissions import can_manage_unit, is_police_for, needs_strong_auth
 
 PERSONAS = ["resident", "relay", "leader", "officer", "steering", "province_officer", "far_officer", "stranger"]
 

@@ -82,7 +82,7 @@ def test_a_file_that_is_not_utf8_or_not_xlsx_gets_a_clear_message(world):
 
 
 def test_an_upload_runs_as_a_task_and_its_page_lists_the_bad_rows(world, client, django_capture_on_commit_callbacks):
-    from core.testing import signed_in
+    from canhgiac.testing import signed_in
 
     signed_in(client, world.officer)
     upload = io.BytesIO(csv_bytes("loai,ten,thuoc\nấp,Ấp Mới,\ntổ,Tổ 1,Ấp Không Có\n"))

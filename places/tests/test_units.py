@@ -1,7 +1,7 @@
 import pytest
 
 from core.errors import ActionError, PermissionDenied
-from places.actions import check_create_unit, check_set_neighbours
+from coverage.actions import check_create_unit, check_set_neighbours
 from places.models import Tier, UnitKind
 
 

@@ -1,7 +1,7 @@
 import pytest
 
+from canhgiac.testing import extend_with_neighbour
 from channels.conftest import fake  # noqa: F401 (the local fake providers, for the chat tests)
-from core.testing import extend_with_neighbour
 
 
 @pytest.fixture

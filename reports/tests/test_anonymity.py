@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from core.testing import create_report, signed_in
+from canhgiac.testing import create_report, signed_in
 from reports.actions import check_post_message, check_transition
 from reports.models import Report, ReportMessage
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
+from canhgiac.testing import build_world, extend_with_neighbour, signed_in
 from core.browser import MISSING, chromium_available, launch
-from core.testing import build_world, extend_with_neighbour, signed_in
 from reports.models import Report
 from reports.tests.images import jpeg_with_gps
 

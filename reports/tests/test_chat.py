@@ -13,10 +13,10 @@ from django.test import Client
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from canhgiac.testing import create_report, signed_in
 from channels.actions import do_create_link_code
 from channels.conftest import BOT_SECRET, add_bot, add_zalo_oa
 from channels.models import ChannelIdentity, InboundEvent
-from core.testing import create_report, signed_in
 from reports.models import ChatStatus, Report, ReportConversation, ReportMessage, Side, Step
 from reports.tests.images import jpeg_with_gps
 

@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from canhgiac.testing import create_report
 from core.errors import ActionError
-from core.testing import create_report
 from reports.actions import (
     access_identity,
     check_assign,

@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied
 from PIL import Image
 
 from audit.models import AuditEvent
+from canhgiac.testing import create_report
 from core.errors import ActionError
-from core.testing import create_report
 from reports.actions import Submission, WarningsNeedConfirmation
 from reports.actions.intake import normalize_code
 from reports.models import Report, ReportPhoto, Visibility

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from core.testing import create_report, signed_in
+from canhgiac.testing import create_report, signed_in
 from reports import live
 
 REDIS_TEST_URL = "redis://127.0.0.1:6379/3"

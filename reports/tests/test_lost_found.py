@@ -6,8 +6,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from canhgiac.testing import create_report
 from core.errors import ActionError
-from core.testing import create_report
 from reports.actions import (
     active_alerts_for,
     check_cancel_alert,

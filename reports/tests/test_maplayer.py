@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from core.testing import FAR_COMMUNE, create_report, signed_in
+from canhgiac.testing import FAR_COMMUNE, create_report, signed_in
 from places.models import Unit
 from reports.actions import check_transition
 from reports.maplayer import MAX_POINTS

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from core.testing import create_report, signed_in
+from canhgiac.testing import create_report, signed_in
 from reports.actions import check_transition, time_to_return
 from reports.models import Report
 from reports.workflow import OPEN_STATUSES, Status

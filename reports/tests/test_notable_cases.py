@@ -8,7 +8,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from core.testing import create_report, signed_in
+from canhgiac.testing import create_report, signed_in
 from reports.actions import check_raise_alert, check_transition
 from reports.metrics import NOTABLE_LIMIT
 from reports.models import Report

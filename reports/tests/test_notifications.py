@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from core.testing import create_report
+from canhgiac.testing import create_report
 from delivery.models import Delivery, Notice, Priority
 from groups.actions import check_add_member
 from reports.actions import check_raise_alert, check_transition

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from core.testing import create_report, signed_in
+from canhgiac.testing import create_report, signed_in
 from reports.actions import check_raise_alert, check_share, check_transition
 from reports.models import Report, ReportMessage
 from reports.tests.images import fake_jpeg, jpeg_with_gps

@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.testing import create_report
+from canhgiac.testing import create_report
 from reports import permissions as p
 from reports.actions import check_grant_alert_trust
 

@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from canhgiac.testing import create_directive
 from core.errors import ActionError, PermissionDenied
-from core.testing import create_directive
+from coverage.actions import check_create_unit
 from groups.actions import check_create_group
 from groups.models import GroupKind
-from places.actions import check_create_unit
 from places.models import UnitKind
 from steering import compliance
 from steering.actions import (

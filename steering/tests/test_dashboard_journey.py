@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test import Client
 
-from core.testing import signed_in
+from canhgiac.testing import signed_in
 from demo import data
 from people.models import Person
 

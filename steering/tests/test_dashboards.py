@@ -3,7 +3,7 @@
 import pytest
 from django.test import Client
 
-from core.testing import create_directive, signed_in
+from canhgiac.testing import create_directive, signed_in
 from groups.models import GroupKind
 from steering.actions import do_daily
 from steering.models import TargetLevel

@@ -8,8 +8,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from canhgiac.testing import signed_in
 from core.errors import ActionError
-from core.testing import signed_in
 from groups.models import GroupKind
 from steering.actions import check_issue_directive
 from steering.models import TargetLevel

@@ -3,8 +3,8 @@
 import pytest
 from django.utils import timezone
 
+from canhgiac.testing import create_directive, signed_in
 from core.errors import ActionError, PermissionDenied
-from core.testing import create_directive, signed_in
 from groups.models import GroupKind
 from steering import permissions
 from steering.actions import (

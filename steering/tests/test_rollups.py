@@ -4,11 +4,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
+from coverage.actions import check_add_household_member, check_register_household
 from coverage.reach import coverage_of
 from coverage.stats import groups_and_members
 from groups.actions import check_add_member, check_create_group, check_leave_group
 from groups.models import GroupKind
-from people.actions import check_add_household_member, check_register_household
 from steering.actions import do_backfill, do_rollup
 from steering.models import Counter, RollupRun
 

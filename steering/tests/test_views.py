@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from core.testing import create_directive, signed_in
+from canhgiac.testing import create_directive, signed_in
 from groups.models import GroupKind
 from steering.actions import do_send_reminders
 from steering.models import Directive, Requirement, Responsibility, TargetLevel

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -29,70 +30,61 @@ def worker_command() -> list[str]:
     return [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"]
 
 
-def fake_provider_urls(base: str) -> dict[str, str]:
-    from channels.fake_providers import base_urls
+@dataclass(eq=False)
+class SideShow:
+    """A process that runs beside the app but is not part of it: if it stops, the app goes on."""
 
-    return base_urls(base)
+    command: list[str]
+    started: str  # said when it starts
+    stopped: str  # said if it stops while the app runs
 
 
 class Command(BaseCommand):
+    """Commands that serve something more (the demo's fake providers: `serve_demo`) extend this one."""
+
     help = "Run the web server and the task worker together (the embedded default: one command)."
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=env_str("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=env_int("PORT", 8000))
         parser.add_argument("--workers", type=int, default=1, help="Task worker processes")
-        parser.add_argument(
-            "--fake-providers",
-            type=int,
-            nargs="?",
-            const=8025,
-            metavar="PORT",
-            help="Also run the fake Zalo/Telegram/SMS providers (demo; default port 8025) and send to them",
-        )
 
-    def handle(self, *args, host, port, workers, fake_providers, **options):
+    def side_shows(self, env: dict[str, str], *, port: int, **options) -> list[SideShow]:
+        """Processes to run beside the app; may point the app at them by updating `env`. None here."""
+        return []
+
+    def handle(self, *args, host, port, workers, **options):
         env = dict(os.environ)
-        # The demo's fake providers are a side show: if they stop (their port taken, say), the app
-        # goes on, and messages to Zalo, Telegram and SMS are retried and fall back to the inbox.
-        side_show = []
-        if fake_providers:
-            env.update(fake_provider_urls(f"http://127.0.0.1:{fake_providers}"))
-            fake = [sys.executable, "manage.py", "fake_providers", "--port", str(fake_providers)]
-            side_show.append(subprocess.Popen([*fake, "--app-url", f"http://127.0.0.1:{port}"], env=env))
+        shows = self.side_shows(env, port=port, **options)
+        beside = [subprocess.Popen(show.command, env=env) for show in shows]
         web = [sys.executable, "-m", "uvicorn", "canhgiac.asgi:application", "--host", host, "--port", str(port)]
         processes = [subprocess.Popen(web, env=env)]
         processes += [subprocess.Popen(worker_command(), env=env) for _ in range(workers)]
         # The delivery sweeper: retries due, crashed workers' leases, scheduled bulletins.
         processes.append(subprocess.Popen([sys.executable, "manage.py", "deliver"], env=env))
         self.stdout.write(f"Cảnh Giác is serving at http://{host}:{port}/ with {workers} task worker(s). Ctrl+C stops.")
-        if fake_providers:
-            self.stdout.write(
-                f"Zalo, Telegram and SMS go to the fake providers at http://127.0.0.1:{fake_providers}/ "
-                "(their requests are printed here; docs/channels.md)."
-            )
+        for show in shows:
+            self.stdout.write(show.started)
 
         def stop(*_args):
-            for process in processes + side_show:
+            for process in processes + beside:
                 if process.poll() is None:
                     process.terminate()
 
         signal.signal(signal.SIGTERM, stop)
-        told = False
+        told: set[SideShow] = set()
         try:
             while all(process.poll() is None for process in processes):
-                if not told and any(process.poll() is not None for process in side_show):
-                    told = True
-                    self.stderr.write(
-                        f"The fake providers stopped (is port {fake_providers} taken?); Cảnh Giác goes on without "
-                        "them: Zalo, Telegram and SMS messages are retried, then fall back to the web inbox."
-                    )
+                for show, process in zip(shows, beside, strict=True):
+                    if show not in told and process.poll() is not None:
+                        told.add(show)
+                        self.stderr.write(show.stopped)
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
         finally:
             stop()
-            for process in processes + side_show:
+            for process in processes + beside:
                 try:
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:

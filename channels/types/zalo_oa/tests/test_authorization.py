@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
+from canhgiac.testing import signed_in
 from channels.actions import check_add_channel
 from channels.conftest import ZALO_APP_ID
 from channels.models import ChannelConfig
 from channels.types.zalo_oa import oauth
-from core.testing import signed_in
 
 
 @pytest.fixture

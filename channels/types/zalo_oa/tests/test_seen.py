@@ -5,13 +5,13 @@ from datetime import UTC, datetime
 import pytest
 from django.urls import reverse
 
+from canhgiac.testing import signed_in
 from channels.actions import check_link_identity, do_create_link_code
 from channels.base import SeenReceipt
 from channels.conftest import ZALO_APP_ID
 from channels.models import ChannelIdentity, EventStatus, InboundEvent
 from channels.types.zalo_oa.events import parse
 from channels.types.zalo_oa.tests.test_webhook import post
-from core.testing import signed_in
 from delivery.engine import drain
 from delivery.models import Attempt, Delivery, DeliveryStatus
 from delivery.notify import notify

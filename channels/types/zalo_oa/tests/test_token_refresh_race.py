@@ -10,10 +10,10 @@ from contextlib import contextmanager
 
 from django.db import connection, connections
 
+from canhgiac.testing import create_divisions
 from channels.conftest import add_zalo_oa
 from channels.models import ChannelConfig
 from channels.types.zalo_oa.client import ZaloOAClient
-from core.testing import create_divisions
 from places.models import Unit
 
 

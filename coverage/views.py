@@ -1,20 +1,37 @@
+"""The pages of a unit and of its households: coverage, groups, households, and the forms that
+manage them. They compose places, people and groups, so they live here, above all three."""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import PermissionDenied
 from core.forms import form_errors_text
+from coverage.actions import (
+    check_create_unit,
+    check_enroll_member,
+    check_register_household,
+    check_remove_household_member,
+    check_rename_unit,
+    check_set_neighbours,
+    check_set_relay,
+    check_set_smartphone,
+    check_start_unit_import,
+    check_update_household,
+)
+from coverage.forms import ChildUnitForm, HouseholdForm, ImportForm, MemberForm
 from coverage.reach import children_coverage, coverage_of, reachable_people
 from coverage.stats import groups_and_members
 from groups.actions import check_create_group
 from groups.forms import GroupForm
 from groups.models import MembershipStatus
-from people.permissions import can_manage_unit, can_view_unit, mandate_paths
-from places.actions import check_create_unit, check_rename_unit, check_set_neighbours, check_start_unit_import
-from places.forms import ChildUnitForm, ImportForm
+from groups.permissions import can_manage_household, can_see_phone_of, can_view_household, can_view_unit
+from people.models import Household, Person
+from people.permissions import can_manage_unit, mandate_paths
 from places.models import CHILD_KINDS, ImportStatus, Tier, Unit, UnitImport
 
 
@@ -33,7 +50,7 @@ def my_units(request):
         units = Unit.objects.filter(tier=Tier.PROVINCE)
     if not units.exists() and not request.user.is_superuser:
         raise PermissionDenied
-    return render(request, "places/mine.html", {"units": units})
+    return render(request, "coverage/my_units.html", {"units": units})
 
 
 @login_required
@@ -70,7 +87,7 @@ def unit_detail(request, code: str):
     if manage and unit.tier == Tier.COMMUNE:
         context["import_form"] = ImportForm()
         context["imports"] = unit.imports.all()[:5]
-    return render(request, "places/detail.html", context)
+    return render(request, "coverage/unit.html", context)
 
 
 @login_required
@@ -87,18 +104,18 @@ def create_child(request, code: str):
             messages.success(request, f"{child.get_kind_display()} {child.name} ✓")
     else:
         messages.error(request, form_errors_text(form))
-    return redirect("places:detail", code=unit.code)
+    return redirect("coverage:unit", code=unit.code)
 
 
 @login_required
 @require_POST
-def rename(request, code: str):
+def rename_unit(request, code: str):
     unit = access_unit(request.user, code, manage=True)
     try:
         check_rename_unit(request.user, unit, request.POST.get("name", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("places:detail", code=unit.code)
+    return redirect("coverage:unit", code=unit.code)
 
 
 @login_required
@@ -113,7 +130,7 @@ def create_group(request, code: str):
             messages.error(request, " ".join(error.messages))
         else:
             return redirect("groups:detail", group_id=group.pk)
-    return redirect("places:detail", code=unit.code)
+    return redirect("coverage:unit", code=unit.code)
 
 
 @login_required
@@ -123,14 +140,14 @@ def start_import(request, code: str):
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, form_errors_text(form))
-        return redirect("places:detail", code=unit.code)
+        return redirect("coverage:unit", code=unit.code)
     upload = form.cleaned_data["file"]
     try:
         job = check_start_unit_import(request.user, unit, upload.name, upload.read())
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("places:detail", code=unit.code)
-    return redirect("places:import_status", code=unit.code, import_id=job.pk)
+        return redirect("coverage:unit", code=unit.code)
+    return redirect("coverage:import_status", code=unit.code, import_id=job.pk)
 
 
 @login_required
@@ -138,7 +155,7 @@ def import_status(request, code: str, import_id: int):
     unit = access_unit(request.user, code, manage=True)
     job = get_object_or_404(UnitImport, pk=import_id, commune=unit)
     finished = job.status not in (ImportStatus.PENDING, ImportStatus.RUNNING)
-    template = "places/_import_status.html" if request.htmx else "places/import_status.html"
+    template = "coverage/_import_status.html" if request.htmx else "coverage/import_status.html"
     return render(request, template, {"unit": unit, "job": job, "finished": finished})
 
 
@@ -151,9 +168,108 @@ def set_neighbours(request, code: str):
     unknown = set(codes) - {n.code for n in neighbours}
     if unknown:
         messages.error(request, ", ".join(sorted(unknown)) + " ?")
-        return redirect("places:detail", code=unit.code)
+        return redirect("coverage:unit", code=unit.code)
     try:
         check_set_neighbours(request.user, unit, neighbours)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect("places:detail", code=unit.code)
+    return redirect("coverage:unit", code=unit.code)
+
+
+def _access_household(person: Person, household_id: int) -> Household:
+    household = get_object_or_404(Household.objects.select_related("residential_group__parent"), pk=household_id)
+    if not can_view_household(person, household):
+        raise PermissionDenied
+    return household
+
+
+@login_required
+def household(request, household_id: int):
+    household = _access_household(request.user, household_id)
+    manage = can_manage_household(request.user, household)
+    form = MemberForm(request.POST or None) if manage else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            check_enroll_member(request.user, household, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Member added."))
+            return redirect("coverage:household", household_id=household.pk)
+    members = list(household.members.select_related("relay").order_by("-has_smartphone", "full_name"))
+    visible_phones = {member.pk for member in members if can_see_phone_of(request.user, member)}
+    relay_choices = [m for m in members if m.has_smartphone and m.phone and m.relay_id is None]
+    return render(
+        request,
+        "coverage/household.html",
+        {
+            "household": household,
+            "members": members,
+            "visible_phones": visible_phones,
+            "manage": manage,
+            "form": form,
+            "relay_choices": relay_choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def update_household(request, household_id: int):
+    household = _access_household(request.user, household_id)
+    form = HouseholdForm(request.POST)
+    if form.is_valid():
+        try:
+            check_update_household(request.user, household, address=form.cleaned_data["address"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect("coverage:household", household_id=household.pk)
+
+
+@login_required
+@require_POST
+def remove_member(request, household_id: int, person_id: int):
+    household = _access_household(request.user, household_id)
+    person = get_object_or_404(Person, pk=person_id, household=household)
+    try:
+        check_remove_household_member(request.user, person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(name)s is no longer in this household.") % {"name": person.full_name})
+    return redirect("coverage:household", household_id=household.pk)
+
+
+@login_required
+@require_POST
+def set_relay(request, household_id: int, person_id: int):
+    household = _access_household(request.user, household_id)
+    person = get_object_or_404(Person, pk=person_id, household=household)
+    relay_id = request.POST.get("relay")
+    relay = get_object_or_404(Person, pk=relay_id) if relay_id else None
+    try:
+        if relay is not None:
+            check_set_smartphone(request.user, person, has_smartphone=False)
+        check_set_relay(request.user, person, relay)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Relay saved."))
+    return redirect("coverage:household", household_id=household.pk)
+
+
+@login_required
+def household_create(request, unit_code: str):
+    unit = get_object_or_404(Unit, code=unit_code)
+    form = HouseholdForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = check_register_household(request.user, unit, form.cleaned_data["address"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("coverage:household", household_id=household.pk)
+    probe = Household(residential_group=unit)
+    if not can_manage_household(request.user, probe):
+        raise PermissionDenied
+    return render(request, "coverage/household_create.html", {"form": form, "unit": unit})

@@ -1,6 +1,6 @@
 import pytest
 
-from core.testing import signed_in
+from canhgiac.testing import signed_in
 
 
 def test_the_commune_page_shows_coverage_of_each_hamlet(world, client):
@@ -34,7 +34,7 @@ def test_signed_out_visitors_are_sent_to_sign_in(world, client):
 
 
 def test_households_not_yet_reached_are_listed_first_and_marked(world, client):
-    from people.actions import check_register_household
+    from coverage.actions import check_register_household
 
     check_register_household(world.officer, world.rg, "Số 99 hẻm 7")
     signed_in(client, world.leader)

@@ -1,10 +1,10 @@
 import pytest
 
 from audit.models import AuditEvent
+from canhgiac.testing import signed_in
 from core.errors import ActionError, PermissionDenied
-from core.testing import signed_in
+from coverage.actions import check_add_household_member, check_remove_household_member, check_set_relay
 from groups.permissions import active_membership
-from people.actions import check_add_household_member, check_remove_household_member, check_set_relay
 
 
 def test_door_to_door_a_leader_adds_a_member_who_joins_the_residential_group_at_once(world, client):

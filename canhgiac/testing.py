@@ -17,11 +17,17 @@ from django.test import Client
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from coverage.actions import (
+    check_add_household_member,
+    check_create_unit,
+    check_register_household,
+    check_set_neighbours,
+    check_set_relay,
+)
 from groups.actions import check_add_member, check_create_group
 from groups.models import CommunityGroup, GroupKind, GroupRole
-from people.actions import check_add_household_member, check_grant_mandate, check_register_household, check_set_relay
+from people.actions import check_grant_mandate
 from people.models import Household, MandateRole, Person
-from places.actions import check_create_unit, check_set_neighbours
 from places.divisions import Division, sync_divisions
 from places.models import Unit, UnitKind
 

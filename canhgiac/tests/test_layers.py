@@ -1,0 +1,114 @@
+"""The apps stack in the order docs/architecture.md draws: every import points down, never up or sideways.
+
+The test reads the diagram itself, so the doc and the code cannot drift apart. It reads only source
+files (ast), so it imports nothing of the project and may live anywhere.
+"""
+
+import ast
+import re
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+ARCHITECTURE = ROOT / "docs" / "architecture.md"
+
+# channels still reaches into delivery (channels/delivery.py, its types' senders) until the
+# channel layer is one (issue 10): delete this line when that lands.
+TEMPORARY_EXCEPTIONS = {("channels", "delivery")}
+
+
+def project_apps() -> set[str]:
+    return {path.parent.name for path in ROOT.glob("*/__init__.py") if not path.parent.name.startswith(".")}
+
+
+def diagram() -> list[list[str]]:
+    """The layers, top first; each a list of the apps drawn on that line."""
+    text = ARCHITECTURE.read_text()
+    block = re.search(r"^## Layers\n.*?^```text\n(.*?)^```", text, re.S | re.M)
+    assert block, "docs/architecture.md has no ```text diagram under “## Layers”"
+    return [names for line in block.group(1).splitlines() if (names := re.findall(r"\w+", line))]
+
+
+def documented_exceptions() -> set[tuple[str, str]]:
+    text = ARCHITECTURE.read_text().split("Allowed exceptions", 1)[1]
+    return set(re.findall(r"^- `(\w+) -> (\w+)`", text, re.M))
+
+
+def layer_of() -> dict[str, int]:
+    """Each app's height: 0 for the bottom line of the diagram."""
+    layers = list(reversed(diagram()))
+    return {app: height for height, names in enumerate(layers) for app in names}
+
+
+def is_app_code(path: Path) -> bool:
+    parts = path.relative_to(ROOT).parts
+    return "tests" not in parts and "migrations" not in parts and path.name != "conftest.py"
+
+
+def imported_modules(source: str) -> list[tuple[int, str]]:
+    """(line, module) of every absolute import; ast.walk reaches those inside functions and under
+    `if TYPE_CHECKING:` too. Relative imports stay inside their app."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.lineno, node.module))
+    return sorted(found)
+
+
+def imports_between_apps() -> dict[tuple[str, str], list[str]]:
+    """(importer, imported) -> where, for every import of one app by another."""
+    apps = project_apps()
+    edges = defaultdict(list)
+    for app in sorted(apps):
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if not is_app_code(path):
+                continue
+            for line, module in imported_modules(path.read_text()):
+                imported = module.split(".")[0]
+                if imported in apps and imported != app:
+                    edges[app, imported].append(f"{path.relative_to(ROOT)}:{line} imports {module}")
+    return edges
+
+
+def points_down(importer: str, imported: str) -> bool:
+    height = layer_of()
+    return height[imported] < height[importer]
+
+
+def test_every_app_is_drawn_once_in_the_layer_diagram():
+    drawn = [app for names in diagram() for app in names]
+    assert sorted(drawn) == sorted(set(drawn)), "an app is drawn twice"
+    assert set(drawn) == project_apps()
+
+
+def test_every_import_between_apps_points_down_the_layers():
+    allowed = documented_exceptions() | TEMPORARY_EXCEPTIONS
+    wrong = [
+        where
+        for (importer, imported), places in imports_between_apps().items()
+        if not points_down(importer, imported) and (importer, imported) not in allowed
+        for where in places
+    ]
+    assert wrong == []
+
+
+def test_every_allowed_exception_is_still_needed():
+    against_the_order = {edge for edge in imports_between_apps() if not points_down(*edge)}
+    assert (documented_exceptions() | TEMPORARY_EXCEPTIONS) - against_the_order == set()
+
+
+def test_imports_up_or_sideways_are_caught_wherever_they_hide():
+    source = (
+        "from typing import TYPE_CHECKING\n"
+        "from . import models\n"
+        "if TYPE_CHECKING:\n"
+        "    from people.models import Person\n"
+        "def leads(person):\n"
+        "    import groups.models\n"
+    )
+    assert imported_modules(source) == [(1, "typing"), (4, "people.models"), (6, "groups.models")]
+    assert not points_down("core", "people") and not points_down("people", "groups")
+    assert not points_down("reports", "bulletins") and not points_down("bulletins", "reports")
+    assert points_down("coverage", "groups") and points_down("canhgiac", "reports")
