@@ -5,7 +5,7 @@ import statistics
 import time
 
 from bench.setup import bench_database_url, configure_django, seed_members
-from canhgiac.env import env_str
+from core.env import env_str
 
 DEFAULT_SIZES = {"sqlite": 100_000, "postgres": 1_000_000}
 

@@ -1,6 +1,6 @@
 """Settings for Cảnh Giác.
 
-Everything configurable comes from the environment through the helpers in `canhgiac.env`
+Everything configurable comes from the environment through the helpers in `core.env`
 and is documented in docs/configuration.md (a test keeps the two in step). The defaults give
 a working embedded setup: SQLite in var/, the database task queue, console sign-in codes.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from canhgiac.env import env_bool, env_int, env_list, env_secret, env_str
+from core.env import env_bool, env_int, env_list, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CANHGIAC_VAR_DIR", str(BASE_DIR / "var")))

@@ -6,7 +6,7 @@ This machine's network is closed, so background networking is off; as root, the 
 import os
 import shutil
 
-from canhgiac.env import env_str
+from core.env import env_str
 
 CHROMIUM = env_str("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 MISSING = f"Chromium not found at {CHROMIUM}: run tools/ensure-chromium"

@@ -12,7 +12,7 @@ ROOT = Path(settings.BASE_DIR)
 DOCS = ROOT / "docs"
 ENV_READ = re.compile(r'env_(?:str|bool|int|list|secret)\(\s*"([A-Z0-9_]+)"')
 DOCUMENTED_VARIABLE = re.compile(r"^\| `([A-Z0-9_]+)` \|", re.MULTILINE)
-ENV_HELPERS = ROOT / "canhgiac" / "env.py"
+ENV_HELPERS = ROOT / "core" / "env.py"
 NOT_PROJECT_CODE = {"tests", "migrations", "var", "node_modules", "__pycache__"}
 
 
@@ -72,7 +72,7 @@ def test_the_environment_is_read_only_through_the_typed_helpers():
         if path != ENV_HELPERS
         for read in environment_reads(ast.parse(path.read_text()))
     }
-    assert direct == set(), "read these through canhgiac/env.py so docs/configuration.md can list them"
+    assert direct == set(), "read these through core/env.py so docs/configuration.md can list them"
 
 
 def test_the_read_check_sees_every_way_of_reading_a_variable():

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from canhgiac.env import env_int, env_str
+from core.env import env_int, env_str
 
 
 def worker_command() -> list[str]:
