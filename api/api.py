@@ -235,35 +235,29 @@ def list_categories(request):
 def file_report(request, payload: ReportIn):
     """File a report. Send an `Idempotency-Key` header: a retry with the same key returns the first
     report (200) instead of creating a second one (201)."""
-    category = next((c for c in CATEGORIES if c.code == payload.category), None)
     unit = Unit.objects.filter(code=payload.unit_code).first()
     if unit is None:
         raise ValidationError({"unit_code": ["Unknown unit."]})
-    api_key = getattr(request, "api_key", None)
     # Only a session that passed django_auth (with its CSRF check) files as the signed-in person;
     # a request that fell through to the open door files anonymously, whatever its cookies say.
     person = request.auth if isinstance(request.auth, Person) else None
-    key = request.headers.get("Idempotency-Key", "")
-    if api_key is not None and key:
-        key = f"api:{api_key.pk}:{key}"
-    sub = actions.Submission(
-        kind=category.kind if category else "",
+    sub = actions.client_submission(
+        Channel.API,
+        getattr(request, "api_key", None),
         category=payload.category,
         description=payload.description,
-        behaviour=payload.behaviour,
         unit=unit,
         visibility=payload.visibility,
+        behaviour=payload.behaviour,
         place_text=payload.place_text,
         occurred_at=payload.occurred_at,
         latitude=payload.latitude,
         longitude=payload.longitude,
-        channel=Channel.API if api_key is not None else Channel.WEB,
-        source=f"api:{api_key.name}" if api_key is not None else "",
-        reporter_name=payload.reporter_name if api_key is not None else "",
-        reporter_phone=payload.reporter_phone if api_key is not None else "",
-        reporter_contact=payload.reporter_contact if api_key is not None else "",
+        reporter_name=payload.reporter_name,
+        reporter_phone=payload.reporter_phone,
+        reporter_contact=payload.reporter_contact,
         confirm_warnings=payload.confirm_warnings,
-        idempotency_key=key or None,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
         secret=payload.secret,
     )
     filed = actions.check_submit_report(person, sub)

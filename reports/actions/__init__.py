@@ -27,7 +27,15 @@ from reports.actions.handling import (
     identity_of,
     suggest_duplicates,
 )
-from reports.actions.intake import Filed, Submission, WarningsNeedConfirmation, check_submit_report, new_secret
+from reports.actions.intake import (
+    Filed,
+    Submission,
+    WarningsNeedConfirmation,
+    check_submit_report,
+    client_submission,
+    do_give_open311_token,
+    new_secret,
+)
 
 __all__ = [
     "Filed",
@@ -50,6 +58,8 @@ __all__ = [
     "check_share",
     "check_submit_report",
     "check_transition",
+    "client_submission",
+    "do_give_open311_token",
     "find_matches",
     "group_feed",
     "identity_of",
