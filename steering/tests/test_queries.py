@@ -79,3 +79,31 @@ def test_my_responsibilities_make_as_many_queries_for_50_as_for_2(world, client)
     small, large = query_counts_for_2_and_50_rows(assign, read)
     assert "Ấp mới 48" in read().content.decode()
     assert small == large, f"{small} queries for 2 responsibilities, {large} for 50"
+
+
+def test_what_lags_under_many_units_read_at_once_is_what_each_units_own_evaluation_finds(world):
+    from steering import compliance, dashboards
+    from steering.queries import lagging_under
+
+    create_directive(world.officer, world.commune, [(TargetLevel.HAMLET, GroupKind.HAMLET)])
+    create_directive(
+        world.province_officer,
+        world.province,
+        [(TargetLevel.RESIDENTIAL_GROUP, GroupKind.RESIDENTIAL_GROUP), (TargetLevel.COMMUNE, GroupKind.PATROL)],
+    )
+    units = [world.hamlet, world.other_hamlet, world.rg2, world.commune, world.neighbour]
+
+    def key(items):
+        return [(item.requirement.pk, item.unit.pk, item.status, item.due) for item in items]
+
+    one_by_one = {
+        unit.pk: key(
+            item
+            for directive in dashboards.directives_for(unit)
+            for item in compliance.evaluate(directive, unit)
+            if item.status != compliance.Status.MET
+        )
+        for unit in units
+    }
+    assert {pk: key(items) for pk, items in lagging_under(units).items()} == one_by_one
+    assert one_by_one[world.other_hamlet.pk]  # something lags, so the comparison says something
