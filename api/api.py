@@ -20,12 +20,11 @@ from api.models import ApiKey
 from groups.models import CommunityGroup
 from people.models import Person
 from places.models import Unit
-from reports import actions
+from reports import actions, queries
 from reports.categories import CATEGORIES
 from reports.models import Channel, Report
 from reports.permissions import can_work_report, has_queue, is_own_report
 from reports.throttle import follow_blocked, note_follow_failure
-from reports.views.staff import filtered_queue
 from reports.workflow import Status, allowed_next
 
 api = NinjaAPI(
@@ -278,7 +277,7 @@ def queue(
     if not has_queue(request.user):
         raise PermissionDenied
     params = {"q": q, "status": status, "category": category, "due": due, "assignee": assignee}
-    _form, reports = filtered_queue(request.user, params)
+    _form, reports = queries.filtered_queue(request.user, params)
     return [report_out(r, request.user) for r in reports]
 
 
@@ -303,7 +302,7 @@ def follow(request, code: str, payload: FollowIn):
         raise Http404
     if payload.message.strip():
         actions.check_post_message(report, payload.message, actor=None, as_reporter=True)
-    case = actions.case_of(report)
+    case = queries.case_of(report)
     return {
         "report": report_out(report),
         "case_status": case.status,
@@ -360,7 +359,7 @@ def duplicates(request, code: str):
         raise PermissionDenied
     return [
         {"receipt_code": r.receipt_code, "score": score, "status": r.status, "description": r.description}
-        for r, score in actions.suggest_duplicates(report)
+        for r, score in queries.suggest_duplicates(report)
     ]
 
 

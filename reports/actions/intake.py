@@ -338,7 +338,7 @@ def do_give_open311_token(report: Report) -> Report:
 
 def _tell_matches(report: Report) -> None:
     """A new lost (found) post tells both sides about the found (lost) posts it may match."""
-    from reports.actions.community import find_matches
+    from reports.queries import find_matches
 
     for match, _score in find_matches(report, limit=3):
         notify_reporter(match, "match", report.receipt_code)

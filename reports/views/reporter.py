@@ -14,11 +14,11 @@ from django.views.decorators.http import require_POST
 
 from core.errors import PermissionDenied
 from reports import actions
-from reports.actions.handling import case_of
 from reports.forms import FollowForm, ReportForm
 from reports.models import Report, ReportMessage, ReportPhoto
 from reports.pdf import receipt_pdf
 from reports.permissions import can_see_post, can_view_report, can_work_report, is_own_report
+from reports.queries import case_of
 from reports.throttle import follow_blocked, note_follow_failure
 from reports.views.common import add_action_error
 
