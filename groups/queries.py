@@ -1,5 +1,6 @@
 """What the group pages read: a person's memberships, a group's members, groups nearby to join."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Case, Count, Q, QuerySet, Value, When
@@ -54,7 +55,7 @@ def groups_nearby(person: Person, memberships, pending) -> QuerySet[CommunityGro
 
 @dataclass
 class Members:
-    shown: list[Membership]  # the first MEMBERS_PER_PAGE, officers and leaders first
+    shown: Sequence[Membership]  # the first MEMBERS_PER_PAGE, officers and leaders first
     total: int
     matching: int | None  # with a search: how many match
 
