@@ -4,7 +4,7 @@ found matches, what a group's feed shows. Writes are in reports/actions/."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,6 +80,15 @@ def case_history(report: Report) -> list[dict]:
         actor = _("Reporter") if by_reporter else (event.actor.full_name if event.actor else "")
         events.append({"at": event.at, "verb": event.verb, "actor": actor, "reason": event.reason})
     return events
+
+
+def own_reports(person: Person) -> QuerySet[Report]:
+    """Reports the person made, or filed for a relative, newest first, each with its unseen updates."""
+    reports = (
+        Report.objects.filter(reporter=person) | Report.objects.filter(filed_by=person, reporter__isnull=False)
+    ).select_related("unit", "merged_into")
+    reports = reports.distinct().annotate(unseen=Count("updates", filter=Q(updates__seen_at__isnull=True)))
+    return reports.order_by("-received_at")
 
 
 def case_of(report: Report) -> Report:
