@@ -20,12 +20,11 @@ from api.models import ApiKey
 from groups.models import CommunityGroup
 from people.models import Person
 from places.models import Unit
-from reports import actions
+from reports import actions, queries
 from reports.categories import CATEGORIES
 from reports.models import Channel, Report
 from reports.permissions import can_work_report, has_queue, is_own_report
 from reports.throttle import follow_blocked, note_follow_failure
-from reports.views.staff import filtered_queue
 from reports.workflow import Status, allowed_next
 
 api = NinjaAPI(
@@ -235,35 +234,29 @@ def list_categories(request):
 def file_report(request, payload: ReportIn):
     """File a report. Send an `Idempotency-Key` header: a retry with the same key returns the first
     report (200) instead of creating a second one (201)."""
-    category = next((c for c in CATEGORIES if c.code == payload.category), None)
     unit = Unit.objects.filter(code=payload.unit_code).first()
     if unit is None:
         raise ValidationError({"unit_code": ["Unknown unit."]})
-    api_key = getattr(request, "api_key", None)
     # Only a session that passed django_auth (with its CSRF check) files as the signed-in person;
     # a request that fell through to the open door files anonymously, whatever its cookies say.
     person = request.auth if isinstance(request.auth, Person) else None
-    key = request.headers.get("Idempotency-Key", "")
-    if api_key is not None and key:
-        key = f"api:{api_key.pk}:{key}"
-    sub = actions.Submission(
-        kind=category.kind if category else "",
+    sub = actions.client_submission(
+        Channel.API,
+        getattr(request, "api_key", None),
         category=payload.category,
         description=payload.description,
-        behaviour=payload.behaviour,
         unit=unit,
         visibility=payload.visibility,
+        behaviour=payload.behaviour,
         place_text=payload.place_text,
         occurred_at=payload.occurred_at,
         latitude=payload.latitude,
         longitude=payload.longitude,
-        channel=Channel.API if api_key is not None else Channel.WEB,
-        source=f"api:{api_key.name}" if api_key is not None else "",
-        reporter_name=payload.reporter_name if api_key is not None else "",
-        reporter_phone=payload.reporter_phone if api_key is not None else "",
-        reporter_contact=payload.reporter_contact if api_key is not None else "",
+        reporter_name=payload.reporter_name,
+        reporter_phone=payload.reporter_phone,
+        reporter_contact=payload.reporter_contact,
         confirm_warnings=payload.confirm_warnings,
-        idempotency_key=key or None,
+        idempotency_key=request.headers.get("Idempotency-Key", ""),
         secret=payload.secret,
     )
     filed = actions.check_submit_report(person, sub)
@@ -284,7 +277,7 @@ def queue(
     if not has_queue(request.user):
         raise PermissionDenied
     params = {"q": q, "status": status, "category": category, "due": due, "assignee": assignee}
-    _form, reports = filtered_queue(request.user, params)
+    _form, reports = queries.filtered_queue(request.user, params)
     return [report_out(r, request.user) for r in reports]
 
 
@@ -309,7 +302,7 @@ def follow(request, code: str, payload: FollowIn):
         raise Http404
     if payload.message.strip():
         actions.check_post_message(report, payload.message, actor=None, as_reporter=True)
-    case = actions.case_of(report)
+    case = queries.case_of(report)
     return {
         "report": report_out(report),
         "case_status": case.status,
@@ -366,7 +359,7 @@ def duplicates(request, code: str):
         raise PermissionDenied
     return [
         {"receipt_code": r.receipt_code, "score": score, "status": r.status, "description": r.description}
-        for r, score in actions.suggest_duplicates(report)
+        for r, score in queries.suggest_duplicates(report)
     ]
 
 

@@ -40,7 +40,7 @@ def access_bulletin(person: Person, bulletin_id: int, *, manage: bool = False) -
         return bulletin
     if manage or bulletin.status != BulletinStatus.PUBLISHED or bulletin.notice is None:
         raise PermissionDenied
-    from delivery.actions import inbox_q
+    from delivery.queries import inbox_q
 
     if not bulletin.notice.deliveries.filter(inbox_q(person)).exists():
         raise PermissionDenied

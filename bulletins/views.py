@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,15 +9,14 @@ from django.views.decorators.http import require_POST
 from bulletins import actions
 from bulletins.audience import audience_of
 from bulletins.forms import BulletinForm, PostForm, ReshareForm, visible_template_q
-from bulletins.models import Bulletin, BulletinStatus, BulletinTemplate, Post
-from bulletins.permissions import PUBLISHING_ROLES, can_manage_bulletin, can_publish, can_reshare
+from bulletins.models import BulletinStatus, BulletinTemplate, Post
+from bulletins.permissions import can_manage_bulletin, can_publish, can_reshare
+from bulletins.queries import managed_bulletins, received_bulletins
 from core.errors import PermissionDenied
-from delivery.actions import do_mark_notice_read, inbox_q
-from delivery.models import Delivery
+from delivery.actions import do_mark_notice_read
 from delivery.reach import reach, reach_by_group
 from groups.actions import access_group
 from groups.permissions import can_view_group
-from people.permissions import managed_units_q
 
 GROUPS_SHOWN = 40
 
@@ -31,21 +29,8 @@ def _add_errors(form, error: ValidationError) -> None:
 @login_required
 def bulletin_list(request):
     person = request.user
-    received = (
-        Bulletin.objects.filter(
-            status=BulletinStatus.PUBLISHED,
-            notice__in=Delivery.objects.filter(inbox_q(person)).values("notice_id"),
-        )
-        .select_related("author")
-        .order_by("-published_at")[:50]
-    )
-    managed = []
-    if can_publish(person):
-        managed = list(
-            Bulletin.objects.filter(Q(author=person) | managed_units_q(person, "unit__", PUBLISHING_ROLES))
-            .select_related("unit", "notice")
-            .order_by("-publish_at")[:50]
-        )
+    received = received_bulletins(person)
+    managed = managed_bulletins(person) if can_publish(person) else []
     return render(
         request,
         "bulletins/list.html",

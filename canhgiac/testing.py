@@ -9,11 +9,16 @@ members are the personas: resident, relay (for an elder without a smartphone), g
 commune officer, steering committee member and province officer.
 """
 
+import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -215,3 +220,34 @@ def create_report(actor: Person | None, unit: Unit, **fields):
     }
     defaults.update(fields)
     return check_submit_report(actor, Submission(unit=unit, **defaults))
+
+
+def photo_upload(name: str = "anh.png") -> SimpleUploadedFile:
+    """A tiny real PNG, as a phone would upload it."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def queries_of(read: Callable[[], object]) -> int:
+    """How many SQL queries one read makes (Zulip's `queries_captured`)."""
+    with CaptureQueriesContext(connection) as captured:
+        read()
+    return len(captured.captured_queries)
+
+
+def query_counts_for_2_and_50_rows(add_row: Callable[[int], object], read: Callable[[], object]) -> tuple[int, int]:
+    """Builds 2 rows and reads the list, then 48 more and reads it again: the two query counts.
+
+    Each count is of a second read, so caches filled by the first one (content types,
+    translations, the session that writing the rows may have pushed out) are not counted."""
+    for number in range(2):
+        add_row(number)
+    read()
+    small = queries_of(read)
+    for number in range(2, 50):
+        add_row(number)
+    read()
+    return small, queries_of(read)

@@ -16,6 +16,7 @@ from core.errors import ActionError, PermissionDenied
 from delivery import fanout
 from delivery.channels import channel_types
 from delivery.models import Delivery, DeliveryStatus, Endpoint, Notice, Priority, Route
+from delivery.queries import inbox_q
 from delivery.routing import refresh_route
 from delivery.tasks import enqueue_after_commit
 from people.models import Person
@@ -103,11 +104,6 @@ def do_release_notice(notice: Notice) -> int:
         if released:
             enqueue_after_commit(urgent=notice.priority == Priority.URGENT)
     return released
-
-
-def inbox_q(person: Person) -> Q:
-    """Deliveries shown in a person's inbox: their own, and those they relay for someone."""
-    return (Q(person=person) & Q(relay__isnull=True)) | Q(relay=person)
 
 
 def access_delivery(person: Person, delivery_id: int) -> Delivery:

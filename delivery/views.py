@@ -12,28 +12,17 @@ from delivery import actions
 from delivery.channels import channel_types
 from delivery.models import Delivery, Endpoint, Notice
 from delivery.permissions import can_follow_relays, can_view_reach
+from delivery.queries import INBOX_PAGE, inbox_items, unread_count
 from delivery.reach import reach, unconfirmed_relays
-from groups.models import MANAGING_ROLES, CommunityGroup, Membership, MembershipStatus
-
-PAGE = 30
-
-
-def _inbox_items(person, after: int = 0):
-    items = Delivery.objects.filter(actions.inbox_q(person)).select_related("notice", "person").order_by("-id")
-    if after:
-        items = items.filter(pk__gt=after)
-    return items
+from groups.models import MANAGING_ROLES, CommunityGroup
+from groups.queries import active_memberships
 
 
 @login_required
 def inbox(request):
-    items = list(_inbox_items(request.user)[:PAGE])
-    unread = _inbox_items(request.user).filter(read_at__isnull=True).count()
-    memberships = (
-        Membership.objects.filter(person=request.user, status=MembershipStatus.ACTIVE, group__is_active=True)
-        .select_related("group")
-        .order_by("group__name")
-    )
+    items = list(inbox_items(request.user)[:INBOX_PAGE])
+    unread = unread_count(request.user)
+    memberships = active_memberships(request.user).select_related("group").order_by("group__name")
     return render(
         request,
         "delivery/inbox.html",
@@ -55,7 +44,7 @@ def inbox_new(request):
         after = int(request.GET.get("after", "0"))
     except ValueError:
         after = 0
-    items = list(_inbox_items(request.user, after)[:PAGE])
+    items = list(inbox_items(request.user, after)[:INBOX_PAGE])
     if not items:
         return HttpResponse(status=204)
     return render(

@@ -2,13 +2,11 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Count, Q, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.text import fold
 from groups import actions
 from groups.forms import InviteForm, JoinRequestForm, RoleForm
 from groups.models import (
@@ -21,38 +19,14 @@ from groups.models import (
     MembershipStatus,
 )
 from groups.permissions import active_membership, can_manage_group, can_request_to_join, phone_visible_ids
-
-MEMBERS_PER_PAGE = 100
-# Officers and leaders first, then members, as people expect to find them.
-ROLE_ORDER = Case(
-    When(role=GroupRole.POLICE, then=Value(0)),
-    When(role=GroupRole.STEERING, then=Value(1)),
-    When(role=GroupRole.LEADER, then=Value(2)),
-    default=Value(3),
-)
+from groups.queries import group_members, groups_nearby, my_memberships, pending_join_requests
 
 
 @login_required
 def my_groups(request):
-    memberships = (
-        Membership.objects.filter(person=request.user, status=MembershipStatus.ACTIVE, group__is_active=True)
-        .select_related("group__unit__parent")
-        .annotate(
-            member_count=Count("group__memberships", filter=Q(group__memberships__status=MembershipStatus.ACTIVE))
-        )
-        .order_by("group__unit__path", "group__name")
-    )
-    pending = JoinRequest.objects.filter(person=request.user, status=JoinRequestStatus.PENDING).select_related("group")
-    nearby = CommunityGroup.objects.none()
-    household = request.user.household
-    if household is not None:
-        # Groups of the person's residential group, hamlet and commune that they could ask to join.
-        nearby = (
-            CommunityGroup.objects.filter(unit__in=household.residential_group.ancestors(), is_active=True)
-            .exclude(pk__in=[m.group_id for m in memberships])
-            .exclude(pk__in=[r.group_id for r in pending])
-            .select_related("unit")
-        )
+    memberships = my_memberships(request.user)
+    pending = pending_join_requests(request.user)
+    nearby = groups_nearby(request.user, memberships, pending)
     return render(request, "groups/mine.html", {"memberships": memberships, "pending": pending, "nearby": nearby})
 
 
@@ -73,22 +47,16 @@ def group_detail(request, group_id: int):
             status=403 if not group.is_active else 200,
         )
     query = request.GET.get("q", "").strip()
-    active = group.memberships.filter(status=MembershipStatus.ACTIVE)
-    listed = active.filter(person__search_name__contains=fold(query)) if query else active
-    members = list(
-        listed.select_related("person__household__residential_group", "person__relay")
-        .annotate(rank=ROLE_ORDER)
-        .order_by("rank", "person__full_name")[:MEMBERS_PER_PAGE]
-    )
-    people = [m.person for m in members]
+    found = group_members(group, query)
+    people = [m.person for m in found.shown]
     visible_phones = {p.pk for p in people} if manage else phone_visible_ids(request.user, people)
     context: dict[str, object] = {
         "group": group,
         "membership": membership,
         "manage": manage,
-        "members": members,
-        "member_total": active.count(),
-        "listed_total": listed.count() if query else None,
+        "members": found.shown,
+        "member_total": found.total,
+        "listed_total": found.matching,
         "query": query,
         "visible_phones": visible_phones,
         "role_choices": GroupRole.choices,

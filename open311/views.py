@@ -7,7 +7,6 @@ order problems, lost & found), never for crime tips.
 """
 
 import json
-import secrets
 from datetime import datetime, timedelta
 from xml.etree import ElementTree as ET
 
@@ -20,9 +19,12 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from api.actions import do_note_key_used
 from api.models import ApiKey
+from open311.queries import service_requests
 from places.models import Unit
-from reports.actions import Submission, WarningsNeedConfirmation, check_submit_report
+from places.queries import communes_of
+from reports.actions import WarningsNeedConfirmation, check_submit_report, client_submission, do_give_open311_token
 from reports.categories import BY_CODE, CATEGORIES, PUBLIC_KINDS, Kind
 from reports.models import Channel, Report
 from reports.workflow import OPEN_STATUSES, Status
@@ -168,9 +170,10 @@ def status_notes(report: Report) -> str:
     return str(notes)
 
 
-def request_data(report: Report, request) -> dict:
+def request_data(report: Report, request, commune: Unit | None) -> dict:
+    """One service request; `commune` is the report's commune (from `requests_data`, read for the whole list)."""
     public = report.kind in PUBLIC_KINDS
-    photo = report.photos.first() if public else None
+    photo = next(iter(report.photos.all()), None) if public else None
     return {
         "service_request_id": report.receipt_code,
         "status": "open" if report.status in OPEN_STATUSES else "closed",
@@ -179,7 +182,7 @@ def request_data(report: Report, request) -> dict:
         "service_code": report.category,
         "description": report.description if public else "",
         "agency_responsible": report.forwarded_to
-        or str(_("Commune police of %(unit)s") % {"unit": _commune_name(report)}),
+        or str(_("Commune police of %(unit)s") % {"unit": (commune or report.unit).name}),
         "service_notice": "",
         "requested_datetime": _iso(report.received_at),
         "updated_datetime": _iso(report.updated_at),
@@ -195,9 +198,11 @@ def request_data(report: Report, request) -> dict:
     }
 
 
-def _commune_name(report: Report) -> str:
-    commune = report.unit.commune() if report.unit.tier > 2 else report.unit
-    return commune.name if commune else report.unit.name
+def requests_data(reports: list[Report], request) -> list[dict]:
+    """The service requests of reports read by `service_requests()`; the communes of all their
+    units are read at once, so the list costs the same queries however long it is."""
+    communes = communes_of(report.unit for report in reports)
+    return [request_data(report, request, communes.get(report.unit_id)) for report in reports]
 
 
 @open311_view
@@ -206,7 +211,7 @@ def requests_(request, fmt):
         return _create(request, fmt)
     if request.method != "GET":
         raise Open311Error(405, "GET or POST")
-    reports = Report.objects.select_related("unit", "merged_into").prefetch_related("photos")
+    reports = service_requests()
     ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if ids:
         reports = reports.filter(receipt_code__in=ids)
@@ -227,7 +232,7 @@ def requests_(request, fmt):
             reports = reports.filter(status__in=list(OPEN_STATUSES))
         elif statuses == {"closed"}:
             reports = reports.exclude(status__in=list(OPEN_STATUSES))
-    data = [request_data(r, request) for r in reports.order_by("-received_at")[:MAX_RESULTS]]
+    data = requests_data(list(reports.order_by("-received_at")[:MAX_RESULTS]), request)
     return render(data, fmt, root="service_requests", item="request")
 
 
@@ -261,24 +266,22 @@ def _create(request, fmt):
     name = " ".join(p for p in (post.get("first_name", "").strip(), post.get("last_name", "").strip()) if p)
     phone, email = post.get("phone", "").strip(), post.get("email", "").strip()
     identified = bool(name or phone or email)
-    key = request.headers.get("Idempotency-Key") or post.get("idempotency_key", "")
-    sub = Submission(
-        kind=category.kind,
+    sub = client_submission(
+        Channel.OPEN311,
+        api_key,
         category=category.code,
         description=post.get("description", ""),
-        behaviour=post.get("attribute[behaviour]", ""),
         unit=unit,
         visibility="confidential" if identified else "anonymous",
+        behaviour=post.get("attribute[behaviour]", ""),
         place_text=post.get("address_string", "")[:300],
         latitude=lat or None,
         longitude=lon or None,
-        channel=Channel.OPEN311,
-        source=f"open311:{api_key.name}",
         reporter_name=name,
         reporter_phone=phone,
         reporter_contact=email,
         confirm_warnings=True,
-        idempotency_key=f"open311:{api_key.pk}:{key}" if key else None,
+        idempotency_key=request.headers.get("Idempotency-Key") or post.get("idempotency_key", ""),
     )
     try:
         filed = check_submit_report(None, sub)
@@ -286,11 +289,8 @@ def _create(request, fmt):
         raise Open311Error(400, " ".join(error.messages)) from None
     except ValidationError as error:
         raise Open311Error(400, " ".join(error.messages)) from None
-    report = filed.report
-    if not report.open311_token:
-        report.open311_token = secrets.token_hex(12)
-        Report.objects.filter(pk=report.pk).update(open311_token=report.open311_token)
-    ApiKey.objects.filter(pk=api_key.pk).update(last_used_at=timezone.now())
+    report = do_give_open311_token(filed.report)
+    do_note_key_used(api_key)
     notice = str(_("Receipt code %(code)s.") % {"code": report.receipt_code})
     if filed.secret:
         notice += " " + str(
@@ -313,10 +313,10 @@ def _create(request, fmt):
 
 @open311_view
 def request_detail(request, request_id, fmt):
-    report = Report.objects.select_related("unit", "merged_into").filter(receipt_code=request_id).first()
+    report = service_requests().filter(receipt_code=request_id).first()
     if report is None:
         raise Open311Error(404, _("No such service request."))
-    return render([request_data(report, request)], fmt, root="service_requests", item="request")
+    return render(requests_data([report], request), fmt, root="service_requests", item="request")
 
 
 @open311_view

@@ -12,7 +12,7 @@ from people.forms import PhoneField
 from people.models import MandateRole, Person
 from people.permissions import mandate_paths
 from places.models import Tier, Unit
-from reports.actions import Submission, new_secret
+from reports.actions.intake import Submission, new_secret
 from reports.categories import BY_CODE, CATEGORIES, Kind
 from reports.models import Channel, Visibility
 from reports.permissions import handling_police

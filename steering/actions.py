@@ -46,6 +46,14 @@ def access_directive(person: Person, directive_id: int, *, manage: bool = False)
     return directive
 
 
+def access_unit(person: Person, code: str, check) -> Unit:
+    """The unit with this code, if `check(person, unit)` (a rule of steering.permissions) allows."""
+    unit = get_object_or_404(Unit, code=code)
+    if not check(person, unit):
+        raise PermissionDenied
+    return unit
+
+
 # -- directives --------------------------------------------------------------------------------
 
 

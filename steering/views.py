@@ -1,9 +1,6 @@
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,13 +10,12 @@ from django.views.decorators.http import require_POST
 
 from core.errors import PermissionDenied
 from core.forms import form_errors_text
-from coverage.reach import Coverage, coverage_of
-from groups.models import GroupRole, MembershipStatus
 from people.permissions import is_officer, manages_unit, mandate_paths
 from places.models import Tier, Unit
-from steering import charts, compliance, dashboards, exports, mapdata, metrics, periodic
+from steering import charts, compliance, dashboards, exports, mapdata, metrics, periodic, queries
 from steering.actions import (
     access_directive,
+    access_unit,
     check_assign_responsibility,
     check_end_responsibility,
     check_issue_directive,
@@ -29,9 +25,8 @@ from steering.actions import (
     do_request_fresh_figures,
 )
 from steering.forms import DirectiveForm, PeriodForm, ResponsibilityForm
-from steering.models import Counter, Responsibility
+from steering.models import Responsibility
 from steering.permissions import (
-    DASHBOARD_TIERS,
     can_assign_responsibility,
     can_change_directive,
     can_export_report,
@@ -43,23 +38,9 @@ from steering.permissions import (
 LAGGING_LISTED = 200
 
 
-def access_unit(person, code: str, check) -> Unit:
-    unit = get_object_or_404(Unit, code=code)
-    if not check(person, unit):
-        raise PermissionDenied
-    return unit
-
-
-def dashboard_units(person) -> list[Unit]:
-    if person.is_superuser and not mandate_paths(person):
-        return list(Unit.objects.filter(tier=Tier.PROVINCE).order_by("name"))
-    units = Unit.objects.filter(path__in=mandate_paths(person), tier__in=DASHBOARD_TIERS).order_by("path")
-    return list(units)
-
-
 @login_required
 def home(request):
-    units = dashboard_units(request.user)
+    units = queries.dashboard_units(request.user)
     if len(units) == 1:
         return redirect("steering:dashboard", units[0].code)
     if not units:
@@ -90,26 +71,6 @@ def refresh(request, code: str):
     return redirect("steering:dashboard", unit.code)
 
 
-def unlocated_units(unit: Unit) -> list[dict]:
-    """The child units with their latest stored figures: what exists, without positions."""
-    day = Counter.objects.filter(unit=unit).order_by("-day").values_list("day", flat=True).first()
-    figures: dict[int, dict[str, int]] = {}
-    if day is not None:
-        for unit_id, metric, value in Counter.objects.filter(
-            unit__parent=unit, day=day, metric__in=["groups.total", "members.total"]
-        ).values_list("unit_id", "metric", "value"):
-            figures.setdefault(unit_id, {})[metric] = value
-    return [
-        {
-            "code": child.code,
-            "name": child.name,
-            "groups": figures.get(child.pk, {}).get("groups.total", 0),
-            "members": figures.get(child.pk, {}).get("members.total", 0),
-        }
-        for child in unit.children.order_by("name")
-    ]
-
-
 @login_required
 def map_page(request, code: str):
     unit = access_unit(request.user, code, can_view_dashboard)
@@ -128,7 +89,7 @@ def map_page(request, code: str):
 @login_required
 def map_json(request, code: str):
     unit = access_unit(request.user, code, can_view_dashboard)
-    return JsonResponse(mapdata.map_payload(unit, request.user, unlocated_units(unit), request.GET))
+    return JsonResponse(mapdata.map_payload(unit, request.user, queries.unlocated_units(unit), request.GET))
 
 
 @login_required
@@ -253,13 +214,7 @@ def responsibilities(request, code: str):
                 return redirect("steering:responsibilities", unit.code)
         else:
             messages.error(request, form_errors_text(form))
-    assigned = (
-        Responsibility.objects.filter(
-            Q(unit__path__startswith=unit.path) | Q(group__unit__path__startswith=unit.path), ended_at__isnull=True
-        )
-        .select_related("person", "unit", "group")
-        .order_by("person__full_name")
-    )
+    assigned = queries.responsibilities_under(unit)
     return render(
         request,
         "steering/responsibilities.html",
@@ -283,48 +238,12 @@ def responsibility_end(request, responsibility_id: int):
     return redirect("steering:responsibilities", commune.code)
 
 
-def stored_coverage(unit: Unit) -> Coverage | None:
-    """Coverage from the latest counters (units down to hamlets have them), None when there are none."""
-    day = Counter.objects.filter(unit=unit).order_by("-day").values_list("day", flat=True).first()
-    if day is None:
-        return None
-    values = dict(
-        Counter.objects.filter(unit=unit, day=day, metric__startswith="coverage.").values_list("metric", "value")
-    )
-    return Coverage(unit, values.get("coverage.households", 0), values.get("coverage.covered", 0))
-
-
 @login_required
 def mine(request):
     """My responsibilities, each with what is lagging under it."""
     if not (is_officer(request.user) or request.user.is_superuser):
         raise PermissionDenied
-    entries = []
-    for responsibility in (
-        Responsibility.objects.filter(person=request.user, ended_at__isnull=True)
-        .select_related("unit", "group__unit")
-        .order_by("assigned_at")
-    ):
-        entry: dict[str, Any] = {"responsibility": responsibility}
-        if responsibility.group is not None:
-            group = responsibility.group
-            memberships = group.memberships.filter(status=MembershipStatus.ACTIVE).aggregate(
-                members=Count("id"), leaders=Count("id", filter=Q(role=GroupRole.LEADER))
-            )
-            entry.update(target_unit=group.unit, members=memberships["members"], leaders=memberships["leaders"])
-            entry["lagging"] = []
-        else:
-            unit = responsibility.unit
-            assert unit is not None
-            entry["target_unit"] = unit
-            entry["coverage"] = stored_coverage(unit) or coverage_of(unit)[0]
-            lagging = []
-            for directive in dashboards.directives_for(unit):
-                lagging += [
-                    item for item in compliance.evaluate(directive, unit) if item.status != compliance.Status.MET
-                ]
-            entry["lagging"] = lagging
-        entries.append(entry)
+    entries = queries.my_responsibilities(request.user)
     reminders = request.user.steering_reminders.all()[:20]
     return render(request, "steering/mine.html", {"entries": entries, "reminders": reminders})
 

@@ -1,33 +1,34 @@
-"""Every write to reports (docs/reports.md): intake, the police workflow, what reaches groups."""
+"""Every write to reports (docs/reports.md): intake, the police workflow, what reaches groups.
+What pages and APIs read is in reports/queries.py."""
 
 from reports.actions.community import (
-    active_alerts_for,
     check_cancel_alert,
     check_grant_alert_trust,
     check_mark_returned,
     check_raise_alert,
     check_revoke_alert_trust,
     check_share,
-    find_matches,
-    group_feed,
-    lost_found_for,
-    share_choices,
-    time_to_return,
 )
 from reports.actions.handling import (
     access_identity,
     access_report,
     access_report_by_secret,
-    case_of,
     check_assign,
     check_extend_decision,
     check_merge,
     check_post_message,
     check_transition,
     identity_of,
-    suggest_duplicates,
 )
-from reports.actions.intake import Filed, Submission, WarningsNeedConfirmation, check_submit_report, new_secret
+from reports.actions.intake import (
+    Filed,
+    Submission,
+    WarningsNeedConfirmation,
+    check_submit_report,
+    client_submission,
+    do_give_open311_token,
+    new_secret,
+)
 
 __all__ = [
     "Filed",
@@ -36,8 +37,6 @@ __all__ = [
     "access_identity",
     "access_report",
     "access_report_by_secret",
-    "active_alerts_for",
-    "case_of",
     "check_assign",
     "check_cancel_alert",
     "check_extend_decision",
@@ -50,12 +49,8 @@ __all__ = [
     "check_share",
     "check_submit_report",
     "check_transition",
-    "find_matches",
-    "group_feed",
+    "client_submission",
+    "do_give_open311_token",
     "identity_of",
-    "lost_found_for",
     "new_secret",
-    "share_choices",
-    "suggest_duplicates",
-    "time_to_return",
 ]

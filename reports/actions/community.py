@@ -1,10 +1,9 @@
-"""What reaches the groups: lost & found posts, their re-sharing and return, urgent alerts."""
+"""What reaches the groups: lost & found posts, their re-sharing and return, urgent alerts.
+What the groups read of them (matches, feeds, active alerts) is in reports/queries.py."""
 
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -12,61 +11,17 @@ from django.utils.translation import gettext as _
 from audit.actions import record
 from core.errors import ActionError, PermissionDenied
 from delivery.notify import notify
-from groups.models import CommunityGroup, MembershipStatus
+from groups.models import MembershipStatus
 from people.models import Person
-from places.models import Tier, Unit
-from reports.actions.handling import _area_path, area_path, check_transition, do_transition, similarity
+from places.models import Unit
+from reports.actions.handling import check_transition, do_transition
 from reports.actions.intake import WarningsNeedConfirmation
-from reports.categories import MATCHING_CATEGORY
 from reports.checks import sensitive_findings
 from reports.models import AlertTrust, LostFoundShare, Report, UrgentAlert
 from reports.notifications import notify_reporter
 from reports.permissions import can_grant_alert_trust, can_raise_alert, can_share
+from reports.queries import LOST_FOUND_OPEN, find_matches, share_choices
 from reports.workflow import Status
-
-MATCH_WINDOW_DAYS = 14
-LOST_FOUND_OPEN = (Status.RECEIVED, Status.ACKNOWLEDGED)
-
-
-def commune_of(unit: Unit) -> Unit | None:
-    return unit if unit.tier == Tier.COMMUNE else unit.commune()
-
-
-def share_choices(report: Report) -> list[Unit]:
-    """Where a post may be shared: its own commune and the communes next to it."""
-    commune = commune_of(report.unit)
-    if commune is None:
-        return []
-    return [commune, *commune.neighbours.order_by("name")]
-
-
-def reach_paths(report: Report) -> list[str]:
-    """Unit paths whose groups see the post: its hamlet, plus every commune it was shared to."""
-    return [_area_path(report), *(s.unit.path for s in report.shares.select_related("unit"))]
-
-
-def find_matches(report: Report, limit: int = 5) -> list[tuple[Report, float]]:
-    """Lost ↔ found posts of the same kind of thing, in the same or a neighbouring commune,
-    within two weeks of each other, ranked by how alike their descriptions are."""
-    other = MATCHING_CATEGORY.get(report.category)
-    if other is None:
-        return []
-    communes = share_choices(report)
-    if not communes:
-        return []
-    area = Q()
-    for commune in communes:
-        area |= Q(unit__path__startswith=commune.path)
-    window = timedelta(days=MATCH_WINDOW_DAYS)
-    candidates = Report.objects.filter(
-        area,
-        category=other,
-        status__in=LOST_FOUND_OPEN,
-        received_at__gte=report.received_at - window,
-        received_at__lte=report.received_at + window,
-    ).select_related("unit")[:100]
-    scored = [(c, similarity(report.description, c.description)) for c in candidates]
-    return sorted(scored, key=lambda pair: -pair[1])[:limit]
 
 
 def check_share(actor: Person, report: Report, units: list[Unit]) -> list[LostFoundShare]:
@@ -106,10 +61,6 @@ def check_mark_returned(
         if counterpart is not None:
             do_transition(actor, counterpart, Status.RETURNED, returned_to=returned_to)
     return report
-
-
-def time_to_return(report: Report) -> timedelta | None:
-    return report.returned_at - report.received_at if report.returned_at else None
 
 
 # -- urgent alerts ---------------------------------------------------------------------------
@@ -192,42 +143,3 @@ def check_revoke_alert_trust(actor: Person, trust: AlertTrust) -> None:
     with transaction.atomic():
         record(actor, "alert.trust_revoked", trust, unit=trust.unit, person=trust.person_id)
         trust.delete()
-
-
-def units_above(unit: Unit) -> list[str]:
-    codes = unit.ancestor_codes()
-    return ["/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
-
-
-def active_alerts_for(unit: Unit) -> QuerySet[UrgentAlert]:
-    """Alerts on the unit or any unit above it: every group under an alerted hamlet sees it."""
-    return (
-        UrgentAlert.objects.filter(
-            unit__path__in=units_above(unit), cancelled_at__isnull=True, expires_at__gt=timezone.now()
-        )
-        .select_related("unit", "raised_by")
-        .order_by("-raised_at")
-    )
-
-
-def lost_found_for(unit: Unit) -> QuerySet[Report]:
-    """Open lost & found posts a group of this unit sees: from its hamlet, or shared to its commune."""
-    own_area = Q(unit__path__startswith=area_path(unit)) if unit.tier >= Tier.HAMLET else Q(unit=unit)
-    return (
-        Report.objects.filter(kind__in=["lost", "found"], status__in=LOST_FOUND_OPEN, merged_into__isnull=True)
-        .filter(Q(shares__unit__path__in=units_above(unit)) | own_area)
-        .distinct()
-        .select_related("unit__parent")
-        .prefetch_related("photos")
-        .order_by("-received_at")
-    )
-
-
-@dataclass
-class GroupFeed:
-    alerts: list[UrgentAlert]
-    posts: list[Report]
-
-
-def group_feed(group: CommunityGroup) -> GroupFeed:
-    return GroupFeed(alerts=list(active_alerts_for(group.unit)), posts=list(lost_found_for(group.unit)[:20]))

@@ -2,7 +2,6 @@
 
 import difflib
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import Q
@@ -301,9 +300,6 @@ def _publish(report: Report, event: str) -> None:
 
 # -- duplicates -------------------------------------------------------------------------------
 
-DUPLICATE_WINDOW_DAYS = 3
-DUPLICATE_THRESHOLD = 0.3
-
 
 def area_path(unit: Unit) -> str:
     return hamlet_path(unit)
@@ -321,25 +317,6 @@ def similarity(a: str, b: str) -> float:
     jaccard = len(words_a & words_b) / len(words_a | words_b)
     sequence = difflib.SequenceMatcher(None, fold(a), fold(b)).ratio()
     return round((jaccard + sequence) / 2, 3)
-
-
-def suggest_duplicates(report: Report, limit: int = 5) -> list[tuple[Report, float]]:
-    """Likely duplicates: same area and category, received within a few days, similar text."""
-    window = timedelta(days=DUPLICATE_WINDOW_DAYS)
-    candidates = (
-        Report.objects.filter(
-            category=report.category,
-            unit__path__startswith=_area_path(report),
-            received_at__gte=report.received_at - window,
-            received_at__lte=report.received_at + window,
-            merged_into__isnull=True,
-        )
-        .exclude(pk=report.pk)
-        .select_related("unit")[:200]
-    )
-    text = f"{report.description} {report.behaviour} {report.place_text}"
-    scored = [(c, similarity(text, f"{c.description} {c.behaviour} {c.place_text}")) for c in candidates]
-    return sorted([(c, s) for c, s in scored if s >= DUPLICATE_THRESHOLD], key=lambda pair: -pair[1])[:limit]
 
 
 def check_merge(actor: Person, duplicate: Report, primary: Report, reason: str = "") -> Report:
@@ -370,11 +347,6 @@ def check_merge(actor: Person, duplicate: Report, primary: Report, reason: str =
         record(actor, "report.merge_received", primary, unit=primary.unit, reason=reason, duplicate=duplicate.pk)
         notify_reporter(duplicate, "merged", primary.receipt_code)
     return primary
-
-
-def case_of(report: Report) -> Report:
-    """The case a reporter follows: the report itself, or the case it was merged into."""
-    return report.merged_into or report
 
 
 def merged_filter(report: Report) -> Q:

@@ -4,6 +4,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Protocol
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -61,6 +62,63 @@ class Filed:
     report: Report
     created: bool
     secret: str = ""  # shown once to an anonymous reporter; never stored in clear
+
+
+class ClientSystem(Protocol):
+    """What intake needs of another system's API key (api.models.ApiKey)."""
+
+    pk: int
+    name: str
+
+
+def client_submission(
+    channel: str,
+    client: ClientSystem | None,
+    *,
+    category: str,
+    description: str,
+    unit: Unit | None,
+    visibility: str,
+    behaviour: str = "",
+    place_text: str = "",
+    occurred_at: datetime | None = None,
+    latitude: Decimal | str | None = None,
+    longitude: Decimal | str | None = None,
+    reporter_name: str = "",
+    reporter_phone: str = "",
+    reporter_contact: str = "",
+    confirm_warnings: bool = False,
+    idempotency_key: str = "",
+    secret: str | None = None,
+) -> Submission:
+    """A submission through the JSON API or Open311 (`channel`), from fields their schemas validated.
+
+    With a client system's key it comes in on `channel`, names the key as its source, may carry the
+    reporter's name and contacts, and its idempotency key is the client's own (two clients may use
+    the same key). Without one (a person on the API) it comes in like the web form."""
+    found = BY_CODE.get(category)
+    if client is not None and idempotency_key:
+        idempotency_key = f"{channel}:{client.pk}:{idempotency_key}"
+    return Submission(
+        kind=found.kind if found else "",
+        category=category,
+        description=description,
+        behaviour=behaviour,
+        unit=unit,
+        visibility=visibility,
+        place_text=place_text,
+        occurred_at=occurred_at,
+        latitude=latitude,
+        longitude=longitude,
+        channel=channel if client is not None else Channel.WEB,
+        source=f"{channel}:{client.name}" if client is not None else "",
+        reporter_name=reporter_name if client is not None else "",
+        reporter_phone=reporter_phone if client is not None else "",
+        reporter_contact=reporter_contact if client is not None else "",
+        confirm_warnings=confirm_warnings,
+        idempotency_key=idempotency_key or None,
+        secret=secret,
+    )
 
 
 class WarningsNeedConfirmation(ActionError):
@@ -270,9 +328,17 @@ def check_submit_report(actor, sub: Submission) -> Filed:
     return Filed(report, created=True, secret=secret)
 
 
+def do_give_open311_token(report: Report) -> Report:
+    """The token an Open311 client follows its request by (docs/open311.md); a retry keeps the first."""
+    if not report.open311_token:
+        report.open311_token = secrets.token_hex(12)
+        Report.objects.filter(pk=report.pk).update(open311_token=report.open311_token)
+    return report
+
+
 def _tell_matches(report: Report) -> None:
     """A new lost (found) post tells both sides about the found (lost) posts it may match."""
-    from reports.actions.community import find_matches
+    from reports.queries import find_matches
 
     for match, _score in find_matches(report, limit=3):
         notify_reporter(match, "match", report.receipt_code)

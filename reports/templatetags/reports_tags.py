@@ -1,6 +1,6 @@
 from django import template
 
-from reports.actions import group_feed
+from reports.queries import group_feed
 
 register = template.Library()
 

@@ -17,9 +17,9 @@ from reports.actions import (
     check_merge,
     check_post_message,
     check_transition,
-    suggest_duplicates,
 )
 from reports.models import Reminder, Report
+from reports.queries import suggest_duplicates
 from reports.tasks import send_deadline_reminders
 from reports.workflow import CASE_TRANSITIONS, Status
 

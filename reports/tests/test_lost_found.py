@@ -8,18 +8,10 @@ from django.utils import timezone
 
 from canhgiac.testing import create_report
 from core.errors import ActionError
-from reports.actions import (
-    active_alerts_for,
-    check_cancel_alert,
-    check_mark_returned,
-    check_raise_alert,
-    check_share,
-    find_matches,
-    lost_found_for,
-    time_to_return,
-)
+from reports.actions import check_cancel_alert, check_mark_returned, check_raise_alert, check_share
 from reports.actions.intake import WarningsNeedConfirmation
 from reports.models import Report, UrgentAlert
+from reports.queries import active_alerts_for, find_matches, lost_found_for, time_to_return
 
 
 def found_buffalo(world):

@@ -9,8 +9,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from canhgiac.testing import create_report, signed_in
-from reports.actions import check_transition, time_to_return
+from reports.actions import check_transition
 from reports.models import Report
+from reports.queries import time_to_return
 from reports.workflow import OPEN_STATUSES, Status
 from steering.actions import do_rollup
 from steering.models import Counter

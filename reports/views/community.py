@@ -11,7 +11,7 @@ from core.errors import PermissionDenied
 from people.models import Person
 from people.phones import normalize_phone
 from places.models import Unit
-from reports import actions
+from reports import actions, queries
 from reports.models import AlertTrust, Report, UrgentAlert
 from reports.permissions import (
     can_grant_alert_trust,
@@ -46,7 +46,7 @@ def post_detail(request, code: str):
             "poster": report.reporter.full_name if named and report.reporter else "",
             "staff": can_work_report(request.user, report),
             "identity_allowed": can_see_identity(request.user, report),
-            "time_to_return": actions.time_to_return(report),
+            "time_to_return": queries.time_to_return(report),
         },
     )
 

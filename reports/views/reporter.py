@@ -4,7 +4,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,11 +13,11 @@ from django.views.decorators.http import require_POST
 
 from core.errors import PermissionDenied
 from reports import actions
-from reports.actions.handling import case_of
 from reports.forms import FollowForm, ReportForm
 from reports.models import Report, ReportMessage, ReportPhoto
 from reports.pdf import receipt_pdf
 from reports.permissions import can_see_post, can_view_report, can_work_report, is_own_report
+from reports.queries import case_of, own_reports
 from reports.throttle import follow_blocked, note_follow_failure
 from reports.views.common import add_action_error
 
@@ -66,12 +65,7 @@ def walk_in(request):
 
 @login_required
 def my_reports(request):
-    reports = (
-        Report.objects.filter(reporter=request.user)
-        | Report.objects.filter(filed_by=request.user, reporter__isnull=False)
-    ).select_related("unit", "merged_into")
-    reports = reports.distinct().annotate(unseen=Count("updates", filter=Q(updates__seen_at__isnull=True)))
-    return render(request, "reports/mine.html", {"reports": reports.order_by("-received_at")})
+    return render(request, "reports/mine.html", {"reports": own_reports(request.user)})
 
 
 def _reporter_context(report: Report) -> dict:

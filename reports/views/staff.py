@@ -1,12 +1,9 @@
 """The police side: the queue (with live updates), a report's case page and its actions."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.handlers.asgi import ASGIRequest
-from django.db.models import Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -14,16 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from audit.actions import history
 from core.errors import PermissionDenied
-from core.text import fold
 from groups.models import CommunityGroup
 from people.models import Person
 from places.models import Unit
-from reports import actions, live
-from reports.actions.community import share_choices
-from reports.forms import QueueFilterForm, officers_for, patrols_for
-from reports.models import AlertTrust, Reminder, Report, ReportMessage
+from reports import actions, live, queries
+from reports.forms import officers_for, patrols_for
+from reports.models import AlertTrust, Report, ReportMessage
 from reports.permissions import (
     can_see_identity,
     can_share,
@@ -31,10 +25,9 @@ from reports.permissions import (
     can_work_report,
     has_queue,
     is_handling_police,
-    queue_q,
 )
 from reports.views.common import error_text
-from reports.workflow import OPEN_STATUSES, REASON_REQUIRED, Status, allowed_next
+from reports.workflow import REASON_REQUIRED, Status, allowed_next
 
 
 def _by_pk(model, raw: str | None):
@@ -46,50 +39,12 @@ def _require_queue(person: Person) -> None:
         raise PermissionDenied
 
 
-def filtered_queue(person: Person, params) -> tuple[QueueFilterForm, list[Report]]:
-    form = QueueFilterForm(params or None)
-    reports = Report.objects.filter(queue_q(person), merged_into__isnull=True).select_related(
-        "unit__parent", "assignee"
-    )
-    data = form.cleaned_data if form.is_valid() else {}
-    status = data.get("status", "")
-    if status == "":
-        reports = reports.filter(status__in=list(OPEN_STATUSES))
-    elif status != "all":
-        reports = reports.filter(status=status)
-    if data.get("category"):
-        reports = reports.filter(category=data["category"])
-    now = timezone.now()
-    if data.get("due") == "overdue":
-        reports = reports.filter(
-            Q(decision_due_at__lt=now) | Q(forward_due_at__lt=now, forwarded_at__isnull=True),
-            status__in=list(OPEN_STATUSES),
-        )
-    elif data.get("due") == "soon":
-        soon = now + timedelta(days=3)
-        reports = reports.filter(
-            Q(decision_due_at__lt=soon) | Q(forward_due_at__lt=soon, forwarded_at__isnull=True),
-            status__in=list(OPEN_STATUSES),
-        )
-    if data.get("assignee") == "me":
-        reports = reports.filter(assignee=person)
-    elif data.get("assignee") == "none":
-        reports = reports.filter(assignee__isnull=True, patrol__isnull=True)
-    for word in fold(data.get("q", "")).split():
-        reports = reports.filter(search_text__contains=word)
-    return form, list(reports.order_by("-received_at")[:200])
-
-
 @never_cache
 @login_required
 def queue(request):
     _require_queue(request.user)
-    form, reports = filtered_queue(request.user, request.GET)
-    reminders = Reminder.objects.filter(
-        Q(recipient=request.user) | Q(recipient__isnull=True, report__in=Report.objects.filter(queue_q(request.user))),
-        dismissed_at__isnull=True,
-        report__status__in=list(OPEN_STATUSES),
-    ).select_related("report")[:20]
+    form, reports = queries.filtered_queue(request.user, request.GET)
+    reminders = queries.queue_reminders(request.user)
     police = bool(_paths(request.user, police=True))
     context = {
         "form": form,
@@ -148,35 +103,23 @@ def staff_detail(request, code: str):
             "author"
         ),
         "photos": report.photos.all(),
-        "events": _events(report),
+        "events": queries.case_history(report),
         "officers": officers_for(report) if police else [],
         "patrols": patrols_for(report) if police else [],
-        "duplicates": actions.suggest_duplicates(report) if police and not report.merged_into_id else [],
+        "duplicates": queries.suggest_duplicates(report) if police and not report.merged_into_id else [],
         "merged": report.merged_reports.all(),
         "can_see_identity": can_see_identity(request.user, report),
         "identity_inline": report.visibility == "named" and can_see_identity(request.user, report),
         "can_share": can_share(request.user, report) and report.status in ("received", "acknowledged"),
-        "share_units": share_choices(report) if report.is_lost_found else [],
+        "share_units": queries.share_choices(report) if report.is_lost_found else [],
         "shared_to": {s.unit_id for s in report.shares.all()},
-        "matches": actions.find_matches(report) if report.is_lost_found else [],
-        "time_to_return": actions.time_to_return(report),
+        "matches": queries.find_matches(report) if report.is_lost_found else [],
+        "time_to_return": queries.time_to_return(report),
         "can_extend": police and report.is_open and report.decision_due_at and not report.decision_extended_at,
     }
     if context["identity_inline"]:
         context["identity"] = actions.access_identity(request.user, report, reason="case page (named report)")
     return render(request, "reports/staff_detail.html", context)
-
-
-def _events(report: Report) -> list[dict]:
-    """The case history; the reporter appears as "reporter", never by name (the name is behind
-    the audited identity view)."""
-    reporter_side = {report.reporter_id} | ({report.filed_by_id} if report.channel == "relay" else set())
-    events = []
-    for event in history(report).select_related("actor")[:100]:
-        by_reporter = event.actor_id is not None and event.actor_id in reporter_side
-        actor = _("Reporter") if by_reporter else (event.actor.full_name if event.actor else "")
-        events.append({"at": event.at, "verb": event.verb, "actor": actor, "reason": event.reason})
-    return events
 
 
 @login_required
