@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import record
+from channels.registry import channel_types
 from core.errors import ActionError, PermissionDenied
 from delivery import fanout
-from delivery.channels import channel_types
 from delivery.models import Delivery, DeliveryStatus, Endpoint, Notice, Priority, Route
 from delivery.routing import refresh_route
 from delivery.tasks import enqueue_after_commit

@@ -16,7 +16,9 @@ from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
-from delivery.channels import TransportError, get_channel
+from channels import sending
+from channels.base import TransportError
+from channels.registry import get_type
 from delivery.messages import render_message
 from delivery.models import PRIORITY_RANK, Attempt, ChannelBudget, Delivery, DeliveryStatus, Endpoint, Priority
 from delivery.routing import do_disable_endpoint, next_channel
@@ -85,7 +87,7 @@ def _window(now: datetime) -> int:
 
 def take_budget(channel_slug: str, wanted: int, now: datetime) -> int:
     """Reserve up to `wanted` sends on the channel in the current minute; return how many."""
-    limit = get_channel(channel_slug).effective_rate_per_minute()
+    limit = get_type(channel_slug).effective_rate_per_minute()
     if limit is None:
         return wanted
     window = _window(now)
@@ -101,7 +103,7 @@ def take_budget(channel_slug: str, wanted: int, now: datetime) -> int:
 
 def quiet_until(channel_slug: str, now: datetime) -> datetime | None:
     """The end of the channel's quiet hours when `now` falls inside them, else None."""
-    hours = get_channel(channel_slug).effective_quiet_hours()
+    hours = get_type(channel_slug).effective_quiet_hours()
     if hours is None:
         return None
     start, end = hours
@@ -137,12 +139,11 @@ def _finish(delivery: Delivery, worker: str, **changes) -> None:
 
 
 def send_one(delivery: Delivery, endpoint: Endpoint | None, worker: str, result: DrainResult) -> None:
-    channel = get_channel(delivery.channel)
     now = timezone.now()
     try:
-        if channel.needs_address and endpoint is None:
+        if get_type(delivery.channel).needs_address and endpoint is None:
             raise TransportError("no address on this channel", permanent=True)
-        provider_id = channel.send(render_message(delivery, endpoint.address if endpoint else ""))
+        provider_id = sending.send(delivery.channel, render_message(delivery, endpoint.address if endpoint else ""))
     except TransportError as error:
         _record_failure(delivery, endpoint, worker, error, result)
         return

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from delivery.channels import OutboundMessage
+from channels.base import OutboundMessage
 from delivery.models import Delivery, Priority
 
 

@@ -7,9 +7,8 @@ import pytest
 
 from channels.actions import check_add_channel
 from channels.base import SendResult
-from channels.registry import ChannelType
+from channels.registry import ChannelType, channel_types
 from delivery.actions import check_set_channels
-from delivery.channels import channel_types
 from delivery.engine import drain
 from delivery.models import Delivery, DeliveryStatus
 from delivery.notify import notify

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from channels import http
 from channels.actions import do_forget_messages, do_record_channel_outcome
-from channels.base import IncomingMessage, ProviderError
+from channels.base import IncomingMessage, TransportError
 from channels.models import ChannelConfig, ChannelIdentity
 from channels.registry import get_type
 from channels.text import nfc
@@ -83,7 +83,7 @@ def on_message_received(sender, config: ChannelConfig, identity: ChannelIdentity
     if answer:
         try:
             get_type(config.slug).reply(config, identity.provider_user_id, answer)
-        except ProviderError:
+        except TransportError:
             release_held_notices(identity)
             raise
         do_record_channel_outcome(config)
@@ -469,7 +469,7 @@ def download_image(url: str) -> ContentFile | None:
         )
         photo = ContentFile(content, name="chat-photo.jpg")
         clean_photo(photo)
-    except (ProviderError, ActionError) as error:
+    except (TransportError, ActionError) as error:
         logger.info("chat image not kept as a photo: %s", error)
         return None
     photo.seek(0)
@@ -565,7 +565,7 @@ def do_send_chat_reply(message_id: int) -> str:
     attempts = message.chat_attempts + 1
     try:
         channel_type.reply(config, identity.provider_user_id, text)
-    except ProviderError as error:
+    except TransportError as error:
         do_record_channel_outcome(config, error)
         from django.tasks import default_task_backend
 
