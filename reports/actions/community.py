@@ -15,10 +15,11 @@ from delivery.notify import notify
 from groups.models import CommunityGroup, MembershipStatus
 from people.models import Person
 from places.models import Tier, Unit
-from reports.actions.handling import _area_path, area_path, check_transition, do_transition, similarity
+from reports.actions.handling import check_transition, do_transition
 from reports.actions.intake import WarningsNeedConfirmation
 from reports.categories import MATCHING_CATEGORY
 from reports.checks import sensitive_findings
+from reports.helpers import area_path, report_area_path, similarity
 from reports.models import AlertTrust, LostFoundShare, Report, UrgentAlert
 from reports.notifications import notify_reporter
 from reports.permissions import can_grant_alert_trust, can_raise_alert, can_share
@@ -42,7 +43,7 @@ def share_choices(report: Report) -> list[Unit]:
 
 def reach_paths(report: Report) -> list[str]:
     """Unit paths whose groups see the post: its hamlet, plus every commune it was shared to."""
-    return [_area_path(report), *(s.unit.path for s in report.shares.select_related("unit"))]
+    return [report_area_path(report), *(s.unit.path for s in report.shares.select_related("unit"))]
 
 
 def find_matches(report: Report, limit: int = 5) -> list[tuple[Report, float]]:

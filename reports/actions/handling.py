@@ -1,6 +1,5 @@
 """The police workflow: access, identity, transitions, assignment, deadlines, messages, merges."""
 
-import difflib
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,12 +11,11 @@ from django.utils.translation import gettext as _
 
 from audit.actions import record
 from core.errors import ActionError, PermissionDenied
-from core.text import fold
 from groups.models import CommunityGroup, GroupKind
 from people.models import Person
-from places.models import Unit
 from reports import live
-from reports.actions.intake import normalize_code, secret_matches
+from reports.actions.intake import secret_matches
+from reports.helpers import normalize_code, report_area_path, similarity
 from reports.models import ChatStatus, Report, ReportMessage, Side, Visibility
 from reports.notifications import notify_reporter
 from reports.permissions import (
@@ -26,7 +24,6 @@ from reports.permissions import (
     can_transition,
     can_view_report,
     can_work_report,
-    hamlet_path,
     is_handling_police,
     is_own_report,
 )
@@ -305,31 +302,13 @@ DUPLICATE_WINDOW_DAYS = 3
 DUPLICATE_THRESHOLD = 0.3
 
 
-def area_path(unit: Unit) -> str:
-    return hamlet_path(unit)
-
-
-def _area_path(report: Report) -> str:
-    """Duplicates are looked for in the same hamlet (or the unit itself when above hamlets)."""
-    return area_path(report.unit)
-
-
-def similarity(a: str, b: str) -> float:
-    words_a, words_b = set(fold(a).split()), set(fold(b).split())
-    if not words_a or not words_b:
-        return 0.0
-    jaccard = len(words_a & words_b) / len(words_a | words_b)
-    sequence = difflib.SequenceMatcher(None, fold(a), fold(b)).ratio()
-    return round((jaccard + sequence) / 2, 3)
-
-
 def suggest_duplicates(report: Report, limit: int = 5) -> list[tuple[Report, float]]:
     """Likely duplicates: same area and category, received within a few days, similar text."""
     window = timedelta(days=DUPLICATE_WINDOW_DAYS)
     candidates = (
         Report.objects.filter(
             category=report.category,
-            unit__path__startswith=_area_path(report),
+            unit__path__startswith=report_area_path(report),
             received_at__gte=report.received_at - window,
             received_at__lte=report.received_at + window,
             merged_into__isnull=True,
