@@ -27,7 +27,7 @@ def send(slug: str, message: OutboundMessage) -> str:
     if not channel_type.needs_config:
         return channel_type.send(None, message).provider_message_id
     if message.reply_to is not None:
-        config = reply_config(channel_type, message.reply_to)
+        config = reply_config(channel_type, message.reply_to, message.recipient_id)
     else:
         config = config_for_recipient(slug, message)
         check_address(channel_type, config, message)
@@ -75,19 +75,21 @@ def check_address(channel_type: ChannelType, config: ChannelConfig, message: Out
         raise TransportError(f"{message.address} unfollowed or blocked the {channel_type.slug} channel", permanent=True)
 
 
-def reply_config(channel_type: ChannelType, context: ReplyContext) -> ChannelConfig:
-    """The chat to answer on, while it can still be answered: enabled, and within the type's
-    reply window since the person last wrote (Zalo OA: 7 days)."""
-    config = ChannelConfig.objects.select_related("unit").filter(pk=context.config_id).first()
-    if config is None or not config.enabled:
+def reply_config(channel_type: ChannelType, context: ReplyContext, recipient_id: int | None) -> ChannelConfig:
+    """The chat to answer on, while it can still be answered: the account is still linked to the
+    recipient, the channel enabled, and the type's reply window since the person last wrote
+    still open (Zalo OA: 7 days)."""
+    identity = (
+        ChannelIdentity.objects.select_related("config__unit")
+        .filter(config_id=context.config_id, provider_user_id=context.user_id)
+        .first()
+    )
+    if identity is None or identity.person_id is None or identity.person_id != recipient_id:
+        raise TransportError("the chat account is no longer linked to the recipient", permanent=True, code="unlinked")
+    config = identity.config
+    if not config.enabled:
         raise TransportError("the channel is disabled", permanent=True, code="disabled")
     window = channel_type.reply_window
-    if window is not None:
-        last_seen = (
-            ChannelIdentity.objects.filter(config=config, provider_user_id=context.user_id)
-            .values_list("last_seen_at", flat=True)
-            .first()
-        )
-        if last_seen is None or last_seen < timezone.now() - window:
-            raise TransportError("outside the reply window", permanent=True, code="outside_window")
+    if window is not None and (identity.last_seen_at is None or identity.last_seen_at < timezone.now() - window):
+        raise TransportError("outside the reply window", permanent=True, code="outside_window")
     return config

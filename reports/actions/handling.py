@@ -14,6 +14,7 @@ from core.errors import ActionError, PermissionDenied
 from groups.models import CommunityGroup, GroupKind
 from people.models import Person
 from reports import live
+from reports.actions.chat.replies import chat_answer
 from reports.actions.intake import secret_matches
 from reports.helpers import normalize_code, report_area_path, similarity
 from reports.models import ChatStatus, Report, ReportMessage, Side, Visibility
@@ -269,7 +270,7 @@ def check_post_message(report: Report, body: str, *, actor: Person | None, as_re
             side = Side.MEMBER
         author = actor
     target = report.merged_into or report
-    # A reporter who filed in a Zalo or Telegram chat gets the answer there too (reports/actions/chat.py).
+    # A reporter who filed in a Zalo or Telegram chat gets the answer there (reports/actions/chat/replies.py).
     by_chat = side != Side.REPORTER and report.chat_identity_id is not None and not report.is_anonymous
     with transaction.atomic():
         message = ReportMessage.objects.create(
@@ -277,19 +278,12 @@ def check_post_message(report: Report, body: str, *, actor: Person | None, as_re
         )
         record(author, "report.message", report, unit=report.unit, side=side)
         if side != Side.REPORTER:
-            notice = notify_reporter(report, "message", told_in_chat=by_chat)
+            notice = notify_reporter(report, "message", chat_answer=chat_answer(report, body) if by_chat else None)
             if by_chat and notice is not None:
                 ReportMessage.objects.filter(pk=message.pk).update(held_notice=notice)
+                message.held_notice = notice
         transaction.on_commit(lambda: _publish(target, "report.message"))
-        if by_chat:
-            transaction.on_commit(lambda: _send_by_chat(message))
     return message
-
-
-def _send_by_chat(message: ReportMessage) -> None:
-    from reports.tasks import send_chat_reply
-
-    send_chat_reply.enqueue(message.pk)
 
 
 def _publish(report: Report, event: str) -> None:
