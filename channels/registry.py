@@ -86,6 +86,12 @@ class ChannelType:
         start, end = raw
         return (time(start), time(end)) if isinstance(start, int) else (start, end)
 
+    def configured(self, config: "ChannelConfig | None") -> "ChannelConfig":
+        """The configuration a type with `needs_config` sends with (channels.sending finds it)."""
+        if config is None:
+            raise TransportError(f"{self.slug} needs a channel configuration", permanent=True, code="unconfigured")
+        return config
+
     def send(self, config: "ChannelConfig | None", message: OutboundMessage) -> SendResult:
         raise TransportError(f"{self.slug} cannot send messages", permanent=True, code="unsupported")
 

@@ -1,5 +1,6 @@
 import smtplib
 from email.utils import make_msgid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
@@ -8,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 from channels.base import OutboundMessage, SendResult, TransportError
 from channels.registry import ChannelType
+
+if TYPE_CHECKING:
+    from channels.models import ChannelConfig
 
 
 class EmailType(ChannelType):
@@ -23,7 +27,7 @@ class EmailType(ChannelType):
         validate_email(address)
         return address
 
-    def send(self, config: None, message: OutboundMessage) -> SendResult:
+    def send(self, config: "ChannelConfig | None", message: OutboundMessage) -> SendResult:
         message_id = make_msgid(domain="canhgiac")
         email = EmailMultiAlternatives(
             subject=message.subject,

@@ -108,7 +108,8 @@ class SmsGatewayType(ChannelType):
             text = unaccented(text)
         return fit_segments(text, int(config.settings.get("max_segments") or 3))
 
-    def send(self, config: ChannelConfig, message: OutboundMessage) -> SendResult:
+    def send(self, config: ChannelConfig | None, message: OutboundMessage) -> SendResult:
+        config = self.configured(config)
         text = "\n".join(part for part in [message.subject, message.text, message.url] if part)
         return self.send_text(config, message.address, text)
 

@@ -96,7 +96,8 @@ class TelegramType(ChannelType):
     def client(self, config: ChannelConfig) -> TelegramClient:
         return TelegramClient(config.secrets["bot_token"])
 
-    def send(self, config: ChannelConfig, message: OutboundMessage) -> SendResult:
+    def send(self, config: ChannelConfig | None, message: OutboundMessage) -> SendResult:
+        config = self.configured(config)
         return self.client(config).send_message(self.validate_address(message.address), self.prepare_text(message))
 
     def reply(self, config: ChannelConfig, user_id: str, text: str) -> SendResult:

@@ -1,7 +1,12 @@
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
 from channels.base import OutboundMessage, SendResult
 from channels.registry import ChannelType
+
+if TYPE_CHECKING:
+    from channels.models import ChannelConfig
 
 
 class WebInboxType(ChannelType):
@@ -14,7 +19,7 @@ class WebInboxType(ChannelType):
     needs_address = False
     rate_per_minute = None
 
-    def send(self, config: None, message: OutboundMessage) -> SendResult:
+    def send(self, config: "ChannelConfig | None", message: OutboundMessage) -> SendResult:
         return SendResult("")
 
 

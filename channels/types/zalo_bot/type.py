@@ -75,7 +75,8 @@ class ZaloBotType(ChannelType):
     def client(self, config: ChannelConfig) -> ZaloBotClient:
         return ZaloBotClient(config.secrets["bot_token"])
 
-    def send(self, config: ChannelConfig, message: OutboundMessage) -> SendResult:
+    def send(self, config: ChannelConfig | None, message: OutboundMessage) -> SendResult:
+        config = self.configured(config)
         return self.client(config).send_message(self.validate_address(message.address), self.prepare_text(message))
 
     def reply(self, config: ChannelConfig, user_id: str, text: str) -> SendResult:

@@ -62,7 +62,8 @@ class ZaloOAType(ChannelType):
             raise ValidationError(_("A Zalo user id is made of digits."), code="invalid")
         return address
 
-    def send(self, config: ChannelConfig, message: OutboundMessage) -> SendResult:
+    def send(self, config: ChannelConfig | None, message: OutboundMessage) -> SendResult:
+        config = self.configured(config)
         return ZaloOAClient(config).send_text(self.validate_address(message.address), self.prepare_text(message))
 
     def reply(self, config: ChannelConfig, user_id: str, text: str) -> SendResult:

@@ -82,7 +82,8 @@ class ZNSType(ChannelType):
         template = config.settings.get("template_data") or DEFAULT_TEMPLATE_DATA
         return {name: fit(value.format(**values), PARAMETER_LIMIT) for name, value in template.items()}
 
-    def send(self, config: ChannelConfig, message: OutboundMessage) -> SendResult:
+    def send(self, config: ChannelConfig | None, message: OutboundMessage) -> SendResult:
+        config = self.configured(config)
         client = ZNSClient(config, token_config(config))
         return client.send_template(
             self.validate_address(message.address),
