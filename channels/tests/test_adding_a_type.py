@@ -56,3 +56,4 @@ def test_a_type_left_out_of_channel_types_is_not_a_delivery_channel(settings):
     settings.CHANNEL_TYPES = ["telegram"]
 
     assert [slug for slug in channel_types() if slug not in {"web", "email"}] == ["telegram"]
+    assert list(channel_types()) == ["web", "telegram"]  # the web inbox ends every chain, listed or not
