@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bulletins.models import Bulletin, BulletinStatus
-from delivery.channels import channel_types
+from channels.registry import channel_types
 from delivery.models import Delivery, DeliveryStatus
 from places.models import Unit
 from steering.metrics import Chart, Figure, History, MetricProvider, Values, add_to_ancestors

@@ -171,7 +171,15 @@ OPEN311_KEY_SERVICE = env_str(
     "OPEN311_KEY_SERVICE", "Ask the commune police for an API key (manage.py create_api_key)."
 )
 # Messaging channels (docs/channels.md). Each type lives in channels/types/<slug>/.
-CHANNEL_TYPES = env_list("CHANNEL_TYPES", ["zalo_oa", "zns", "zalo_bot", "telegram", "sms_gateway"])
+# Every way to reach a person, one folder each under channels/types/ (docs/channels.md).
+CHANNEL_TYPES = env_list("CHANNEL_TYPES", ["web", "email", "zalo_oa", "zns", "zalo_bot", "telegram", "sms_gateway"])
+# Per-type overrides of the engine's throttling: rate per minute, quiet hours "HH:MM-HH:MM".
+CHANNEL_LIMITS = {
+    "email": {
+        "rate_per_minute": env_int("DELIVERY_EMAIL_RATE_PER_MINUTE", 600),
+        "quiet_hours": env_str("DELIVERY_EMAIL_QUIET_HOURS", ""),
+    },
+}
 CHANNELS_ENCRYPTION_KEY = env_secret("CHANNELS_ENCRYPTION_KEY")
 CHANNELS_HTTP_TIMEOUT_SECONDS = env_int("CHANNELS_HTTP_TIMEOUT_SECONDS", 10)
 CHANNEL_LINK_CODE_TTL_SECONDS = env_int("CHANNEL_LINK_CODE_TTL_SECONDS", 900)
@@ -252,21 +260,6 @@ MAILERS = {
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cảnh Giác <canhgiac@localhost>")
 
 # The fan-out engine (docs/fanout.md).
-DELIVERY_CHANNEL_TYPES = env_list(
-    "DELIVERY_CHANNEL_TYPES",
-    [
-        "delivery.channels.web.WebInbox",
-        "delivery.channels.email.Email",
-        # One channel per enabled CHANNEL_TYPES entry (channels/delivery.py).
-        "channels.delivery.provider_channels",
-    ],
-)
-DELIVERY_CHANNEL_LIMITS = {
-    "email": {
-        "rate_per_minute": env_int("DELIVERY_EMAIL_RATE_PER_MINUTE", 600),
-        "quiet_hours": env_str("DELIVERY_EMAIL_QUIET_HOURS", ""),
-    },
-}
 DELIVERY_BATCH_SIZE = env_int("DELIVERY_BATCH_SIZE", 50)
 DELIVERY_DRAIN_SECONDS = env_int("DELIVERY_DRAIN_SECONDS", 60)
 DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 300)

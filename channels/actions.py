@@ -19,10 +19,16 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import record
-from channels.base import DeliveryReceipt, FollowChange, IncomingMessage, ParsedWebhook, ProviderError, SeenReceipt
+from channels.base import DeliveryReceipt, FollowChange, IncomingMessage, ParsedWebhook, SeenReceipt, TransportError
 from channels.models import ChannelConfig, ChannelIdentity, EventStatus, InboundEvent, LinkCode
-from channels.registry import ChannelType, get_type
-from channels.signals import delivery_receipt_received, message_received, messages_seen
+from channels.registry import ChannelType, get_type, normalize_slug
+from channels.signals import (
+    delivery_receipt_received,
+    identity_linked,
+    identity_reachability_changed,
+    message_received,
+    messages_seen,
+)
 from core.errors import ActionError
 from people.models import Person
 from places.models import Tier, Unit
@@ -51,6 +57,8 @@ def check_channel_values(slug: str, values: dict) -> tuple[dict, dict[str, str]]
     """
     try:
         channel_type = get_type(slug)
+        if not channel_type.needs_config:
+            raise LookupError(slug)
     except LookupError:
         raise ActionError(_("Unknown channel type “%(slug)s”."), code="unknown_type", params={"slug": slug}) from None
     setting_names, secret_names = set(channel_type.setting_fields()), set(channel_type.secret_fields())
@@ -108,6 +116,7 @@ def check_add_channel(
 ) -> ChannelConfig:
     if unit.tier not in (Tier.PROVINCE, Tier.COMMUNE):
         raise ActionError(_("Channels are configured for a province or a commune."), code="not_province_or_commune")
+    slug = normalize_slug(slug)
     channel_settings, channel_secrets = check_channel_values(slug, values)
     if ChannelConfig.objects.filter(unit=unit, slug=slug).exists():
         raise ActionError(
@@ -142,7 +151,7 @@ def webhook_url(config: ChannelConfig) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/hooks/{path}/" if path else ""
 
 
-def do_record_channel_outcome(config: ChannelConfig, error: ProviderError | None = None) -> None:
+def do_record_channel_outcome(config: ChannelConfig, error: TransportError | None = None) -> None:
     """Keep the channel's health visible in `channel list` and the admin."""
     now = timezone.now()
     if error is None:
@@ -194,7 +203,7 @@ def do_process_inbound_event(event_id: int) -> None:
                 do_record_delivery_receipt(event, item)
             elif isinstance(item, SeenReceipt):
                 do_record_seen(event, item)
-    except ProviderError as failure:
+    except TransportError as failure:
         do_record_channel_outcome(config, failure)
         status, error = EventStatus.FAILED, str(failure)
     except Exception as failure:
@@ -396,15 +405,12 @@ def check_link_identity(identity: ChannelIdentity, code: str) -> Person:
 
 
 def sync_identity_endpoint(identity: ChannelIdentity, person: Person | None) -> None:
-    from channels.delivery import sync_identity_endpoint as sync
-
-    sync(identity, person)
+    """Tell the delivery app (which keeps the person's addresses) that the account was linked or unlinked."""
+    identity_linked.send(sender=ChannelIdentity, identity=identity, person=person)
 
 
 def sync_identity_reachable(identity: ChannelIdentity) -> None:
-    from channels.delivery import sync_identity_reachable as sync
-
-    sync(identity)
+    identity_reachability_changed.send(sender=ChannelIdentity, identity=identity)
 
 
 def linked_identities(person: Person) -> QuerySet[ChannelIdentity]:

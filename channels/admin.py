@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.actions import record
 from channels.actions import check_channel_values, do_save_channel, webhook_url
-from channels.base import ProviderError
+from channels.base import TransportError
 from channels.models import ChannelConfig, ChannelIdentity, InboundEvent
-from channels.registry import channel_types, get_type
+from channels.registry import channel_types, configurable_types, get_type
 from channels.types.zalo_oa import oauth
 
 OAUTH_SESSION_KEY = "zalo_oauth_pending"
@@ -49,7 +49,7 @@ class ChannelConfigForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         slug_field = self.fields["slug"]
         assert isinstance(slug_field, forms.ChoiceField)
-        slug_field.choices = [(slug, channel_type.label) for slug, channel_type in channel_types().items()]
+        slug_field.choices = [(slug, channel_type.label) for slug, channel_type in configurable_types().items()]
         self.channel_secrets: dict[str, str] = {}
 
     def clean(self):
@@ -151,7 +151,7 @@ class ChannelConfigAdmin(admin.ModelAdmin):
             return redirect(change_page)
         try:
             oauth.authorize(config, code=code, code_verifier=started["verifier"])
-        except ProviderError as error:
+        except TransportError as error:
             messages.error(request, gettext("Zalo refused the authorisation: %(error)s") % {"error": error.message})
             return redirect(change_page)
         record(

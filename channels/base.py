@@ -1,13 +1,13 @@
 """Provider-neutral shapes every channel type speaks (docs/channels.md).
 
-Clients turn provider answers into a `SendResult` or raise `ProviderError`; webhook parsers turn
+The one send contract: a type's `send()` returns a `SendResult` or raises `TransportError`,
+whatever the channel (web inbox, email, Zalo, Telegram, SMS). Webhook parsers turn
 provider events into `IncomingMessage`, `FollowChange`, `DeliveryReceipt` or `SeenReceipt`. Nothing outside a
 channel type's folder needs to know what a Zalo or Telegram payload looks like.
 """
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -15,12 +15,14 @@ class SendResult:
     provider_message_id: str
 
 
-class ProviderError(Exception):
-    """A provider refused or failed a call.
+class TransportError(Exception):
+    """A send (or another provider call) failed.
 
-    `permanent`: sending the same thing again will not help. `address_unreachable`: the provider
-    says this recipient cannot be reached on this channel (the delivery engine falls back to the
-    next channel of the member's chain). `retry_after`: the earliest useful retry, when known.
+    `permanent`: sending the same thing again will not help; the delivery engine stops retrying on
+    this channel, disables the address and falls back along the member's chain.
+    `address_unreachable`: the provider says this recipient cannot be reached on this channel
+    (implies permanent). `retry_after`: the earliest useful retry, when the provider said.
+    `code`: the provider's error code, for logs and the channel's health.
     """
 
     def __init__(
@@ -40,24 +42,33 @@ class ProviderError(Exception):
         self.address_unreachable = address_unreachable
 
     def __repr__(self) -> str:
-        return f"ProviderError({self.message!r}, permanent={self.permanent}, code={self.code!r})"
+        return f"TransportError({self.message!r}, permanent={self.permanent}, code={self.code!r})"
 
 
-class Outbound(Protocol):
-    """The fields of the delivery engine's `OutboundMessage` that channel types read."""
+@dataclass(frozen=True)
+class ReplyContext:
+    """Where a reply goes: the chat a person wrote from (a ChannelConfig and their provider user
+    id). A message carrying one is sent with the type's `reply()`, not to the person's address."""
 
-    @property
-    def address(self) -> str: ...
-    @property
-    def subject(self) -> str: ...
-    @property
-    def text(self) -> str: ...
-    @property
-    def url(self) -> str: ...
-    @property
-    def urgent(self) -> bool: ...
-    @property
-    def reference(self) -> str: ...
+    config_id: int
+    user_id: str
+
+
+@dataclass(frozen=True)
+class OutboundMessage:
+    """What the delivery engine hands a channel type to send."""
+
+    address: str
+    recipient_name: str
+    subject: str
+    text: str
+    html: str
+    url: str
+    urgent: bool
+    on_behalf_of: str = ""  # set when a relay receives it to read out to this person
+    reference: str = ""  # stable id of the delivery, for provider-side deduplication
+    recipient_id: int | None = None  # the Person receiving it (the relay when relayed)
+    reply_to: ReplyContext | None = None
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from channels import http
-from channels.base import ProviderError, SendResult
+from channels.base import SendResult, TransportError
 from channels.text import fit
 
 logger = logging.getLogger(__name__)
@@ -31,18 +31,18 @@ class BotApiClient:
         self.base_url = base_url.rstrip("/")
         self.token = token
 
-    def bot_error(self, status: int, body: dict) -> ProviderError:
+    def bot_error(self, status: int, body: dict) -> TransportError:
         code = int(body.get("error_code") or status or 0)
         description = str(body.get("description", ""))
         text = f"{self.provider} {code}: {description}"
         if code == 429:
             seconds = int((body.get("parameters") or {}).get("retry_after") or 30)
-            return ProviderError(text, code=str(code), retry_after=timezone.now() + timedelta(seconds=seconds))
+            return TransportError(text, code=str(code), retry_after=timezone.now() + timedelta(seconds=seconds))
         if code >= 500 or code == 408:
-            return ProviderError(text, code=str(code))
+            return TransportError(text, code=str(code))
         if code == 403 or (code == 400 and any(marker in description.lower() for marker in NOT_REACHABLE)):
-            return ProviderError(text, code=str(code), address_unreachable=True)
-        return ProviderError(text, code=str(code), permanent=True)
+            return TransportError(text, code=str(code), address_unreachable=True)
+        return TransportError(text, code=str(code), permanent=True)
 
     def call(self, method: str, payload: dict | None = None, *, timeout: float | None = None):
         response = http.call(

@@ -1,10 +1,9 @@
 """Fixtures for the channel tests: the local fake providers and channels configured against it."""
 
-from dataclasses import dataclass
-
 import pytest
 
 from channels.actions import check_add_channel
+from channels.base import OutboundMessage
 from channels.fake_providers import FakeProviders, WebhookTarget
 
 ZALO_APP_ID = "1234567890"
@@ -12,19 +11,10 @@ OA_SECRET = "oa-secret-key"
 BOT_SECRET = "bot-webhook-secret"
 
 
-@dataclass(frozen=True)
-class Message:
-    """The fields of the delivery engine's OutboundMessage, as channel types read them."""
-
-    address: str
-    text: str
-    subject: str = ""
-    html: str = ""
-    url: str = ""
-    urgent: bool = False
-    recipient_name: str = ""
-    on_behalf_of: str = ""
-    reference: str = ""
+def Message(address: str, text: str, **fields) -> OutboundMessage:
+    """An OutboundMessage as the delivery engine builds it, with only what a test cares about."""
+    defaults = {"recipient_name": "", "subject": "", "html": "", "url": "", "urgent": False}
+    return OutboundMessage(address=address, text=text, **{**defaults, **fields})
 
 
 @pytest.fixture

@@ -1,11 +1,12 @@
-"""The registry of channel types: one folder per type under channels/types/, enabled by CHANNEL_TYPES.
+"""The registry of channel types: every way to reach a person — the web inbox, email, Zalo,
+Telegram, SMS — is one folder under channels/types/, enabled by the CHANNEL_TYPES setting.
 
 A type knows its settings and credentials (as form fields, so the admin and the `channel`
 command validate the same way), how to send, and how to verify and parse its webhooks.
 Adding a channel type touches its folder and the CHANNEL_TYPES setting (docs/channels.md).
 """
 
-from datetime import timedelta
+from datetime import time, timedelta
 from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, ClassVar
@@ -16,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.functional import Promise as StrPromise
 
-from channels.base import Outbound, ParsedWebhook, ProviderError, SendResult
+from channels.base import OutboundMessage, ParsedWebhook, SendResult, TransportError
 from channels.text import fit
 
 if TYPE_CHECKING:
@@ -28,9 +29,14 @@ class ChannelType:
     label: ClassVar["str | StrPromise"]
     webhook_path: ClassVar[str | None] = None  # where its events arrive: /hooks/<webhook_path>/
     text_limit: ClassVar[int] = 2000
-    # Hints for the delivery engine, which owns throttling (per channel and unit).
-    rate_per_minute: ClassVar[int] = 60
-    quiet_hours: ClassVar[tuple[int, int] | None] = None
+    # Sending needs the ChannelConfig of the recipient's unit (the chat and SMS providers); the
+    # web inbox and email need none, and `send()` gets None.
+    needs_config: ClassVar[bool] = True
+    # A delivery on it needs the person's Endpoint address (the web inbox needs none).
+    needs_address: ClassVar[bool] = True
+    # Defaults for the delivery engine's throttling, overridable per type in CHANNEL_LIMITS.
+    rate_per_minute: ClassVar[int | None] = 60
+    quiet_hours: ClassVar[tuple[int, int] | None] = None  # local hours (start, end)
     # The address is the provider user id of a ChannelIdentity linked to the person (chat apps),
     # not something the person types in (a phone number).
     address_is_linked_account: ClassVar[bool] = False
@@ -57,18 +63,41 @@ class ChannelType:
             raise ValidationError("empty address", code="required")
         return address
 
-    def prepare_text(self, message: Outbound) -> str:
+    def prepare_text(self, message: OutboundMessage) -> str:
         parts = [message.subject, message.text]
         if message.url not in message.text:  # the engine's text already ends with its link
             parts.append(message.url)
         return fit("\n\n".join(part for part in parts if part), self.text_limit)
 
-    def send(self, config: "ChannelConfig", message: Outbound) -> SendResult:
-        raise ProviderError(f"{self.slug} cannot send messages", permanent=True, code="unsupported")
+    @property
+    def limits(self) -> dict:
+        return settings.CHANNEL_LIMITS.get(self.slug, {})
+
+    def effective_rate_per_minute(self) -> int | None:
+        return self.limits.get("rate_per_minute", self.rate_per_minute)
+
+    def effective_quiet_hours(self) -> tuple[time, time] | None:
+        raw = self.limits.get("quiet_hours", self.quiet_hours)
+        if not raw:
+            return None
+        if isinstance(raw, str):
+            start, end = (time.fromisoformat(part.strip()) for part in raw.split("-"))
+            return start, end
+        start, end = raw
+        return (time(start), time(end)) if isinstance(start, int) else (start, end)
+
+    def configured(self, config: "ChannelConfig | None") -> "ChannelConfig":
+        """The configuration a type with `needs_config` sends with (channels.sending finds it)."""
+        if config is None:
+            raise TransportError(f"{self.slug} needs a channel configuration", permanent=True, code="unconfigured")
+        return config
+
+    def send(self, config: "ChannelConfig | None", message: OutboundMessage) -> SendResult:
+        raise TransportError(f"{self.slug} cannot send messages", permanent=True, code="unsupported")
 
     def reply(self, config: "ChannelConfig", user_id: str, text: str) -> SendResult:
         """Answer a user who just wrote to the channel."""
-        raise ProviderError(f"{self.slug} cannot reply", permanent=True, code="unsupported")
+        raise TransportError(f"{self.slug} cannot reply", permanent=True, code="unsupported")
 
     # Webhooks: the shared view (channels/webhooks.py) calls these.
     def find_configs(self, request: HttpRequest, payload: dict) -> list["ChannelConfig"]:
@@ -91,11 +120,32 @@ def _load(slug: str) -> ChannelType:
     return channel_type
 
 
+WEB = "web"
+
+
+def normalize_slug(slug: str) -> str:
+    """Slugs are written with underscores (`zalo_oa`); `zalo-oa`, as in URLs and on a command
+    line, names the same type."""
+    return slug.strip().replace("-", "_")
+
+
+def enabled_slugs() -> list[str]:
+    """CHANNEL_TYPES in its order. The web inbox ends every member's chain, so it is always on."""
+    slugs = [normalize_slug(slug) for slug in settings.CHANNEL_TYPES]
+    return slugs if WEB in slugs else [WEB, *slugs]
+
+
 def channel_types() -> dict[str, ChannelType]:
-    return {slug: _load(slug) for slug in settings.CHANNEL_TYPES}
+    return {slug: _load(slug) for slug in enabled_slugs()}
+
+
+def configurable_types() -> dict[str, ChannelType]:
+    """The types a unit configures (credentials, webhooks): all but the web inbox and email."""
+    return {slug: channel_type for slug, channel_type in channel_types().items() if channel_type.needs_config}
 
 
 def get_type(slug: str) -> ChannelType:
-    if slug not in settings.CHANNEL_TYPES:
+    slug = normalize_slug(slug)
+    if slug not in enabled_slugs():
         raise LookupError(f"unknown or disabled channel type {slug!r}")
     return _load(slug)

@@ -3,7 +3,7 @@ from importlib import import_module
 from django.urls import URLPattern, path
 
 from channels import views
-from channels.registry import channel_types
+from channels.registry import configurable_types
 
 app_name = "channels"
 
@@ -11,7 +11,7 @@ app_name = "channels"
 def webhook_patterns() -> list[URLPattern]:
     """/hooks/<path>/ for every enabled type whose folder has a webhook view (ZNS shares the OA's)."""
     patterns = []
-    for slug, channel_type in channel_types().items():
+    for slug, channel_type in configurable_types().items():
         module_name = f"channels.types.{slug}.views"
         try:
             module = import_module(module_name)

@@ -12,10 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import record
+from channels.base import ReplyContext
+from channels.models import ChannelConfig
+from channels.registry import channel_types
 from core.errors import ActionError, PermissionDenied
 from delivery import fanout
-from delivery.channels import channel_types
-from delivery.models import Delivery, DeliveryStatus, Endpoint, Notice, Priority, Route
+from delivery.models import ChatReply, Delivery, DeliveryStatus, Endpoint, Notice, Priority, Route
 from delivery.queries import inbox_q
 from delivery.routing import refresh_route
 from delivery.tasks import enqueue_after_commit
@@ -33,11 +35,15 @@ def do_create_notice(
     source: models.Model | None = None,
     sender: Person | None = None,
     inbox_only: bool = False,
+    reply_to: ReplyContext | None = None,
+    reply_text: str = "",
 ) -> Notice:
     """Write the notice and every recipient's delivery in one transaction, then start sending.
 
     `inbox_only`: the recipients' inboxes show it, their channels are not used (they were told
-    another way); `do_release_notice` sends it after all if that other way failed."""
+    another way); `do_release_notice` sends it after all if that other way failed.
+    `reply_to`: the recipient's delivery first answers them in the chat they wrote from, with
+    `reply_text` (a `ChatReply`); should the chat not take it, the notice goes down their chain."""
     if priority not in Priority.values:
         raise ValueError(f"priority must be one of {Priority.values}, got {priority!r}")
     subject = " ".join(subject.split())
@@ -56,7 +62,28 @@ def do_create_notice(
             inbox_only=inbox_only,
         )
         do_fan_out(notice, recipients)
+        if reply_to is not None:
+            do_reply_in_chat(notice, reply_to, reply_text)
     return notice
+
+
+def do_reply_in_chat(notice: Notice, reply_to: ReplyContext, text: str) -> None:
+    """Send the notice's delivery (its one recipient's) as a reply in the chat first."""
+    config = ChannelConfig.objects.only("slug").get(pk=reply_to.config_id)
+    deliveries = Delivery.objects.filter(notice=notice, relay__isnull=True).exclude(status=DeliveryStatus.FAILED)
+    with transaction.atomic():
+        ids = list(deliveries.values_list("pk", flat=True))
+        deliveries.filter(pk__in=ids).update(
+            channel=config.slug,
+            status=DeliveryStatus.QUEUED,
+            delivered_at=None,
+            attempts=0,
+            next_attempt_at=timezone.now(),
+        )
+        ChatReply.objects.bulk_create(
+            ChatReply(delivery_id=pk, config_id=config.pk, user_id=reply_to.user_id, text=text) for pk in ids
+        )
+        enqueue_after_commit(urgent=notice.priority == Priority.URGENT)
 
 
 def do_fan_out(notice: Notice, recipients: models.QuerySet | Iterable[int]) -> int:

@@ -16,10 +16,23 @@ from django.db import connection, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
-from delivery.channels import TransportError, get_channel
-from delivery.messages import render_message
-from delivery.models import PRIORITY_RANK, Attempt, ChannelBudget, Delivery, DeliveryStatus, Endpoint, Priority
-from delivery.routing import do_disable_endpoint, next_channel
+from channels import sending
+from channels.base import ReplyContext, TransportError
+from channels.registry import get_type
+from delivery.messages import render_message, render_reply
+from delivery.models import (
+    PRIORITY_RANK,
+    Attempt,
+    ChannelBudget,
+    ChatReply,
+    Delivery,
+    DeliveryStatus,
+    Endpoint,
+    Priority,
+    ReplyOutcome,
+)
+from delivery.routing import chain, do_disable_endpoint, next_channel
+from delivery.signals import chat_reply_attempted
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +87,7 @@ def claim(worker: str, limit: int, *, now: datetime | None = None) -> list[Deliv
         ready(now).filter(pk__in=ids).update(claimed_by=worker, claimed_at=now)
     return list(
         Delivery.objects.filter(claimed_by=worker, claimed_at=now, status=DeliveryStatus.QUEUED)
-        .select_related("notice", "person", "relay")
+        .select_related("notice", "person", "relay", "chat_reply")
         .order_by("rank", "id")
     )
 
@@ -85,7 +98,7 @@ def _window(now: datetime) -> int:
 
 def take_budget(channel_slug: str, wanted: int, now: datetime) -> int:
     """Reserve up to `wanted` sends on the channel in the current minute; return how many."""
-    limit = get_channel(channel_slug).effective_rate_per_minute()
+    limit = get_type(channel_slug).effective_rate_per_minute()
     if limit is None:
         return wanted
     window = _window(now)
@@ -101,7 +114,7 @@ def take_budget(channel_slug: str, wanted: int, now: datetime) -> int:
 
 def quiet_until(channel_slug: str, now: datetime) -> datetime | None:
     """The end of the channel's quiet hours when `now` falls inside them, else None."""
-    hours = get_channel(channel_slug).effective_quiet_hours()
+    hours = get_type(channel_slug).effective_quiet_hours()
     if hours is None:
         return None
     start, end = hours
@@ -136,13 +149,27 @@ def _finish(delivery: Delivery, worker: str, **changes) -> None:
     Delivery.objects.filter(pk=delivery.pk, claimed_by=worker).update(**changes)
 
 
+def pending_reply(delivery: Delivery) -> ChatReply | None:
+    """The chat reply this delivery still carries, if any (none once it fell back)."""
+    reply: ChatReply | None = getattr(delivery, "chat_reply", None)
+    if reply is None or reply.outcome != ReplyOutcome.PENDING:
+        return None
+    return reply
+
+
 def send_one(delivery: Delivery, endpoint: Endpoint | None, worker: str, result: DrainResult) -> None:
-    channel = get_channel(delivery.channel)
     now = timezone.now()
+    reply = pending_reply(delivery)
+    if reply is not None:
+        endpoint = None  # a reply goes to the chat, not to the person's address
     try:
-        if channel.needs_address and endpoint is None:
+        if reply is not None:
+            message = render_reply(delivery, reply.text, ReplyContext(reply.config_id, reply.user_id))
+        elif get_type(delivery.channel).needs_address and endpoint is None:
             raise TransportError("no address on this channel", permanent=True)
-        provider_id = channel.send(render_message(delivery, endpoint.address if endpoint else ""))
+        else:
+            message = render_message(delivery, endpoint.address if endpoint else "")
+        provider_id = sending.send(delivery.channel, message)
     except TransportError as error:
         _record_failure(delivery, endpoint, worker, error, result)
         return
@@ -157,6 +184,12 @@ def send_one(delivery: Delivery, endpoint: Endpoint | None, worker: str, result:
         _finish(
             delivery, worker, status=DeliveryStatus.DELIVERED, delivered_at=now, error="", attempts=F("attempts") + 1
         )
+        if reply is not None:
+            ChatReply.objects.filter(pk=reply.pk).update(outcome=ReplyOutcome.SENT, error="")
+            reply.outcome = ReplyOutcome.SENT
+    if reply is not None:
+        delivery.attempts += 1
+        chat_reply_attempted.send(sender=Delivery, delivery=delivery, reply=reply, error=None, final=True)
     result.sent += 1
     result.by_channel[delivery.channel] += 1
 
@@ -166,6 +199,7 @@ def _record_failure(
 ) -> None:
     now = timezone.now()
     attempts = delivery.attempts + 1
+    reply = pending_reply(delivery)
     with transaction.atomic():
         Attempt.objects.create(
             delivery=delivery,
@@ -183,8 +217,15 @@ def _record_failure(
                 retry_at = error.retry_after
             _finish(delivery, worker, attempts=attempts, next_attempt_at=retry_at, error=error.message[:300])
             result.retried += 1
+            _tell_reply(delivery, reply, error, attempts, final=False)
             return
-        fallback = next_channel(delivery.relay_id or delivery.person_id, delivery.channel)
+        if reply is not None:
+            # The chat could not take the answer: the notice goes down the person's chain from its start.
+            ChatReply.objects.filter(pk=reply.pk).update(outcome=ReplyOutcome.FAILED, error=error.message[:300])
+            reply.outcome = ReplyOutcome.FAILED
+            fallback: str | None = chain(delivery.relay_id or delivery.person_id)[0]
+        else:
+            fallback = next_channel(delivery.relay_id or delivery.person_id, delivery.channel)
         if fallback == "web":
             _finish(
                 delivery,
@@ -203,6 +244,13 @@ def _record_failure(
         else:
             _finish(delivery, worker, status=DeliveryStatus.FAILED, attempts=attempts, error=error.message[:300])
             result.failed += 1
+    _tell_reply(delivery, reply, error, attempts, final=True)
+
+
+def _tell_reply(delivery: Delivery, reply: ChatReply | None, error: TransportError, attempts: int, *, final: bool):
+    if reply is not None:
+        delivery.attempts = attempts
+        chat_reply_attempted.send(sender=Delivery, delivery=delivery, reply=reply, error=error, final=final)
 
 
 def process_batch(batch: list[Delivery], worker: str, result: DrainResult) -> None:

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from delivery.channels import OutboundMessage
+from channels.base import OutboundMessage, ReplyContext
 from delivery.models import Delivery, Priority
 
 
@@ -48,4 +48,20 @@ def render_message(delivery: Delivery, address: str) -> OutboundMessage:
         on_behalf_of=on_behalf_of,
         reference=f"delivery-{delivery.pk}",
         recipient_id=receiver.pk,
+    )
+
+
+def render_reply(delivery: Delivery, text: str, reply_to: ReplyContext) -> OutboundMessage:
+    """A chat reply says its own text, as written for the chat, without the notice's subject or link."""
+    return OutboundMessage(
+        address="",
+        recipient_name=delivery.person.full_name,
+        subject="",
+        text=text,
+        html="",
+        url="",
+        urgent=delivery.notice.priority == Priority.URGENT,
+        reference=f"delivery-{delivery.pk}",
+        recipient_id=delivery.person_id,
+        reply_to=reply_to,
     )

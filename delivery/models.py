@@ -91,6 +91,33 @@ class Delivery(models.Model):
         return self.relay_id is not None
 
 
+class ReplyOutcome(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class ChatReply(models.Model):
+    """A delivery that answers a person in the chat they wrote from (the police's answer to a
+    chat reporter): sent with the channel type's `reply()` to `user_id` on `config`, not to the
+    person's address. Retries, backoff and receipts are the engine's; when the chat cannot take
+    it, the delivery falls back to the start of the person's chain with the notice's own text."""
+
+    delivery = models.OneToOneField(Delivery, on_delete=models.CASCADE, primary_key=True, related_name="chat_reply")
+    config = models.ForeignKey("channels.ChannelConfig", on_delete=models.CASCADE, related_name="+")
+    user_id = models.CharField(max_length=100)
+    text = models.TextField()
+    outcome = models.CharField(max_length=10, choices=ReplyOutcome.choices, default=ReplyOutcome.PENDING)
+    error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("chat reply")
+        verbose_name_plural = _("chat replies")
+
+    def __str__(self) -> str:
+        return f"{self.delivery_id} → {self.config_id}:{self.user_id} ({self.outcome})"
+
+
 class Attempt(models.Model):
     """Every send attempt, successful or not, with the error the transport gave."""
 

@@ -6,7 +6,8 @@
 Recipients are a Person queryset (fanned out in one INSERT … SELECT) or an iterable of person
 ids (in batches). Every notice goes through the same engine: one delivery per person however
 many times they are listed, relays for members without a smartphone, each member's channel
-chain, retries, rate limits and quiet hours.
+chain, retries, rate limits and quiet hours. `reply_to` (a `channels.base.ReplyContext`)
+answers the one recipient first in the chat they wrote from, with `reply_text`.
 """
 
 from collections.abc import Iterable
@@ -14,6 +15,7 @@ from typing import Any
 
 from django.db import models
 
+from channels.base import ReplyContext
 from delivery.actions import do_create_notice
 from delivery.models import Notice, Priority
 from people.models import Person
@@ -30,6 +32,8 @@ def notify(
     sender: Person | None = None,
     body_html: str = "",
     inbox_only: bool = False,
+    reply_to: ReplyContext | None = None,
+    reply_text: str = "",
 ) -> Notice:
     return do_create_notice(
         recipients,
@@ -41,4 +45,6 @@ def notify(
         source=source,
         sender=sender,
         inbox_only=inbox_only,
+        reply_to=reply_to,
+        reply_text=reply_text,
     )

@@ -35,7 +35,7 @@ class Reach:
     @property
     def channel_rows(self) -> list[tuple[str, dict[str, int]]]:
         """(channel name as people know it, figures), for the reach table."""
-        from delivery.channels import channel_types
+        from channels.registry import channel_types
 
         known = channel_types()
         return [(str(known[slug].label) if slug in known else slug, row) for slug, row in self.by_channel.items()]

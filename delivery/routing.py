@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
-from delivery.channels import channel_types
+from channels.registry import channel_types
 from delivery.models import Endpoint, Route
 
 WEB = "web"

@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from channels.registry import channel_types
 from core.errors import PermissionDenied
 from delivery import actions
-from delivery.channels import channel_types
 from delivery.models import Delivery, Endpoint, Notice
 from delivery.permissions import can_follow_relays, can_view_reach
 from delivery.queries import INBOX_PAGE, inbox_items, unread_count

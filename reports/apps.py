@@ -15,6 +15,9 @@ class ReportsConfig(AppConfig):
         register_layer(ReportsLayer())
 
         from channels.signals import message_received
-        from reports.actions.chat import on_message_received
+        from delivery.signals import chat_reply_attempted
+        from reports.actions.chat.conversation import on_message_received
+        from reports.actions.chat.replies import on_chat_reply_attempted
 
         message_received.connect(on_message_received, dispatch_uid="reports.chat")
+        chat_reply_attempted.connect(on_chat_reply_attempted, dispatch_uid="reports.chat_reply")

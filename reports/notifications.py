@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from channels.base import ReplyContext
 from delivery.models import Notice
 from delivery.notify import notify
 from reports.models import Report, ReportUpdate
@@ -36,14 +37,23 @@ def _event_text(report: Report, event: str, detail: str) -> str:
     return texts.get(event, detail)
 
 
-def notify_reporter(report: Report, event: str, detail: str = "", *, told_in_chat: bool = False) -> Notice | None:
+def notify_reporter(
+    report: Report,
+    event: str,
+    detail: str = "",
+    *,
+    told_in_chat: bool = False,
+    chat_answer: tuple[ReplyContext, str] | None = None,
+) -> Notice | None:
     """Tell the reporter (and the reporters of cases merged into this one) what happened.
 
     Written in Vietnamese, the language of receipt records; a reporter's own language is known
     only for accounts, and anonymous reporters have none. `told_in_chat`: the reporter of
     `report` is being told in the chat they filed it from, so their notice stays in their inbox
     instead of reaching that chat a second time (`delivery.actions.do_release_notice` sends it if
-    the chat fails). Returns the notice to the reporter of `report`, if any."""
+    the chat fails). `chat_answer`: (where, text) of the answer the reporter of `report` gets in
+    that chat; their notice is delivered there as that text first, and down their channels if the
+    chat cannot take it. Returns the notice to the reporter of `report`, if any."""
     followers = [report, *report.merged_reports.all()]
     own_notice = None
     with translation.override("vi"):
@@ -59,7 +69,13 @@ def notify_reporter(report: Report, event: str, detail: str = "", *, told_in_cha
                 url=reverse("reports:detail", args=[follower.receipt_code]),
                 source=follower,
                 inbox_only=told_in_chat and follower == report,
+                **(_reply(chat_answer) if chat_answer and follower == report else {}),
             )
             if follower == report:
                 own_notice = notice
     return own_notice
+
+
+def _reply(chat_answer: tuple[ReplyContext, str]) -> dict:
+    reply_to, text = chat_answer
+    return {"reply_to": reply_to, "reply_text": text}

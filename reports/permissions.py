@@ -11,8 +11,9 @@ from django.db.models import Q, QuerySet
 from groups.models import MembershipStatus
 from people.models import MandateRole, Person
 from people.permissions import mandate_paths
-from places.models import Tier, Unit
+from places.models import Unit
 from reports.categories import CASE_KINDS, LOST_FOUND_KINDS
+from reports.helpers import area_path
 from reports.models import AlertTrust, Report, Visibility
 
 
@@ -66,17 +67,9 @@ def can_transition(person: Person, report: Report) -> bool:
     return can_work_report(person, report) or is_own_report(person, report)
 
 
-def hamlet_path(unit: Unit) -> str:
-    """The path of the unit's hamlet (or of the unit itself when it sits above hamlets)."""
-    if unit.tier <= Tier.HAMLET:
-        return unit.path
-    codes = unit.ancestor_codes()
-    return "/".join(codes[: len(codes) - (unit.tier - Tier.HAMLET)]) + "/"
-
-
 def post_reach_paths(report: Report) -> list[str]:
     """Units whose groups see a lost & found post: its hamlet, and every commune it was shared to."""
-    return [hamlet_path(report.unit), *(share.unit.path for share in report.shares.select_related("unit"))]
+    return [area_path(report.unit), *(share.unit.path for share in report.shares.select_related("unit"))]
 
 
 def can_see_post(person: Person, report: Report) -> bool:

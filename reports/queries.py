@@ -13,9 +13,9 @@ from core.text import fold
 from groups.models import CommunityGroup
 from people.models import Person
 from places.models import Tier, Unit
-from reports.actions.handling import area_path, similarity
 from reports.categories import MATCHING_CATEGORY
 from reports.forms import QueueFilterForm
+from reports.helpers import area_path, similarity
 from reports.models import Reminder, Report, UrgentAlert
 from reports.permissions import queue_q
 from reports.workflow import OPEN_STATUSES, Status

@@ -101,11 +101,3 @@ def schedule_reminders(report: Report) -> None:
         if due:
             run_after = max(due - lead_for(report.received_at, due), timezone.now())
             send_deadline_reminders.using(run_after=run_after).enqueue()
-
-
-@task(queue_name="default")
-def send_chat_reply(message_id: int) -> str:
-    """Send a message on a report to the Zalo or Telegram chat it was filed from (docs/channels.md)."""
-    from reports.actions.chat import do_send_chat_reply
-
-    return do_send_chat_reply(message_id)

@@ -12,10 +12,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 
-# channels still reaches into delivery (channels/delivery.py, its types' senders) until the
-# channel layer is one (issue 10): delete this line when that lands.
-TEMPORARY_EXCEPTIONS = {("channels", "delivery")}
-
 
 def project_apps() -> set[str]:
     return {path.parent.name for path in ROOT.glob("*/__init__.py") if not path.parent.name.startswith(".")}
@@ -84,7 +80,7 @@ def test_every_app_is_drawn_once_in_the_layer_diagram():
 
 
 def test_every_import_between_apps_points_down_the_layers():
-    allowed = documented_exceptions() | TEMPORARY_EXCEPTIONS
+    allowed = documented_exceptions()
     wrong = [
         where
         for (importer, imported), places in imports_between_apps().items()
@@ -96,7 +92,7 @@ def test_every_import_between_apps_points_down_the_layers():
 
 def test_every_allowed_exception_is_still_needed():
     against_the_order = {edge for edge in imports_between_apps() if not points_down(*edge)}
-    assert (documented_exceptions() | TEMPORARY_EXCEPTIONS) - against_the_order == set()
+    assert (documented_exceptions()) - against_the_order == set()
 
 
 def test_imports_up_or_sideways_are_caught_wherever_they_hide():

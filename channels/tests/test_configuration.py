@@ -95,6 +95,26 @@ def test_the_command_adds_a_channel_and_prints_its_webhook_url(world, settings):
     assert "https://canhgiac.example.vn/hooks/zalo-bot/" in out.getvalue()
 
 
+@pytest.mark.parametrize("spelling", ["zalo_bot", "zalo-bot"])
+def test_the_command_takes_a_type_written_with_an_underscore_or_a_hyphen(world, spelling):
+    out = io.StringIO()
+
+    call_command(
+        "channel", "add", spelling, "--unit", world.commune.code, "--set", "bot_token=123:abc", "--set",
+        f"webhook_secret={BOT_SECRET}", stdout=out,
+    )  # fmt: skip
+
+    assert ChannelConfig.objects.get().slug == "zalo_bot"
+    assert "/hooks/zalo-bot/" in out.getvalue()
+
+
+def test_the_web_inbox_and_email_are_channel_types_but_not_configured_per_unit(world):
+    with pytest.raises(CommandError):
+        call_command("channel", "add", "email", "--unit", world.commune.code, stdout=io.StringIO())
+    with pytest.raises(ActionError, match="Unknown channel type"):
+        check_add_channel(world.admin, world.commune, "web", {})
+
+
 def test_the_command_refuses_what_the_admin_refuses(world):
     with pytest.raises(CommandError, match="app secret"):
         call_command(

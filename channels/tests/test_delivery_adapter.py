@@ -29,7 +29,7 @@ ZALO_USER = "8123456789012345678"
 @pytest.fixture
 def zns(fake, world, settings):
     # ZNS keeps quiet 22:00–06:00 (its type's default, tested below); these tests run at any hour.
-    settings.DELIVERY_CHANNEL_LIMITS = {**settings.DELIVERY_CHANNEL_LIMITS, "zns": {"quiet_hours": ""}}
+    settings.CHANNEL_LIMITS = {**settings.CHANNEL_LIMITS, "zns": {"quiet_hours": ""}}
     access, refresh = fake.issue_tokens()
     return check_add_channel(
         None,

@@ -3,14 +3,14 @@
 import httpx
 import pytest
 
-from channels.base import ProviderError
+from channels.base import TransportError
 from channels.types.zalo_oa.client import ZaloOAClient
 
 
 def test_the_fake_answers_with_an_error_code_it_was_told_and_lists_what_it_received(fake, zalo_oa):
     httpx.post(f"{fake.url}/_fake/answer", content=b'{"route": "oa.message", "error": -230}')
 
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         ZaloOAClient(zalo_oa).send_text("7001", "xin chào")
     received = httpx.get(f"{fake.url}/_fake/received").json()
 

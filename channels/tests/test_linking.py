@@ -101,7 +101,7 @@ def test_in_the_demo_a_resident_writing_through_a_fake_provider_is_linked_and_an
 def channels_alone():
     """The channels contract on its own, without the report conversations the reports app plugs in."""
     from channels.signals import message_received
-    from reports.actions.chat import on_message_received
+    from reports.actions.chat.conversation import on_message_received
 
     message_received.disconnect(dispatch_uid="reports.chat")
     yield

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from delivery.channels import channel_types
+from channels.registry import channel_types
 
 DOC = (Path(settings.BASE_DIR) / "docs" / "fanout.md").read_text()
 

@@ -50,7 +50,7 @@ def test_a_delivery_held_by_a_dead_worker_is_taken_over_when_its_lease_expires(w
 
 
 def test_the_rate_limit_of_a_channel_defers_the_excess_to_the_next_minute(world, smtp_server, settings):
-    settings.DELIVERY_CHANNEL_LIMITS = {"email": {"rate_per_minute": 3}}
+    settings.CHANNEL_LIMITS = {"email": {"rate_per_minute": 3}}
     people = email_members(world, 5)
     notice = notify([p.pk for p in people], subject="Tin", body="")
     # The budget is per clock minute: start the drain well inside one, or a new minute's budget
@@ -73,7 +73,7 @@ def test_the_rate_limit_of_a_channel_defers_the_excess_to_the_next_minute(world,
 def test_quiet_hours_hold_normal_news_but_not_urgent_alerts(world, smtp_server, settings):
     local_now = timezone.localtime()
     start, end = (local_now - timedelta(hours=1)).time(), (local_now + timedelta(hours=1)).time()
-    settings.DELIVERY_CHANNEL_LIMITS = {"email": {"quiet_hours": f"{start:%H:%M}-{end:%H:%M}"}}
+    settings.CHANNEL_LIMITS = {"email": {"quiet_hours": f"{start:%H:%M}-{end:%H:%M}"}}
     people = email_members(world, 2)
     normal = notify([people[0].pk], subject="Tin thường", body="")
     urgent = notify([people[1].pk], subject="Khẩn", body="", priority="urgent")
@@ -90,7 +90,7 @@ def test_quiet_hours_hold_normal_news_but_not_urgent_alerts(world, smtp_server, 
 
 
 def test_quiet_hours_across_midnight_end_the_next_morning(settings):
-    settings.DELIVERY_CHANNEL_LIMITS = {"email": {"quiet_hours": "22:00-06:00"}}
+    settings.CHANNEL_LIMITS = {"email": {"quiet_hours": "22:00-06:00"}}
     late = timezone.localtime().replace(hour=23, minute=30)
     until = quiet_until("email", late)
     assert until is not None and until.hour == 6 and until.date() == (late + timedelta(days=1)).date()

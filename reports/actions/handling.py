@@ -1,6 +1,5 @@
 """The police workflow: access, identity, transitions, assignment, deadlines, messages, merges."""
 
-import difflib
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -11,12 +10,12 @@ from django.utils.translation import gettext as _
 
 from audit.actions import record
 from core.errors import ActionError, PermissionDenied
-from core.text import fold
 from groups.models import CommunityGroup, GroupKind
 from people.models import Person
-from places.models import Unit
 from reports import live
-from reports.actions.intake import normalize_code, secret_matches
+from reports.actions.chat.replies import chat_answer
+from reports.actions.intake import secret_matches
+from reports.helpers import normalize_code
 from reports.models import ChatStatus, Report, ReportMessage, Side, Visibility
 from reports.notifications import notify_reporter
 from reports.permissions import (
@@ -25,7 +24,6 @@ from reports.permissions import (
     can_transition,
     can_view_report,
     can_work_report,
-    hamlet_path,
     is_handling_police,
     is_own_report,
 )
@@ -271,7 +269,7 @@ def check_post_message(report: Report, body: str, *, actor: Person | None, as_re
             side = Side.MEMBER
         author = actor
     target = report.merged_into or report
-    # A reporter who filed in a Zalo or Telegram chat gets the answer there too (reports/actions/chat.py).
+    # A reporter who filed in a Zalo or Telegram chat gets the answer there (reports/actions/chat/replies.py).
     by_chat = side != Side.REPORTER and report.chat_identity_id is not None and not report.is_anonymous
     with transaction.atomic():
         message = ReportMessage.objects.create(
@@ -279,19 +277,12 @@ def check_post_message(report: Report, body: str, *, actor: Person | None, as_re
         )
         record(author, "report.message", report, unit=report.unit, side=side)
         if side != Side.REPORTER:
-            notice = notify_reporter(report, "message", told_in_chat=by_chat)
+            notice = notify_reporter(report, "message", chat_answer=chat_answer(report, body) if by_chat else None)
             if by_chat and notice is not None:
                 ReportMessage.objects.filter(pk=message.pk).update(held_notice=notice)
+                message.held_notice = notice
         transaction.on_commit(lambda: _publish(target, "report.message"))
-        if by_chat:
-            transaction.on_commit(lambda: _send_by_chat(message))
     return message
-
-
-def _send_by_chat(message: ReportMessage) -> None:
-    from reports.tasks import send_chat_reply
-
-    send_chat_reply.enqueue(message.pk)
 
 
 def _publish(report: Report, event: str) -> None:
@@ -299,24 +290,6 @@ def _publish(report: Report, event: str) -> None:
 
 
 # -- duplicates -------------------------------------------------------------------------------
-
-
-def area_path(unit: Unit) -> str:
-    return hamlet_path(unit)
-
-
-def _area_path(report: Report) -> str:
-    """Duplicates are looked for in the same hamlet (or the unit itself when above hamlets)."""
-    return area_path(report.unit)
-
-
-def similarity(a: str, b: str) -> float:
-    words_a, words_b = set(fold(a).split()), set(fold(b).split())
-    if not words_a or not words_b:
-        return 0.0
-    jaccard = len(words_a & words_b) / len(words_a | words_b)
-    sequence = difflib.SequenceMatcher(None, fold(a), fold(b)).ratio()
-    return round((jaccard + sequence) / 2, 3)
 
 
 def check_merge(actor: Person, duplicate: Report, primary: Report, reason: str = "") -> Report:

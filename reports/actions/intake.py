@@ -142,13 +142,6 @@ def secret_matches(report: Report, secret: str) -> bool:
     return bool(report.secret_hash) and check_password(normalize_secret(secret), report.secret_hash)
 
 
-def normalize_code(code: str) -> str:
-    raw = "".join(ch for ch in (code or "").upper() if ch.isalnum())
-    if raw.startswith("CG"):
-        raw = raw[2:]
-    return f"CG-{raw[:4]}-{raw[4:]}" if len(raw) == 8 else (code or "").strip().upper()
-
-
 def _coordinates(sub: Submission) -> tuple[Decimal | None, Decimal | None]:
     if sub.latitude in (None, "") and sub.longitude in (None, ""):
         return None, None

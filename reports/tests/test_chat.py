@@ -257,27 +257,31 @@ def test_a_refused_chat_answer_is_marked_failed_for_the_officer(
     assert message.chat_status == ChatStatus.FAILED and "-201" in message.chat_error
 
 
-def test_a_temporary_chat_failure_is_retried_later_from_the_task_queue(
+def test_a_temporary_chat_failure_is_retried_later_by_the_delivery_engine(
     linked, world, fake, django_capture_on_commit_callbacks, settings
 ):
-    from django_tasks_db.models import DBTaskResult
-
     from canhgiac.settings import TASK_QUEUES
+    from delivery.engine import drain
+    from delivery.models import Delivery
 
     file_theft(linked)
     report = Report.objects.get()
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
     fake.answer("oa.message", error=-32, description="rate limited")  # retry after a minute
-    from reports.actions.chat import do_send_chat_reply
 
     officer_writes(world, report, "Xin gọi lại cho chúng tôi.", django_capture_on_commit_callbacks)
     message = ReportMessage.objects.get(side=Side.POLICE)
     assert message.chat_status == ChatStatus.QUEUED
 
-    assert do_send_chat_reply(message.pk) == ChatStatus.RETRYING
-    retry = DBTaskResult.objects.filter(task_path="reports.tasks.send_chat_reply").latest("id")
-    assert retry.run_after > timezone.now()
-    assert do_send_chat_reply(message.pk) == ChatStatus.SENT
+    drain(budget_seconds=10)
+    message.refresh_from_db()
+    assert message.chat_status == ChatStatus.RETRYING
+    retry = Delivery.objects.get(notice=message.held_notice)
+    assert retry.next_attempt_at is not None and retry.next_attempt_at > timezone.now()
+    Delivery.objects.filter(pk=retry.pk).update(next_attempt_at=timezone.now())
+    drain(budget_seconds=10)
+    message.refresh_from_db()
+    assert message.chat_status == ChatStatus.SENT
 
 
 def test_an_image_that_is_not_a_photo_or_cannot_be_fetched_is_kept_as_a_link(linked, fake):
@@ -386,7 +390,7 @@ def test_two_messages_of_one_account_handled_at_once_leave_one_consistent_conver
 
     from channels.actions import check_link_identity
     from channels.base import IncomingMessage
-    from reports.actions.chat import handle_chat_message
+    from reports.actions.chat.conversation import handle_chat_message
 
     config = add_bot(live_world.commune, "telegram")
     identity = ChannelIdentity.objects.create(config=config, provider_user_id="4242")

@@ -48,7 +48,10 @@ def test_the_police_answer_reaches_the_chat_once_without_a_notice_about_it(
     assert not any(any(sent in text for sent in SENT_YOU_A_MESSAGE) for text in texts)
     message = ReportMessage.objects.get(side=Side.POLICE)
     assert message.chat_status == ChatStatus.SENT
-    assert Delivery.objects.get(notice=message.held_notice).channel == "web"  # in the inbox all the same
+    # In the inbox all the same: the chat answer is that notice's delivery, sent once, to the chat.
+    delivery = Delivery.objects.get(notice=message.held_notice)
+    assert (delivery.person, delivery.status) == (world.resident, DeliveryStatus.DELIVERED)
+    assert list(delivery.attempt_log.values_list("channel", "ok")) == [("zalo_oa", True)]
 
 
 def test_outside_zalos_window_the_notice_goes_down_the_residents_channels_after_all(

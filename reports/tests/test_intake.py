@@ -10,7 +10,7 @@ from audit.models import AuditEvent
 from canhgiac.testing import create_report
 from core.errors import ActionError
 from reports.actions import Submission, WarningsNeedConfirmation
-from reports.actions.intake import normalize_code
+from reports.helpers import normalize_code
 from reports.models import Report, ReportPhoto, Visibility
 from reports.tests.images import fake_jpeg, jpeg_with_gps, png
 

@@ -5,9 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.timezone import localtime
 
 from channels import actions
-from channels.base import ProviderError
+from channels.base import TransportError
 from channels.models import ChannelConfig
-from channels.registry import channel_types, get_type
+from channels.registry import configurable_types, get_type, normalize_slug
 from channels.types.zalo_bot.client import ZaloBotClient
 from core.errors import ActionError
 from places.models import Unit
@@ -29,7 +29,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         commands = parser.add_subparsers(dest="action", required=True)
         add = commands.add_parser("add", help="Add a channel for a province or commune and print its webhook URL")
-        add.add_argument("slug", choices=sorted(channel_types()))
+        add.add_argument(
+            "slug", type=normalize_slug, choices=sorted(configurable_types()), help="zalo_oa or zalo-oa: the same type"
+        )
         add.add_argument("--unit", required=True, help="Code of the province or commune")
         add.add_argument("--set", dest="assignments", action="append", default=[], metavar="NAME=VALUE")
         add.add_argument("--disabled", action="store_true")
@@ -89,7 +91,7 @@ class Command(BaseCommand):
         url = actions.webhook_url(config)
         try:
             client.set_webhook(url, config.secrets["webhook_secret"])
-        except ProviderError as error:
+        except TransportError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(f"Webhook of channel {config.pk} set to {url}")
 
@@ -101,7 +103,7 @@ class Command(BaseCommand):
         while True:
             try:
                 update = client.get_update(timeout=40)
-            except ProviderError as error:
+            except TransportError as error:
                 raise CommandError(str(error)) from None
             if update is None:
                 if once:

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from channels import http
-from channels.base import Outbound, ProviderError, SendResult
+from channels.base import OutboundMessage, SendResult, TransportError
 from channels.models import ChannelConfig
 from channels.registry import ChannelType
 from channels.text import ELLIPSIS, nfc, sms_size
@@ -108,7 +108,8 @@ class SmsGatewayType(ChannelType):
             text = unaccented(text)
         return fit_segments(text, int(config.settings.get("max_segments") or 3))
 
-    def send(self, config: ChannelConfig, message: Outbound) -> SendResult:
+    def send(self, config: ChannelConfig | None, message: OutboundMessage) -> SendResult:
+        config = self.configured(config)
         text = "\n".join(part for part in [message.subject, message.text, message.url] if part)
         return self.send_text(config, message.address, text)
 
@@ -135,14 +136,14 @@ class SmsGatewayType(ChannelType):
             answer.get("ok") is False or answer.get("error") not in (None, 0, "", "0", False)
         )
         if response.status_code == 429 or response.status_code >= 500:
-            raise ProviderError(
+            raise TransportError(
                 f"sms_gateway: HTTP {response.status_code}",
                 code=f"http_{response.status_code}",
                 retry_after=http.retry_after_header(response),
             )
         if response.status_code >= 400 or refused:
             detail = json.dumps(answer, ensure_ascii=False)[:200] if answer else ""
-            raise ProviderError(
+            raise TransportError(
                 f"sms_gateway: refused (HTTP {response.status_code}) {detail}",
                 permanent=True,
                 code=f"http_{response.status_code}",

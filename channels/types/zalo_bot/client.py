@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from channels.base import ProviderError
+from channels.base import TransportError
 from channels.botapi import BotApiClient
 
 
@@ -17,7 +17,7 @@ class ZaloBotClient(BotApiClient):
         """One pending update, or None when there is none (the platform answers 408)."""
         try:
             result = self.call("getUpdates", {"timeout": 30}, timeout=timeout)
-        except ProviderError as error:
+        except TransportError as error:
             if error.code == "408":
                 return None
             raise

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from channels.base import Attachment, IncomingMessage, Location, Outbound, ParsedWebhook, SendResult
+from channels.base import Attachment, IncomingMessage, Location, OutboundMessage, ParsedWebhook, SendResult
 from channels.botapi import secret_token_matches
 from channels.models import ChannelConfig
 from channels.registry import ChannelType
@@ -75,7 +75,8 @@ class ZaloBotType(ChannelType):
     def client(self, config: ChannelConfig) -> ZaloBotClient:
         return ZaloBotClient(config.secrets["bot_token"])
 
-    def send(self, config: ChannelConfig, message: Outbound) -> SendResult:
+    def send(self, config: ChannelConfig | None, message: OutboundMessage) -> SendResult:
+        config = self.configured(config)
         return self.client(config).send_message(self.validate_address(message.address), self.prepare_text(message))
 
     def reply(self, config: ChannelConfig, user_id: str, text: str) -> SendResult:

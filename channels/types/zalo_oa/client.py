@@ -5,7 +5,7 @@ import json
 from django.conf import settings
 
 from channels import http
-from channels.base import ProviderError, SendResult
+from channels.base import SendResult, TransportError
 from channels.models import ChannelConfig
 from channels.text import fit
 from channels.timing import after_seconds, next_vietnam_time
@@ -15,18 +15,18 @@ TOKEN_ERRORS = {-216, -220}
 TEXT_LIMIT = 2000
 
 
-def oa_error(code: int, message: str) -> ProviderError:
+def oa_error(code: int, message: str) -> TransportError:
     """Zalo OA error codes → retry or not (docs/channels.md has the table and the reasons)."""
     text = f"zalo_oa {code}: {message}"
     if code == -32:
-        return ProviderError(text, code=str(code), retry_after=after_seconds(60))
+        return TransportError(text, code=str(code), retry_after=after_seconds(60))
     if code == -234:
-        return ProviderError(text, code=str(code), retry_after=next_vietnam_time(6))
+        return TransportError(text, code=str(code), retry_after=next_vietnam_time(6))
     if code in TOKEN_ERRORS:
-        return ProviderError(text, code=str(code), retry_after=after_seconds(15 * 60))
+        return TransportError(text, code=str(code), retry_after=after_seconds(15 * 60))
     if code in {-230, -213, -227}:
-        return ProviderError(text, code=str(code), address_unreachable=True)
-    return ProviderError(text, code=str(code), permanent=True)
+        return TransportError(text, code=str(code), address_unreachable=True)
+    return TransportError(text, code=str(code), permanent=True)
 
 
 class ZaloOAClient:

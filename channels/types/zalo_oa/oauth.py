@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from channels import http
-from channels.base import ProviderError
+from channels.base import TransportError
 from channels.models import ChannelConfig
 from channels.timing import after_seconds
 
@@ -54,7 +54,7 @@ def refresh(config: ChannelConfig, *, stale_token: str) -> str:
             return secrets["access_token"]
         refresh_token, app_secret = secrets.get("refresh_token", ""), secrets.get("app_secret", "")
         if not refresh_token:
-            raise ProviderError("zalo: no refresh token stored; authorise the OA again", code="no_refresh_token")
+            raise TransportError("zalo: no refresh token stored; authorise the OA again", code="no_refresh_token")
         response = http.call(
             "zalo_oauth",
             "POST",
@@ -70,7 +70,7 @@ def refresh(config: ChannelConfig, *, stale_token: str) -> str:
         body = http.json_answer("zalo_oauth", response)
         if not body.get("access_token") or not body.get("refresh_token"):
             reason = body.get("error_reason") or body.get("error_description") or body.get("message") or "no token"
-            raise ProviderError(
+            raise TransportError(
                 f"zalo: token refresh refused ({body.get('error', '')} {reason})",
                 code=f"oauth_{body.get('error', '')}",
                 retry_after=after_seconds(15 * 60),
@@ -122,7 +122,7 @@ def authorize(config: ChannelConfig, *, code: str, code_verifier: str) -> None:
         locked = ChannelConfig.objects.select_for_update().get(pk=config.pk)
         app_secret = locked.secrets.get("app_secret", "")
         if not app_secret:
-            raise ProviderError("zalo: store the app secret before authorising", permanent=True, code="no_app_secret")
+            raise TransportError("zalo: store the app secret before authorising", permanent=True, code="no_app_secret")
         response = http.call(
             "zalo_oauth",
             "POST",
@@ -139,7 +139,7 @@ def authorize(config: ChannelConfig, *, code: str, code_verifier: str) -> None:
         body = http.json_answer("zalo_oauth", response)
         if not body.get("access_token") or not body.get("refresh_token"):
             reason = body.get("error_reason") or body.get("error_name") or body.get("message") or "no token"
-            raise ProviderError(
+            raise TransportError(
                 f"zalo: authorisation refused ({body.get('error', '')} {reason})",
                 permanent=True,
                 code=f"oauth_{body.get('error', '')}",

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from channels.base import Outbound, ParsedWebhook, SendResult
+from channels.base import OutboundMessage, ParsedWebhook, SendResult
 from channels.models import ChannelConfig
 from channels.registry import ChannelType
 from channels.types.zalo_oa import events
@@ -62,7 +62,8 @@ class ZaloOAType(ChannelType):
             raise ValidationError(_("A Zalo user id is made of digits."), code="invalid")
         return address
 
-    def send(self, config: ChannelConfig, message: Outbound) -> SendResult:
+    def send(self, config: ChannelConfig | None, message: OutboundMessage) -> SendResult:
+        config = self.configured(config)
         return ZaloOAClient(config).send_text(self.validate_address(message.address), self.prepare_text(message))
 
     def reply(self, config: ChannelConfig, user_id: str, text: str) -> SendResult:

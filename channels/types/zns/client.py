@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from channels.base import ProviderError, SendResult
+from channels.base import SendResult, TransportError
 from channels.models import ChannelConfig
 from channels.timing import after_seconds, next_vietnam_time
 from channels.types.zalo_oa.client import ZaloOAClient
@@ -14,21 +14,21 @@ ADDRESS_ERRORS = {-108, -114, -118, -139, -141}
 CONFIGURATION_ERRORS = {-109, -111, -131}
 
 
-def zns_error(code: int, message: str) -> ProviderError:
+def zns_error(code: int, message: str) -> TransportError:
     text = f"zns {code}: {message}"
     if code == -133:  # night hours 22:00–06:00
-        return ProviderError(text, code=str(code), retry_after=next_vietnam_time(6))
+        return TransportError(text, code=str(code), retry_after=next_vietnam_time(6))
     if code == -144:  # daily quota exceeded
-        return ProviderError(text, code=str(code), retry_after=next_vietnam_time(0))
+        return TransportError(text, code=str(code), retry_after=next_vietnam_time(0))
     if code == -115:  # out of quota or balance: someone must top up
-        return ProviderError(text, code=str(code), retry_after=after_seconds(60 * 60))
+        return TransportError(text, code=str(code), retry_after=after_seconds(60 * 60))
     if code == -32:
-        return ProviderError(text, code=str(code), retry_after=after_seconds(60))
+        return TransportError(text, code=str(code), retry_after=after_seconds(60))
     if code in TOKEN_ERRORS:
-        return ProviderError(text, code=str(code), retry_after=after_seconds(15 * 60))
+        return TransportError(text, code=str(code), retry_after=after_seconds(15 * 60))
     if code in ADDRESS_ERRORS:
-        return ProviderError(text, code=str(code), address_unreachable=True)
-    return ProviderError(text, code=str(code), permanent=True)
+        return TransportError(text, code=str(code), address_unreachable=True)
+    return TransportError(text, code=str(code), permanent=True)
 
 
 def zalo_phone(e164_or_local: str) -> str:
@@ -71,5 +71,5 @@ def token_config(config: ChannelConfig) -> ChannelConfig:
         .first()
     )
     if owner is None:
-        raise ProviderError("zns: no tokens and no Zalo OA channel of the same app", permanent=True, code="no_token")
+        raise TransportError("zns: no tokens and no Zalo OA channel of the same app", permanent=True, code="no_token")
     return owner

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from channels.base import Outbound, ParsedWebhook, SendResult
+from channels.base import OutboundMessage, ParsedWebhook, SendResult
 from channels.models import ChannelConfig
 from channels.registry import ChannelType
 from channels.text import fit
@@ -72,7 +72,7 @@ class ZNSType(ChannelType):
     def validate_address(self, address: str) -> str:
         return zalo_phone(normalize_phone(address))
 
-    def template_data(self, config: ChannelConfig, message: Outbound) -> dict[str, str]:
+    def template_data(self, config: ChannelConfig, message: OutboundMessage) -> dict[str, str]:
         values = {
             "subject": message.subject,
             "text": message.text,
@@ -82,7 +82,8 @@ class ZNSType(ChannelType):
         template = config.settings.get("template_data") or DEFAULT_TEMPLATE_DATA
         return {name: fit(value.format(**values), PARAMETER_LIMIT) for name, value in template.items()}
 
-    def send(self, config: ChannelConfig, message: Outbound) -> SendResult:
+    def send(self, config: ChannelConfig | None, message: OutboundMessage) -> SendResult:
+        config = self.configured(config)
         client = ZNSClient(config, token_config(config))
         return client.send_template(
             self.validate_address(message.address),

@@ -3,7 +3,7 @@
 import pytest
 
 from channels.actions import check_add_channel
-from channels.base import ProviderError
+from channels.base import TransportError
 from channels.conftest import Message
 from channels.types.sms_gateway.type import TYPE
 from core.errors import ActionError
@@ -60,7 +60,7 @@ def test_server_errors_are_retried_and_refusals_are_permanent(fake, sms):
 
     outcomes = []
     for _ in range(3):
-        with pytest.raises(ProviderError) as raised:
+        with pytest.raises(TransportError) as raised:
             TYPE.send(sms, Message(address="0987654321", text="x"))
         outcomes.append(raised.value.permanent)
     assert outcomes == [False, True, True]

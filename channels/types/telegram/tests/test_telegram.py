@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from channels.base import IncomingMessage, ProviderError
+from channels.base import IncomingMessage, TransportError
 from channels.conftest import BOT_SECRET, Message
 from channels.models import ChannelIdentity, InboundEvent
 from channels.types.telegram.type import TYPE, parse_update
@@ -49,9 +49,9 @@ def test_a_blocked_bot_is_permanent_for_the_address_and_flood_control_is_retried
         body={"ok": False, "error_code": 429, "description": "Too Many Requests", "parameters": {"retry_after": 7}},
     )
 
-    with pytest.raises(ProviderError) as blocked:
+    with pytest.raises(TransportError) as blocked:
         TYPE.send(telegram, Message(address="4242", text="x"))
-    with pytest.raises(ProviderError) as flooded:
+    with pytest.raises(TransportError) as flooded:
         TYPE.send(telegram, Message(address="4242", text="x"))
 
     assert blocked.value.address_unreachable and flooded.value.retry_after is not None

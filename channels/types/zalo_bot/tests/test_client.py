@@ -3,7 +3,7 @@
 import pytest
 from django.core.management import call_command
 
-from channels.base import ProviderError
+from channels.base import TransportError
 from channels.conftest import Message
 from channels.models import InboundEvent
 from channels.types.zalo_bot.client import ZaloBotClient
@@ -41,13 +41,13 @@ def test_text_over_two_thousand_characters_is_cut(fake, zalo_bot):
 def test_ok_false_is_an_error_whatever_the_http_status(fake, zalo_bot):
     fake.answer("zalo_bot.sendMessage", status=200, body={"ok": False, "error_code": 400, "description": "Bad Request"})
 
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         TYPE.send(zalo_bot, Message(address="chat-9", text="x"))
     assert raised.value.permanent
 
 
 def test_an_invalid_token_is_permanent(fake, world):
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         ZaloBotClient("invalid").send_message("chat-9", "x")
     assert raised.value.permanent and raised.value.code == "401"
 
@@ -55,7 +55,7 @@ def test_an_invalid_token_is_permanent(fake, world):
 def test_a_user_who_blocked_the_bot_is_permanent_for_that_address(fake, zalo_bot):
     fake.answer("zalo_bot.sendMessage", error=403, description="Forbidden: bot was blocked by the user")
 
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         TYPE.send(zalo_bot, Message(address="chat-9", text="x"))
     assert raised.value.address_unreachable
 
@@ -65,7 +65,7 @@ def test_rate_limits_and_server_errors_are_retried(fake, zalo_bot):
     fake.answer("zalo_bot.sendMessage", error=502)
 
     for _ in range(2):
-        with pytest.raises(ProviderError) as raised:
+        with pytest.raises(TransportError) as raised:
             TYPE.send(zalo_bot, Message(address="chat-9", text="x"))
         assert not raised.value.permanent
 
@@ -74,7 +74,7 @@ def test_a_timeout_is_retryable(fake, zalo_bot, settings):
     settings.CHANNELS_HTTP_TIMEOUT_SECONDS = 0.3
     fake.answer("zalo_bot.sendMessage", delay=1)
 
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         TYPE.send(zalo_bot, Message(address="chat-9", text="x"))
     assert raised.value.code == "timeout" and not raised.value.permanent
 

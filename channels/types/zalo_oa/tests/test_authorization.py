@@ -74,7 +74,7 @@ def test_a_verifier_that_does_not_match_the_challenge_stores_nothing(world, fake
     code = parse_qs(urlsplit(granted.headers["Location"]).query)["code"][0]
     other_verifier, _challenge = oauth.pkce_pair()
 
-    with pytest.raises(oauth.ProviderError, match="authorisation refused"):
+    with pytest.raises(oauth.TransportError, match="authorisation refused"):
         oauth.authorize(unauthorised, code=code, code_verifier=other_verifier)
 
     assert "access_token" not in ChannelConfig.objects.get(pk=unauthorised.pk).secrets

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from channels.base import ProviderError
+from channels.base import TransportError
 from channels.conftest import Message
 from channels.models import ChannelConfig
 from channels.timing import VIETNAM
@@ -34,7 +34,7 @@ def test_text_is_normalised_to_nfc_and_cut_to_two_thousand_characters(fake, zalo
 def test_an_error_in_the_body_of_an_http_200_answer_is_an_error(fake, zalo_oa):
     fake.answer("oa.message", error=-201, description="invalid param")
 
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         ZaloOAClient(zalo_oa).send_text("1", "xin chào")
     assert raised.value.permanent and raised.value.code == "-201"
 
@@ -63,7 +63,7 @@ def test_an_invalid_token_is_refreshed_once_stored_and_the_call_retried(fake, za
 def test_a_token_still_refused_after_one_refresh_is_retried_later_not_refreshed_again(fake, zalo_oa):
     fake.answer("oa.message", error=-216, times=2)
 
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         ZaloOAClient(zalo_oa).send_text("1", "xin chào")
     assert len(fake.calls("oauth")) == 1
     assert not raised.value.permanent and raised.value.retry_after
@@ -86,7 +86,7 @@ def test_a_refused_refresh_token_is_a_retryable_error_and_keeps_the_stored_token
     fake.live_refresh_tokens.clear()
     fake.answer("oa.message", error=-216)
 
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         ZaloOAClient(zalo_oa).send_text("1", "xin chào")
     assert raised.value.code == "oauth_-14014" and not raised.value.permanent
     assert ChannelConfig.objects.get().secrets["refresh_token"] == stored
@@ -95,7 +95,7 @@ def test_a_refused_refresh_token_is_a_retryable_error_and_keeps_the_stored_token
 def test_rate_limiting_is_retried_a_minute_later(fake, zalo_oa):
     fake.answer("oa.message", error=-32)
 
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         ZaloOAClient(zalo_oa).send_text("1", "xin chào")
     assert not raised.value.permanent and raised.value.retry_after is not None
     assert timedelta(seconds=50) < raised.value.retry_after - timezone.now() <= timedelta(seconds=60)
@@ -105,7 +105,7 @@ def test_rate_limiting_is_retried_a_minute_later(fake, zalo_oa):
 def test_a_user_outside_the_window_or_not_following_is_permanent_for_that_address(fake, zalo_oa, code):
     fake.answer("oa.message", error=code)
 
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         ZaloOAClient(zalo_oa).send_text("1", "xin chào")
     assert raised.value.permanent and raised.value.address_unreachable
 
@@ -113,7 +113,7 @@ def test_a_user_outside_the_window_or_not_following_is_permanent_for_that_addres
 def test_the_night_ban_is_retried_at_six_in_the_morning_vietnam_time(fake, zalo_oa):
     fake.answer("oa.message", error=-234)
 
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         ZaloOAClient(zalo_oa).send_text("1", "xin chào")
     assert raised.value.retry_after is not None
     local = raised.value.retry_after.astimezone(VIETNAM)
@@ -124,7 +124,7 @@ def test_no_answer_in_time_is_a_retryable_timeout(fake, zalo_oa, settings):
     settings.CHANNELS_HTTP_TIMEOUT_SECONDS = 0.3
     fake.answer("oa.message", delay=1)
 
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         ZaloOAClient(zalo_oa).send_text("1", "xin chào")
     assert raised.value.code == "timeout" and not raised.value.permanent
 
@@ -132,7 +132,7 @@ def test_no_answer_in_time_is_a_retryable_timeout(fake, zalo_oa, settings):
 def test_a_server_error_without_json_is_retryable(fake, zalo_oa):
     fake.answer("oa.message", status=502, body="")
 
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         ZaloOAClient(zalo_oa).send_text("1", "xin chào")
     assert raised.value.code == "http_502" and not raised.value.permanent
 

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from channels.actions import check_add_channel
-from channels.base import ProviderError
+from channels.base import TransportError
 from channels.conftest import ZALO_APP_ID, Message, add_zalo_oa
 from channels.models import ChannelConfig
 from channels.timing import VIETNAM
@@ -90,7 +90,7 @@ def test_an_invalid_access_token_is_refreshed_once_and_the_message_sent(fake, zn
 def test_a_phone_that_cannot_get_zns_is_permanent_for_that_address(fake, zns, code):
     fake.answer("zns.template", error=code)
 
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         TYPE.send(zns, ALERT)
     assert raised.value.permanent and raised.value.address_unreachable
 
@@ -99,7 +99,7 @@ def test_a_phone_that_cannot_get_zns_is_permanent_for_that_address(fake, zns, co
 def test_a_template_problem_is_permanent_but_says_nothing_about_the_address(fake, zns, code):
     fake.answer("zns.template", error=code)
 
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         TYPE.send(zns, ALERT)
     assert raised.value.permanent and not raised.value.address_unreachable
 
@@ -108,7 +108,7 @@ def test_a_template_problem_is_permanent_but_says_nothing_about_the_address(fake
 def test_night_hours_and_the_daily_quota_are_retried_at_the_right_hour_in_vietnam(fake, zns, code, hour):
     fake.answer("zns.template", error=code)
 
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         TYPE.send(zns, ALERT)
     assert raised.value.retry_after is not None
     local = raised.value.retry_after.astimezone(VIETNAM)
@@ -119,7 +119,7 @@ def test_night_hours_and_the_daily_quota_are_retried_at_the_right_hour_in_vietna
 def test_quota_and_rate_problems_are_retried_later(fake, zns, code):
     fake.answer("zns.template", error=code)
 
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         TYPE.send(zns, ALERT)
     assert not raised.value.permanent and raised.value.retry_after
 
@@ -128,6 +128,6 @@ def test_a_timeout_is_retryable(fake, zns, settings):
     settings.CHANNELS_HTTP_TIMEOUT_SECONDS = 0.3
     fake.answer("zns.template", delay=1)
 
-    with pytest.raises(ProviderError) as raised:
+    with pytest.raises(TransportError) as raised:
         TYPE.send(zns, ALERT)
     assert raised.value.code == "timeout" and not raised.value.permanent

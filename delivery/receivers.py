@@ -1,37 +1,28 @@
-"""The delivery engine's channels for the provider channel types (docs/channels.md, "Delivery adapter").
+"""What the delivery app does when the channels app reports an event (docs/channels.md).
 
-One engine `Channel` per type. The config is the enabled one nearest up the recipient's unit
-(their household's residential group); the address is the Endpoint's: a linked Zalo/bot user id
-(kept in step by `sync_identity_endpoint` when a resident links or unlinks an account) or a
-phone number. Provider errors become `TransportError`s: permanent ones make the engine disable
-the address and fall back along the member's chain; `retry_after` defers the retry.
+The channels app never imports delivery: it sends signals. A linked or unlinked chat account
+(`identity_linked`) puts its address first in the person's chain or removes it; an unfollow or a
+block (`identity_reachability_changed`) disables the address, a new message enables it again; a
+provider receipt or "seen" event marks the matching deliveries delivered or read.
 """
 
-from datetime import time
-
-from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, QuerySet
 from django.dispatch import receiver
 from django.utils import timezone
 
-from channels.actions import config_for_unit, do_record_channel_outcome, home_unit
-from channels.base import DeliveryReceipt, ProviderError, SeenReceipt
+from channels.base import DeliveryReceipt, SeenReceipt
 from channels.models import ChannelConfig, ChannelIdentity
 from channels.registry import get_type
-from channels.signals import delivery_receipt_received, messages_seen
-from delivery.channels.base import Channel, OutboundMessage, TransportError
+from channels.signals import (
+    delivery_receipt_received,
+    identity_linked,
+    identity_reachability_changed,
+    messages_seen,
+)
 from delivery.models import Attempt, Delivery, DeliveryStatus, Endpoint
 from delivery.routing import refresh_route
 from people.models import Person
-
-
-def provider_channels() -> list["ProviderChannel"]:
-    """The delivery channel of every enabled channel type (CHANNEL_TYPES), for DELIVERY_CHANNEL_TYPES.
-
-    Adding a channel type therefore needs no class here: its folder and CHANNEL_TYPES suffice."""
-    return [ProviderChannel(slug) for slug in settings.CHANNEL_TYPES]
 
 
 def sent_as(slug: str, provider_message_ids: list[str] | tuple[str, ...]) -> QuerySet[Delivery]:
@@ -42,58 +33,8 @@ def sent_as(slug: str, provider_message_ids: list[str] | tuple[str, ...]) -> Que
     return Delivery.objects.filter(pk__in=sent.values("delivery_id"))
 
 
-class ProviderChannel(Channel):
-    """Sends through `channels.types.<slug>` with the recipient's unit's configuration."""
-
-    def __init__(self, slug: str) -> None:
-        channel_type = get_type(slug)
-        self.slug, self.label = slug, channel_type.label
-        self.rate_per_minute = channel_type.rate_per_minute
-        if channel_type.quiet_hours:
-            start, end = channel_type.quiet_hours
-            self.quiet_hours = (time(start), time(end))
-
-    def validate_address(self, address: str) -> str:
-        return get_type(self.slug).validate_address(address)
-
-    def config_for(self, message: OutboundMessage) -> ChannelConfig:
-        person = (
-            Person.objects.select_related("household__residential_group").filter(pk=message.recipient_id).first()
-            if message.recipient_id
-            else None
-        )
-        unit = home_unit(person) if person else None
-        config = config_for_unit(unit, self.slug) if unit else None
-        if config is None:
-            raise TransportError(f"no {self.slug} channel configured for the recipient's unit", permanent=True)
-        return config
-
-    def check_address(self, config: ChannelConfig, message: OutboundMessage) -> None:
-        if not get_type(self.slug).address_is_linked_account or message.recipient_id is None:
-            return
-        identity = ChannelIdentity.objects.filter(
-            config=config, person_id=message.recipient_id, provider_user_id=message.address
-        ).first()
-        if identity is None:
-            raise TransportError(f"{message.address} is not linked on this unit's {self.slug} channel", permanent=True)
-        if not identity.reachable:
-            raise TransportError(f"{message.address} unfollowed or blocked the {self.slug} channel", permanent=True)
-
-    def send(self, message: OutboundMessage) -> str:
-        config = self.config_for(message)
-        self.check_address(config, message)
-        try:
-            result = get_type(self.slug).send(config, message)
-        except ProviderError as error:
-            do_record_channel_outcome(config, error)
-            raise TransportError(error.message, permanent=error.permanent, retry_after=error.retry_after) from error
-        except ValidationError as error:  # an address the type cannot use
-            raise TransportError("; ".join(error.messages), permanent=True) from error
-        do_record_channel_outcome(config)
-        return result.provider_message_id
-
-
-def sync_identity_endpoint(identity: ChannelIdentity, person: Person | None) -> None:
+@receiver(identity_linked, dispatch_uid="delivery.receivers.identity_linked")
+def sync_identity_endpoint(sender, identity: ChannelIdentity, person: Person | None, **kwargs) -> None:
     """Keep the person's Endpoint for a linked channel in step with the link.
 
     Linking puts the account first in the person's chain (they just asked for it) and re-enables
@@ -117,7 +58,8 @@ def sync_identity_endpoint(identity: ChannelIdentity, person: Person | None) -> 
         refresh_route(person.pk)
 
 
-def sync_identity_reachable(identity: ChannelIdentity) -> None:
+@receiver(identity_reachability_changed, dispatch_uid="delivery.receivers.reachability")
+def sync_identity_reachable(sender, identity: ChannelIdentity, **kwargs) -> None:
     """An unfollow or a blocked bot disables the linked person's address; a new message or a
     follow enables it again (a Zalo OA address disabled by -230 is usable once the resident
     writes to the OA: the 7-day window is open again)."""
@@ -146,7 +88,7 @@ def _drop_endpoints(slug: str, address: str, exclude_person: int | None = None) 
         refresh_route(owner)
 
 
-@receiver(delivery_receipt_received, dispatch_uid="channels.delivery.receipt")
+@receiver(delivery_receipt_received, dispatch_uid="delivery.receivers.receipt")
 def mark_delivered_on_receipt(sender, config: ChannelConfig, receipt: DeliveryReceipt, **kwargs) -> None:
     """A provider receipt (ZNS) sets when the message reached the phone on the matching delivery."""
     if not receipt.provider_message_id:
@@ -156,7 +98,7 @@ def mark_delivered_on_receipt(sender, config: ChannelConfig, receipt: DeliveryRe
     )
 
 
-@receiver(messages_seen, dispatch_uid="channels.delivery.seen")
+@receiver(messages_seen, dispatch_uid="delivery.receivers.seen")
 def mark_read_on_seen(sender, config: ChannelConfig, seen: SeenReceipt, **kwargs) -> None:
     """A "seen" event sets when the message was read (and, if no receipt came first, delivered).
 

@@ -1,19 +1,25 @@
 import smtplib
 from email.utils import make_msgid
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
-from delivery.channels.base import Channel, OutboundMessage, TransportError
+from channels.base import OutboundMessage, SendResult, TransportError
+from channels.registry import ChannelType
+
+if TYPE_CHECKING:
+    from channels.models import ChannelConfig
 
 
-class Email(Channel):
+class EmailType(ChannelType):
     """Email over SMTP (Django's EMAIL_* settings). 5xx answers are permanent, the rest retried."""
 
     slug = "email"
     label = _("Email")
+    needs_config = False
     rate_per_minute = 600
 
     def validate_address(self, address: str) -> str:
@@ -21,7 +27,7 @@ class Email(Channel):
         validate_email(address)
         return address
 
-    def send(self, message: OutboundMessage) -> str:
+    def send(self, config: "ChannelConfig | None", message: OutboundMessage) -> SendResult:
         message_id = make_msgid(domain="canhgiac")
         email = EmailMultiAlternatives(
             subject=message.subject,
@@ -49,7 +55,10 @@ class Email(Channel):
             raise TransportError(f"SMTP: {error}") from error
         if not sent:
             raise TransportError("the mail server accepted nothing")
-        return message_id
+        return SendResult(message_id)
+
+
+TYPE = EmailType()
 
 
 def _decode(reply: bytes | str) -> str:

@@ -1,0 +1,95 @@
+"""Sending one message through its channel type: the one path every outbound message takes
+(docs/channels.md, "Sending").
+
+The delivery engine calls `send(slug, message)` and gets the provider's message id back, or a
+`TransportError`. For a type that needs a configuration, the config is the enabled one nearest
+up the recipient's unit (their household's residential group); a linked-account address must
+still be linked and reachable. A message carrying a `ReplyContext` goes back to the chat the
+person wrote from with the type's `reply()` (the police's answer to a chat reporter).
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from channels.actions import config_for_unit, do_record_channel_outcome, home_unit
+from channels.base import OutboundMessage, ReplyContext, SendResult, TransportError
+from channels.models import ChannelConfig, ChannelIdentity
+from channels.registry import ChannelType, get_type
+from people.models import Person
+
+
+def send(slug: str, message: OutboundMessage) -> str:
+    """Send or raise TransportError; return the provider's message id (or "")."""
+    try:
+        channel_type = get_type(slug)
+    except LookupError:
+        raise TransportError(f"channel type {slug} is disabled", permanent=True) from None
+    if not channel_type.needs_config:
+        return channel_type.send(None, message).provider_message_id
+    if message.reply_to is not None:
+        config = reply_config(channel_type, message.reply_to, message.recipient_id)
+    else:
+        config = config_for_recipient(slug, message)
+        check_address(channel_type, config, message)
+    try:
+        result = _send(channel_type, config, message)
+    except TransportError as error:
+        do_record_channel_outcome(config, error)
+        raise
+    except ValidationError as error:  # an address the type cannot use
+        raise TransportError("; ".join(error.messages), permanent=True) from error
+    do_record_channel_outcome(config)
+    return result.provider_message_id
+
+
+def _send(channel_type: ChannelType, config: ChannelConfig, message: OutboundMessage) -> SendResult:
+    if message.reply_to is not None:
+        return channel_type.reply(config, message.reply_to.user_id, message.text)
+    return channel_type.send(config, message)
+
+
+def config_for_recipient(slug: str, message: OutboundMessage) -> ChannelConfig:
+    person = (
+        Person.objects.select_related("household__residential_group").filter(pk=message.recipient_id).first()
+        if message.recipient_id
+        else None
+    )
+    unit = home_unit(person) if person else None
+    config = config_for_unit(unit, slug) if unit else None
+    if config is None:
+        raise TransportError(f"no {slug} channel configured for the recipient's unit", permanent=True)
+    return config
+
+
+def check_address(channel_type: ChannelType, config: ChannelConfig, message: OutboundMessage) -> None:
+    if not channel_type.address_is_linked_account or message.recipient_id is None:
+        return
+    identity = ChannelIdentity.objects.filter(
+        config=config, person_id=message.recipient_id, provider_user_id=message.address
+    ).first()
+    if identity is None:
+        raise TransportError(
+            f"{message.address} is not linked on this unit's {channel_type.slug} channel", permanent=True
+        )
+    if not identity.reachable:
+        raise TransportError(f"{message.address} unfollowed or blocked the {channel_type.slug} channel", permanent=True)
+
+
+def reply_config(channel_type: ChannelType, context: ReplyContext, recipient_id: int | None) -> ChannelConfig:
+    """The chat to answer on, while it can still be answered: the account is still linked to the
+    recipient, the channel enabled, and the type's reply window since the person last wrote
+    still open (Zalo OA: 7 days)."""
+    identity = (
+        ChannelIdentity.objects.select_related("config__unit")
+        .filter(config_id=context.config_id, provider_user_id=context.user_id)
+        .first()
+    )
+    if identity is None or identity.person_id is None or identity.person_id != recipient_id:
+        raise TransportError("the chat account is no longer linked to the recipient", permanent=True, code="unlinked")
+    config = identity.config
+    if not config.enabled:
+        raise TransportError("the channel is disabled", permanent=True, code="disabled")
+    window = channel_type.reply_window
+    if window is not None and (identity.last_seen_at is None or identity.last_seen_at < timezone.now() - window):
+        raise TransportError("outside the reply window", permanent=True, code="outside_window")
+    return config
