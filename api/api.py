@@ -22,7 +22,7 @@ from people.models import Person
 from places.models import Unit
 from reports import actions, queries
 from reports.categories import CATEGORIES
-from reports.models import Channel, Report
+from reports.models import IntakeChannel, Report
 from reports.permissions import can_work_report, has_queue, is_own_report
 from reports.throttle import follow_blocked, note_follow_failure
 from reports.workflow import Status, allowed_next
@@ -95,7 +95,7 @@ class ReportOut(Schema):
     status: str
     status_label: str
     visibility: str
-    channel: str
+    intake_channel: str
     unit_code: str
     unit_name: str
     description: str
@@ -147,7 +147,7 @@ class IdentityOut(Schema):
     phone: str
     contact: str
     filed_by: str
-    channel: str
+    intake_channel: str
 
 
 class TransitionIn(Schema):
@@ -200,7 +200,7 @@ def report_out(report: Report, viewer=None) -> dict:
         "status": report.status,
         "status_label": str(Status(report.status).label),
         "visibility": report.visibility,
-        "channel": report.channel,
+        "intake_channel": report.intake_channel,
         "unit_code": report.unit.code,
         "unit_name": report.unit.name,
         "description": report.description,
@@ -241,7 +241,7 @@ def file_report(request, payload: ReportIn):
     # a request that fell through to the open door files anonymously, whatever its cookies say.
     person = request.auth if isinstance(request.auth, Person) else None
     sub = actions.client_submission(
-        Channel.API,
+        IntakeChannel.API,
         getattr(request, "api_key", None),
         category=payload.category,
         description=payload.description,

@@ -275,7 +275,7 @@ def generate_reports(province: Unit, count: int) -> int:
             + values_cte("cats", ("i", "kind", "category", "family", "forward_h", "decision_h"), categories)
             + ", "
             + values_cte("states", ("family", "slot", "status", "ack_h", "close_h", "forward_h", "return_h"), STATES)
-            + " INSERT INTO reports_report (receipt_code, kind, category, status, visibility, channel, source, "
+            + " INSERT INTO reports_report (receipt_code, kind, category, status, visibility, intake_channel, source, "
             "reporter_name, reporter_phone, reporter_contact, secret_hash, latitude, longitude, place_text, "
             "description, behaviour, search_text, received_at, updated_at, acknowledged_at, closed_at, "
             "returned_at, returned_to, forward_due_at, forwarded_at, forwarded_to, decision_due_at, unit_id, "

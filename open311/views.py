@@ -26,7 +26,7 @@ from places.models import Unit
 from places.queries import communes_of
 from reports.actions import WarningsNeedConfirmation, check_submit_report, client_submission, do_give_open311_token
 from reports.categories import BY_CODE, CATEGORIES, PUBLIC_KINDS, Kind
-from reports.models import Channel, Report
+from reports.models import IntakeChannel, Report
 from reports.workflow import OPEN_STATUSES, Status
 
 FORMATS = {"json": "application/json; charset=utf-8", "xml": "text/xml; charset=utf-8"}
@@ -267,7 +267,7 @@ def _create(request, fmt):
     phone, email = post.get("phone", "").strip(), post.get("email", "").strip()
     identified = bool(name or phone or email)
     sub = client_submission(
-        Channel.OPEN311,
+        IntakeChannel.OPEN311,
         api_key,
         category=category.code,
         description=post.get("description", ""),

@@ -14,7 +14,7 @@ from people.permissions import mandate_paths
 from places.models import Tier, Unit
 from reports.actions.intake import Submission, new_secret
 from reports.categories import BY_CODE, CATEGORIES, Kind
-from reports.models import Channel, Visibility
+from reports.models import IntakeChannel, Visibility
 from reports.permissions import handling_police
 from reports.workflow import Status
 
@@ -113,10 +113,13 @@ class ReportForm(forms.Form):
     reporter_name = forms.CharField(label=_("Reporter's name"), required=False, max_length=150)
     reporter_phone = PhoneField(label=_("Reporter's phone"), required=False)
     reporter_contact = forms.CharField(label=_("Reporter's address"), required=False, max_length=300)
-    channel = forms.ChoiceField(
+    intake_channel = forms.ChoiceField(
         label=_("How did they report?"),
         required=False,
-        choices=[(Channel.WALK_IN, Channel.WALK_IN.label), (Channel.PHONE, Channel.PHONE.label)],
+        choices=[
+            (IntakeChannel.WALK_IN, IntakeChannel.WALK_IN.label),
+            (IntakeChannel.PHONE, IntakeChannel.PHONE.label),
+        ],
     )
     confirm_warnings = forms.BooleanField(label=_("I checked the text: file it as it is"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, max_length=80)
@@ -143,10 +146,10 @@ class ReportForm(forms.Form):
         else:
             del self.fields["on_behalf_of"]
         if not officer_entry:
-            for name in ("reporter_name", "reporter_phone", "reporter_contact", "channel"):
+            for name in ("reporter_name", "reporter_phone", "reporter_contact", "intake_channel"):
                 del self.fields[name]
         else:
-            self.initial.setdefault("channel", Channel.WALK_IN)
+            self.initial.setdefault("intake_channel", IntakeChannel.WALK_IN)
 
     def submission(self, photos) -> Submission:
         data = self.cleaned_data
@@ -164,7 +167,9 @@ class ReportForm(forms.Form):
             occurred_at=data.get("occurred_at"),
             latitude=data.get("latitude") or None,
             longitude=data.get("longitude") or None,
-            channel=(data.get("channel") or Channel.WALK_IN) if self.officer_entry else Channel.WEB,
+            intake_channel=(data.get("intake_channel") or IntakeChannel.WALK_IN)
+            if self.officer_entry
+            else IntakeChannel.WEB,
             reporter_name=data.get("reporter_name", ""),
             reporter_phone=data.get("reporter_phone", ""),
             reporter_contact=data.get("reporter_contact", ""),

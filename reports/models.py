@@ -31,7 +31,7 @@ class Visibility(models.TextChoices):
     ANONYMOUS = "anonymous", _("Anonymous: nobody knows who I am")
 
 
-class Channel(models.TextChoices):
+class IntakeChannel(models.TextChoices):
     WEB = "web", _("Web")
     WALK_IN = "walk_in", _("In person at the police station")
     PHONE = "phone", _("By phone to the police")
@@ -48,7 +48,9 @@ class Report(models.Model):
     category = models.CharField(_("category"), max_length=40)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.RECEIVED)
     visibility = models.CharField(_("who knows who reported"), max_length=20, choices=Visibility.choices)
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default=Channel.WEB)
+    intake_channel = models.CharField(
+        _("came in by"), max_length=20, choices=IntakeChannel.choices, default=IntakeChannel.WEB
+    )
     source = models.CharField(_("source"), max_length=100, blank=True, help_text=_("e.g. the API key's name"))
 
     # Who: never set on an anonymous report.

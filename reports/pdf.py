@@ -65,7 +65,7 @@ def receipt_pdf(report: Report, identity) -> bytes:
         rows = [
             ("Đơn vị tiếp nhận", f"Công an {commune.name}" if commune else "—"),
             ("Thời điểm tiếp nhận", _when(report.received_at)),
-            ("Hình thức", report.get_channel_display()),
+            ("Hình thức", report.get_intake_channel_display()),
             ("Loại tin", f"{Kind(report.kind).label} — {report.category_name}"),
             ("Nơi xảy ra", unit_names + (f" ({report.place_text})" if report.place_text else "")),
             ("Thời điểm xảy ra", _when(report.occurred_at)),

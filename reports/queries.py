@@ -73,7 +73,7 @@ def queue_reminders(person: Person) -> QuerySet[Reminder]:
 def case_history(report: Report) -> list[dict]:
     """The case history; the reporter appears as "reporter", never by name (the name is behind
     the audited identity view)."""
-    reporter_side = {report.reporter_id} | ({report.filed_by_id} if report.channel == "relay" else set())
+    reporter_side = {report.reporter_id} | ({report.filed_by_id} if report.intake_channel == "relay" else set())
     events = []
     for event in history(report).select_related("actor")[:100]:
         by_reporter = event.actor_id is not None and event.actor_id in reporter_side

@@ -62,7 +62,7 @@ def test_a_system_with_an_api_key_files_for_a_named_caller(world, client):
     response = post_json(client, "/api/reports", data, HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 201
     report = Report.objects.get()
-    assert report.channel == "api" and report.reporter_name == "Bà Hai" and report.reporter_id is None
+    assert report.intake_channel == "api" and report.reporter_name == "Bà Hai" and report.reporter_id is None
 
 
 def test_bad_input_gets_a_clear_error_and_saves_nothing(world, client):

@@ -99,7 +99,7 @@ def test_a_client_posts_a_request_form_encoded_and_follows_it_by_token(world, cl
     assert response.status_code == 201
     created = response.json()[0]
     report = Report.objects.get(receipt_code=created["service_request_id"])
-    assert report.channel == "open311" and report.visibility == "confidential" and report.unit == world.hamlet
+    assert report.intake_channel == "open311" and report.visibility == "confidential" and report.unit == world.hamlet
     token = client.get(f"/open311/v2/tokens/{created['token']}.json").json()[0]
     assert token["service_request_id"] == report.receipt_code
 

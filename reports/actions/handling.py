@@ -57,7 +57,7 @@ class Identity:
     phone: str
     contact: str
     filed_by: str
-    channel: str
+    intake_channel: str
 
 
 def identity_of(report: Report) -> Identity | None:
@@ -69,7 +69,7 @@ def identity_of(report: Report) -> Identity | None:
         phone=(person.display_phone if person else "") or report.reporter_phone,
         contact=report.reporter_contact or (person.household.address if person and person.household else ""),
         filed_by=report.filed_by.full_name if report.filed_by and report.filed_by_id != report.reporter_id else "",
-        channel=report.get_channel_display(),
+        intake_channel=report.get_intake_channel_display(),
     )
 
 

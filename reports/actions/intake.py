@@ -21,14 +21,14 @@ from places.models import Tier, Unit
 from reports import live
 from reports.categories import BY_CODE, Kind
 from reports.checks import WARNING_MESSAGES, in_vietnam, mentions_appearance, sensitive_findings
-from reports.models import RECEIPT_ALPHABET, Channel, Report, ReportPhoto, Visibility
+from reports.models import RECEIPT_ALPHABET, IntakeChannel, Report, ReportPhoto, Visibility
 from reports.notifications import notify_reporter
 from reports.permissions import can_file_for, can_file_walk_in
 from reports.photos import clean_photos
 from reports.workflow import compute_deadlines
 
-OFFICER_CHANNELS = {Channel.WALK_IN, Channel.PHONE}
-CLIENT_CHANNELS = {Channel.OPEN311, Channel.API}
+OFFICER_CHANNELS = {IntakeChannel.WALK_IN, IntakeChannel.PHONE}
+CLIENT_CHANNELS = {IntakeChannel.OPEN311, IntakeChannel.API}
 
 
 @dataclass
@@ -43,7 +43,7 @@ class Submission:
     occurred_at: datetime | None = None
     latitude: Decimal | str | None = None
     longitude: Decimal | str | None = None
-    channel: str = Channel.WEB
+    intake_channel: str = IntakeChannel.WEB
     source: str = ""
     reporter_name: str = ""
     reporter_phone: str = ""
@@ -72,7 +72,7 @@ class ClientSystem(Protocol):
 
 
 def client_submission(
-    channel: str,
+    intake_channel: str,
     client: ClientSystem | None,
     *,
     category: str,
@@ -91,14 +91,14 @@ def client_submission(
     idempotency_key: str = "",
     secret: str | None = None,
 ) -> Submission:
-    """A submission through the JSON API or Open311 (`channel`), from fields their schemas validated.
+    """A submission through the JSON API or Open311 (`intake_channel`), from fields their schemas validated.
 
-    With a client system's key it comes in on `channel`, names the key as its source, may carry the
+    With a client system's key it comes in on `intake_channel`, names the key as its source, may carry the
     reporter's name and contacts, and its idempotency key is the client's own (two clients may use
     the same key). Without one (a person on the API) it comes in like the web form."""
     found = BY_CODE.get(category)
     if client is not None and idempotency_key:
-        idempotency_key = f"{channel}:{client.pk}:{idempotency_key}"
+        idempotency_key = f"{intake_channel}:{client.pk}:{idempotency_key}"
     return Submission(
         kind=found.kind if found else "",
         category=category,
@@ -110,8 +110,8 @@ def client_submission(
         occurred_at=occurred_at,
         latitude=latitude,
         longitude=longitude,
-        channel=channel if client is not None else Channel.WEB,
-        source=f"{channel}:{client.name}" if client is not None else "",
+        intake_channel=intake_channel if client is not None else IntakeChannel.WEB,
+        source=f"{intake_channel}:{client.name}" if client is not None else "",
         reporter_name=reporter_name if client is not None else "",
         reporter_phone=reporter_phone if client is not None else "",
         reporter_contact=reporter_contact if client is not None else "",
@@ -193,7 +193,7 @@ def validate_submission(actor, sub: Submission) -> tuple[Decimal | None, Decimal
 
 def _check_who(actor, sub: Submission) -> None:
     signed_in = actor is not None and actor.is_authenticated
-    if sub.channel in OFFICER_CHANNELS:
+    if sub.intake_channel in OFFICER_CHANNELS:
         if not signed_in or sub.unit is None or not can_file_walk_in(actor, sub.unit):
             raise PermissionDenied
         if sub.visibility != Visibility.ANONYMOUS and not sub.reporter_name.strip():
@@ -203,10 +203,10 @@ def _check_who(actor, sub: Submission) -> None:
             raise PermissionDenied
         if sub.visibility == Visibility.ANONYMOUS:
             raise ActionError({"visibility": [_("A report filed for a relative is filed by name or confidentially.")]})
-    elif sub.channel not in CLIENT_CHANNELS and not signed_in and sub.visibility != Visibility.ANONYMOUS:
+    elif sub.intake_channel not in CLIENT_CHANNELS and not signed_in and sub.visibility != Visibility.ANONYMOUS:
         raise ActionError({"visibility": [_("Sign in to report by name or confidentially, or report anonymously.")]})
     elif (
-        sub.channel in CLIENT_CHANNELS
+        sub.intake_channel in CLIENT_CHANNELS
         and sub.visibility != Visibility.ANONYMOUS
         and not (signed_in or sub.reporter_name.strip() or sub.reporter_phone.strip())
     ):
@@ -232,7 +232,7 @@ def _existing(sub: Submission, actor) -> Filed | None:
     if report is None:
         return None
     signed_in = actor is not None and actor.is_authenticated
-    if not signed_in and report.channel in CLIENT_CHANNELS and sub.source and report.source == sub.source:
+    if not signed_in and report.intake_channel in CLIENT_CHANNELS and sub.source and report.source == sub.source:
         return Filed(report, created=False)
     if report.visibility == Visibility.ANONYMOUS and report.filed_by_id is None:
         same = bool(sub.secret) and secret_matches(report, sub.secret or "")
@@ -254,8 +254,8 @@ def check_submit_report(actor, sub: Submission) -> Filed:
     photos = clean_photos(sub.photos)
     signed_in = actor is not None and actor.is_authenticated
     anonymous = sub.visibility == Visibility.ANONYMOUS
-    officer_filed = sub.channel in OFFICER_CHANNELS
-    channel = Channel.RELAY if sub.on_behalf_of is not None else sub.channel
+    officer_filed = sub.intake_channel in OFFICER_CHANNELS
+    intake_channel = IntakeChannel.RELAY if sub.on_behalf_of is not None else sub.intake_channel
     secret = ""
     report = Report(
         kind=sub.kind,
@@ -268,7 +268,7 @@ def check_submit_report(actor, sub: Submission) -> Filed:
         latitude=lat,
         longitude=lon,
         visibility=sub.visibility,
-        channel=channel,
+        intake_channel=intake_channel,
         source=sub.source,
         idempotency_key=sub.idempotency_key or None,
         evidence_links=[link[:500] for link in sub.evidence_links][:20],
@@ -304,7 +304,7 @@ def check_submit_report(actor, sub: Submission) -> Filed:
                 kind=report.kind,
                 category=report.category,
                 visibility=report.visibility,
-                channel=report.channel,
+                intake_channel=report.intake_channel,
                 photos=len(photos),
             )
             # Filed in a chat: the chat's answer carries the receipt code, so the notice stays in the inbox.

@@ -90,7 +90,7 @@ def test_a_resident_files_a_report_step_by_step_on_zalo_and_the_officers_answer_
     report = Report.objects.get()
     assert report.receipt_code in receipt
     assert (report.kind, report.category, report.visibility) == ("crime", "theft", "confidential")
-    assert report.channel == "zalo" and report.source == "zalo_oa"
+    assert report.intake_channel == "zalo" and report.source == "zalo_oa"
     assert report.reporter == world.resident and report.unit == world.rg
     assert report.latitude is not None and report.longitude is not None
     assert (float(report.latitude), float(report.longitude)) == (11.3101, 106.1002)
@@ -341,7 +341,7 @@ def test_a_resident_files_through_telegram_and_the_answer_comes_back_there(
 
     report = Report.objects.get()
     assert report.receipt_code in receipt
-    assert (report.kind, report.channel, report.source) == ("lost", "telegram", "telegram")
+    assert (report.kind, report.intake_channel, report.source) == ("lost", "telegram", "telegram")
     officer_writes(world, report, "Đã có người nhặt được ví.", django_capture_on_commit_callbacks)
     assert any(
         "Đã có người nhặt được ví." in c.json["text"] and c.json["chat_id"] == "4242"
@@ -433,7 +433,7 @@ def test_an_abandoned_draft_is_deleted_a_day_after_it_expired(linked, zalo, worl
 def test_a_code_that_is_not_the_residents_is_posted_nowhere_so_an_anonymous_report_stays_unlinked(linked, world):
     anonymous = create_report(None, world.rg, visibility="anonymous").report
     file_theft(linked)
-    named = Report.objects.get(channel="zalo")
+    named = Report.objects.get(intake_channel="zalo")
 
     answer = linked(f"{anonymous.receipt_code} tôi bổ sung thông tin")
 

@@ -64,7 +64,7 @@ def test_signed_out_visitors_can_only_report_anonymously(world):
 
 def test_a_relay_files_for_the_elder_they_read_for(world):
     report = create_report(world.relay, world.rg, on_behalf_of=world.elder).report
-    assert report.reporter == world.elder and report.filed_by == world.relay and report.channel == "relay"
+    assert report.reporter == world.elder and report.filed_by == world.relay and report.intake_channel == "relay"
 
 
 def test_only_the_elders_relay_may_file_for_them(world):
@@ -74,19 +74,19 @@ def test_only_the_elders_relay_may_file_for_them(world):
 
 def test_an_officer_records_a_walk_in_report(world):
     report = create_report(
-        world.officer, world.rg, channel="walk_in", reporter_name="Bà Năm", reporter_phone="0912345678"
+        world.officer, world.rg, intake_channel="walk_in", reporter_name="Bà Năm", reporter_phone="0912345678"
     ).report
     assert report.reporter is None and report.filed_by == world.officer and report.reporter_name == "Bà Năm"
 
 
 def test_a_resident_cannot_pose_as_the_desk_officer(world):
     with pytest.raises(PermissionDenied):
-        create_report(world.resident, world.rg, channel="walk_in", reporter_name="X")
+        create_report(world.resident, world.rg, intake_channel="walk_in", reporter_name="X")
 
 
 def test_an_officer_of_another_province_cannot_record_a_walk_in_here(world):
     with pytest.raises(PermissionDenied):
-        create_report(world.far_officer, world.rg, channel="walk_in", reporter_name="X")
+        create_report(world.far_officer, world.rg, intake_channel="walk_in", reporter_name="X")
 
 
 def test_a_suspicious_person_report_asks_for_behaviour(world):
@@ -196,4 +196,4 @@ def test_the_reporter_is_told_the_report_was_received(world):
 
 def test_a_submission_object_carries_defaults():
     sub = Submission(kind="crime", category="theft", description="x", unit=None, visibility="anonymous")
-    assert sub.channel == "web" and sub.photos == []
+    assert sub.intake_channel == "web" and sub.photos == []

@@ -46,7 +46,7 @@ def test_posts_far_away_or_long_ago_do_not_match(world):
         world.far_commune,
         kind="lost",
         category="lost_animal",
-        channel="walk_in",
+        intake_channel="walk_in",
         reporter_name="X",
         description="Mất trâu",
     ).report

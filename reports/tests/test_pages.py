@@ -224,11 +224,11 @@ def test_a_new_lost_post_tells_both_sides_about_a_matching_found_post(world, mor
 
 def test_an_officer_records_a_walk_in_report_through_the_desk_form(world, client):
     signed_in(client, world.officer)
-    data = form_data(world, channel="phone", reporter_name="Bà Năm", reporter_phone="0912 345 678")
+    data = form_data(world, intake_channel="phone", reporter_name="Bà Năm", reporter_phone="0912 345 678")
     response = client.post(reverse("reports:walk_in"), data)
     report = Report.objects.get()
     assert response.status_code == 302 and response.url.endswith("/case/")
-    assert report.channel == "phone" and report.reporter_name == "Bà Năm" and report.filed_by == world.officer
+    assert report.intake_channel == "phone" and report.reporter_name == "Bà Năm" and report.filed_by == world.officer
 
 
 def test_an_anonymous_walk_in_hands_the_officer_a_code_and_secret_to_pass_on(world, client):

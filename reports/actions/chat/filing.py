@@ -17,7 +17,7 @@ from core.errors import ActionError
 from places.models import Tier, Unit
 from reports.actions.chat.dialogue import confirmation
 from reports.actions.intake import Submission, check_submit_report, new_secret
-from reports.models import Channel, ReportConversation, Step, Visibility
+from reports.models import IntakeChannel, ReportConversation, Step, Visibility
 from reports.photos import clean_photo
 
 logger = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ def unit_for(identity: ChannelIdentity, config: ChannelConfig) -> Unit | None:
 
 
 def intake_channel(config: ChannelConfig) -> str:
-    return Channel.TELEGRAM if config.slug == "telegram" else Channel.ZALO
+    return IntakeChannel.TELEGRAM if config.slug == "telegram" else IntakeChannel.ZALO
 
 
 def photos_for_filing(identity: ChannelIdentity, text: str) -> list:
@@ -87,7 +87,7 @@ def file_conversation(
         longitude=conversation.longitude,
         unit=unit_for(identity, config),
         visibility=conversation.visibility,
-        channel=intake_channel(config),
+        intake_channel=intake_channel(config),
         source=config.slug,
         confirm_warnings=True,  # the summary showed the warnings before "Send"
         idempotency_key=conversation.draft_key,
