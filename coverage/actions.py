@@ -5,19 +5,22 @@ door-to-door enrollment: a leader or officer registers a household member and, i
 enrolls them in the groups of their residential group (docs/coverage.md).
 """
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import record
 from core.errors import ActionError, PermissionDenied
+from coverage.models import UnitImport
+from coverage.tasks import run_unit_import
 from groups.actions import do_add_member
 from groups.models import CommunityGroup, GroupKind
 from groups.permissions import can_manage_household
 from people.models import Household, Person
 from people.permissions import can_manage_unit
 from people.phones import normalize_phone
-from places.actions import do_create_unit, do_rename_unit, do_set_neighbours, do_start_unit_import, refuse_official
-from places.models import Tier, Unit, UnitImport
+from places.actions import do_create_unit, do_rename_unit, do_set_neighbours, refuse_official
+from places.models import Tier, Unit
 
 
 def check_create_unit(actor: Person, parent: Unit, *, name: str, kind: str, code: str = "") -> Unit:
@@ -166,3 +169,21 @@ def check_enroll_member(
             for group in residential_groups_of(household):
                 do_add_member(actor, group, person)
     return person
+
+
+def do_start_unit_import(actor: Person, commune: Unit, filename: str, content: bytes) -> UnitImport:
+    """Store an uploaded file and queue its import; the returned record tracks the outcome."""
+    if commune.tier != Tier.COMMUNE:
+        raise ActionError(_("Hamlets and residential groups are imported into a commune."), code="not_commune")
+    if len(content) > settings.IMPORT_MAX_BYTES:
+        raise ActionError(
+            _("The file is too large (over %(mb)d MB)."),
+            code="too_large",
+            params={"mb": settings.IMPORT_MAX_BYTES // 2**20},
+        )
+    if not filename.lower().endswith((".csv", ".xlsx", ".txt")):
+        raise ActionError(_("Upload a .csv or .xlsx file."), code="format")
+    with transaction.atomic():
+        job = UnitImport.objects.create(commune=commune, uploaded_by=actor, filename=filename[:200], content=content)
+        transaction.on_commit(lambda: run_unit_import.enqueue(job.pk))
+    return job

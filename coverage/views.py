@@ -24,6 +24,7 @@ from coverage.actions import (
     check_update_household,
 )
 from coverage.forms import ChildUnitForm, HouseholdForm, ImportForm, MemberForm
+from coverage.models import ImportStatus, UnitImport
 from coverage.reach import children_coverage, coverage_of, reachable_people
 from coverage.stats import groups_and_members
 from groups.actions import check_create_group
@@ -32,7 +33,7 @@ from groups.models import MembershipStatus
 from groups.permissions import can_manage_household, can_see_phone_of, can_view_household, can_view_unit
 from people.models import Household, Person
 from people.permissions import can_manage_unit, mandate_paths
-from places.models import CHILD_KINDS, ImportStatus, Tier, Unit, UnitImport
+from places.models import CHILD_KINDS, Tier, Unit
 
 
 def access_unit(person, code: str, *, manage: bool = False) -> Unit:

@@ -113,26 +113,3 @@ def move_subtree(unit: Unit, new_parent: Unit | None) -> None:
 
 def tier_of(kind: str) -> int:
     return TIER_OF_KIND[UnitKind(kind)]
-
-
-def do_start_unit_import(actor, commune: Unit, filename: str, content: bytes):
-    """Store an uploaded file and queue its import; the returned record tracks the outcome."""
-    from django.conf import settings
-
-    from places.models import UnitImport
-    from places.tasks import run_unit_import
-
-    if commune.tier != Tier.COMMUNE:
-        raise ActionError(_("Hamlets and residential groups are imported into a commune."), code="not_commune")
-    if len(content) > settings.IMPORT_MAX_BYTES:
-        raise ActionError(
-            _("The file is too large (over %(mb)d MB)."),
-            code="too_large",
-            params={"mb": settings.IMPORT_MAX_BYTES // 2**20},
-        )
-    if not filename.lower().endswith((".csv", ".xlsx", ".txt")):
-        raise ActionError(_("Upload a .csv or .xlsx file."), code="format")
-    with transaction.atomic():
-        job = UnitImport.objects.create(commune=commune, uploaded_by=actor, filename=filename[:200], content=content)
-        transaction.on_commit(lambda: run_unit_import.enqueue(job.pk))
-    return job

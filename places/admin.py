@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from places.models import Unit, UnitImport
+from places.models import Unit
 
 
 class ChildInline(admin.TabularInline):
@@ -41,23 +41,3 @@ class UnitAdmin(admin.ModelAdmin):
             messages.info(request, _("The unit and everything under it were moved."))
             return
         super().save_model(request, obj, form, change)
-
-
-@admin.register(UnitImport)
-class UnitImportAdmin(admin.ModelAdmin):
-    list_display = ["filename", "commune", "status", "created_count", "uploaded_by", "created_at"]
-    list_filter = ["status"]
-    readonly_fields = [
-        "commune",
-        "uploaded_by",
-        "filename",
-        "status",
-        "created_count",
-        "errors",
-        "created_at",
-        "finished_at",
-    ]
-    exclude = ["content"]
-
-    def has_add_permission(self, request):
-        return False

@@ -101,33 +101,3 @@ class Unit(models.Model):
 
     def commune(self) -> "Unit | None":
         return self.ancestors().filter(tier=Tier.COMMUNE).first()
-
-
-class ImportStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting")
-    RUNNING = "running", _("Running")
-    DONE = "done", _("Imported")
-    REJECTED = "rejected", _("Rejected: nothing saved")
-    FAILED = "failed", _("Failed")
-
-
-class UnitImport(models.Model):
-    """One uploaded file of hamlets and residential groups, processed by a background task."""
-
-    commune = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="imports")
-    uploaded_by = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, related_name="+")
-    filename = models.CharField(max_length=200)
-    content = models.BinaryField()
-    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
-    created_count = models.PositiveIntegerField(default=0)
-    errors = models.JSONField(default=list, blank=True, help_text="[[row number, reason], …]")
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("unit import")
-        verbose_name_plural = _("unit imports")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return self.filename

@@ -5,8 +5,9 @@ from openpyxl import Workbook
 
 from audit.models import AuditEvent
 from core.errors import ActionError
+from coverage.models import ImportStatus
 from places.imports import import_units
-from places.models import ImportStatus, Tier, Unit
+from places.models import Tier, Unit
 
 
 def csv_bytes(text: str) -> bytes:

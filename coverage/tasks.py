@@ -5,8 +5,8 @@ from django.tasks import task
 from django.utils import timezone, translation
 
 from core.errors import ActionError
+from coverage.models import ImportStatus, UnitImport
 from places.imports import import_units
-from places.models import ImportStatus, UnitImport
 
 logger = logging.getLogger(__name__)
 
