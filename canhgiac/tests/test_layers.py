@@ -30,6 +30,10 @@ def documented_exceptions() -> set[tuple[str, str]]:
     return set(re.findall(r"^- `(\w+) -> (\w+)`", text, re.M))
 
 
+def documented_model_exceptions() -> set[tuple[str, str]]:
+    return set(re.findall(r"model `(\w+) -> (\w+)`", ARCHITECTURE.read_text()))
+
+
 def layer_of() -> dict[str, int]:
     """Each app's height: 0 for the bottom line of the diagram."""
     layers = list(reversed(diagram()))
@@ -92,7 +96,7 @@ def test_every_import_between_apps_points_down_the_layers():
 
 def test_every_allowed_exception_is_still_needed():
     against_the_order = {edge for edge in imports_between_apps() if not points_down(*edge)}
-    assert (documented_exceptions()) - against_the_order == set()
+    assert documented_exceptions() - against_the_order == set()
 
 
 def test_imports_up_or_sideways_are_caught_wherever_they_hide():
@@ -108,3 +112,32 @@ def test_imports_up_or_sideways_are_caught_wherever_they_hide():
     assert not points_down("core", "people") and not points_down("people", "groups")
     assert not points_down("reports", "bulletins") and not points_down("bulletins", "reports")
     assert points_down("coverage", "groups") and points_down("canhgiac", "reports")
+
+
+def relations_between_apps() -> set[tuple[str, str, str]]:
+    """(app, related app, "Model.field -> Model") for every foreign key from one app to another."""
+    from django.apps import apps
+
+    here = project_apps()
+    return {
+        (model._meta.app_label, target, f"{model._meta.label}.{field.name} -> {field.related_model._meta.label}")
+        for model in apps.get_models()
+        if model._meta.app_label in here
+        for field in model._meta.get_fields()
+        if field.is_relation and field.concrete and field.related_model is not None
+        if (target := field.related_model._meta.app_label) in here and target != model._meta.app_label
+    }
+
+
+def test_every_relation_between_models_points_down_the_layers():
+    """Foreign keys follow the imports: a model refers only to models of its own app or below, so
+    every app's schema is one initial migration that depends only on the apps below it."""
+    allowed = documented_model_exceptions()
+    against = [(app, target, where) for app, target, where in relations_between_apps() if not points_down(app, target)]
+    assert [where for app, target, where in against if (app, target) not in allowed] == []
+    assert allowed - {(app, target) for app, target, _ in against} == set(), "an exception is no longer needed"
+
+
+def test_each_app_has_one_initial_migration():
+    migrations = sorted(path.relative_to(ROOT).as_posix() for path in ROOT.glob("*/migrations/0*.py"))
+    assert all(path.endswith("/0001_initial.py") for path in migrations), migrations
