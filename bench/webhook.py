@@ -1,4 +1,4 @@
-"""Webhook answer time: how fast /hooks/zalo-oa/ answers signed Zalo events (Zalo wants 200 within
+"""Webhook answer time: how fast /hooks/zalo_oa/ answers signed Zalo events (Zalo wants 200 within
 2 s), against /healthz on the same server in the same run, and how fast a task worker gets
 through them (each answered through the local fake Zalo, as a real OA would be).
 
@@ -96,12 +96,12 @@ def run(options) -> dict:
             for _ in range(10):  # warm up: imports, connections, templates
                 timed(client, "GET", f"{base}/healthz")
                 raw, headers = signed_event("warmup")
-                timed(client, "POST", f"{base}/hooks/zalo-oa/", content=raw, headers=headers)
+                timed(client, "POST", f"{base}/hooks/zalo_oa/", content=raw, headers=headers)
             healthz = [timed(client, "GET", f"{base}/healthz") for _ in range(options.requests)]
             quiet = []
             for index in range(options.requests):
                 raw, headers = signed_event(f"{1000 + index % 50}")
-                quiet.append(timed(client, "POST", f"{base}/hooks/zalo-oa/", content=raw, headers=headers))
+                quiet.append(timed(client, "POST", f"{base}/hooks/zalo_oa/", content=raw, headers=headers))
 
         # The worker starts on a backlog: sequential posts and the burst, all pending.
         lock, burst = threading.Lock(), []
@@ -109,7 +109,7 @@ def run(options) -> dict:
         def post(index: int) -> None:
             raw, headers = signed_event(f"{2000 + index % 200}")
             with httpx.Client(timeout=30) as client:
-                elapsed = timed(client, "POST", f"{base}/hooks/zalo-oa/", content=raw, headers=headers)
+                elapsed = timed(client, "POST", f"{base}/hooks/zalo_oa/", content=raw, headers=headers)
             with lock:
                 burst.append(elapsed)
 

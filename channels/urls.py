@@ -9,7 +9,8 @@ app_name = "channels"
 
 
 def webhook_patterns() -> list[URLPattern]:
-    """/hooks/<path>/ for every enabled type whose folder has a webhook view (ZNS shares the OA's)."""
+    """/hooks/<path>/ for every enabled type whose folder has a webhook view (ZNS shares the OA's), also
+    under its hyphenated spelling (/hooks/zalo-oa/ is /hooks/zalo_oa/)."""
     patterns = []
     for slug, channel_type in configurable_types().items():
         module_name = f"channels.types.{slug}.views"
@@ -20,6 +21,10 @@ def webhook_patterns() -> list[URLPattern]:
                 raise
             continue
         patterns.append(path(f"hooks/{channel_type.webhook_path}/", module.webhook, name=f"hook_{slug}"))
+        # The slug is written with underscores everywhere; the hyphenated spelling names the same hook.
+        if "_" in channel_type.webhook_path:
+            hyphenated = channel_type.webhook_path.replace("_", "-")
+            patterns.append(path(f"hooks/{hyphenated}/", module.webhook, name=f"hook_{slug}_hyphenated"))
     return patterns
 
 

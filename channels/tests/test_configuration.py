@@ -92,7 +92,7 @@ def test_the_command_adds_a_channel_and_prints_its_webhook_url(world, settings):
 
     config = ChannelConfig.objects.get(slug="zalo_bot")
     assert config.unit == world.commune and config.secrets["bot_token"] == "123:abc"
-    assert "https://canhgiac.example.vn/hooks/zalo-bot/" in out.getvalue()
+    assert "https://canhgiac.example.vn/hooks/zalo_bot/" in out.getvalue()
 
 
 @pytest.mark.parametrize("spelling", ["zalo_bot", "zalo-bot"])
@@ -105,7 +105,7 @@ def test_the_command_takes_a_type_written_with_an_underscore_or_a_hyphen(world, 
     )  # fmt: skip
 
     assert ChannelConfig.objects.get().slug == "zalo_bot"
-    assert "/hooks/zalo-bot/" in out.getvalue()
+    assert "/hooks/zalo_bot/" in out.getvalue()
 
 
 def test_the_web_inbox_and_email_are_channel_types_but_not_configured_per_unit(world):
@@ -142,7 +142,7 @@ def test_zns_and_the_oa_share_the_zalo_webhook_url(world, settings):
     zns = check_add_channel(world.admin, world.commune, "zns", {"app_id": "1", "template_id": "t"})
     sms = check_add_channel(world.admin, world.commune, "sms_gateway", {"url": "https://sms.example.vn/send"})
 
-    assert webhook_url(zns) == "https://canhgiac.example.vn/hooks/zalo-oa/"
+    assert webhook_url(zns) == "https://canhgiac.example.vn/hooks/zalo_oa/"
     assert webhook_url(sms) == ""
 
 

@@ -455,7 +455,7 @@ def test_a_resident_is_led_through_the_zalo_bot_too(fake, world, client, django_
         before = len(fake.calls("zalo_bot.sendMessage"))
         with django_capture_on_commit_callbacks(execute=True):
             client.post(
-                "/hooks/zalo-bot/",
+                "/hooks/zalo_bot/",
                 json.dumps({"ok": True, "result": {"event_name": "message.text.received", "message": message}}),
                 content_type="application/json",
                 headers={"X-Bot-Api-Secret-Token": BOT_SECRET},

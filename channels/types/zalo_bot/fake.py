@@ -31,5 +31,5 @@ class ZaloBotFake(BotApiFake):
         return (
             json.dumps(payload).encode(),
             {"X-Bot-Api-Secret-Token": self.target.bot_secret, "Content-Type": "application/json"},
-            "/hooks/zalo-bot/",
+            "/hooks/zalo_bot/",
         )

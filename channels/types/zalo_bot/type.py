@@ -1,4 +1,4 @@
-"""Zalo Bot: messages to people who wrote to the bot first; webhook at /hooks/zalo-bot/."""
+"""Zalo Bot: messages to people who wrote to the bot first; webhook at /hooks/zalo_bot/."""
 
 import hashlib
 import json
@@ -61,7 +61,7 @@ class ZaloBotType(ChannelType):
     slug = "zalo_bot"
     label = "Zalo Bot"
     address_is_linked_account = True
-    webhook_path = "zalo-bot"
+    webhook_path = "zalo_bot"
     text_limit = 2000
 
     def secret_fields(self):

@@ -160,7 +160,7 @@ class ZaloOAFake(FakeServer):
             headers["X-ZEvent-Server"] = "ZNS"
         try:
             response = httpx.post(
-                f"{self.target.app_url.rstrip('/')}/hooks/zalo-oa/", content=raw, headers=headers, timeout=10
+                f"{self.target.app_url.rstrip('/')}/hooks/zalo_oa/", content=raw, headers=headers, timeout=10
             )
         except httpx.HTTPError:
             return None
@@ -190,4 +190,4 @@ class ZaloOAFake(FakeServer):
             "timestamp": str(now),
         }
         raw = json.dumps(payload, ensure_ascii=False).encode()
-        return raw, self.zalo_headers(raw, str(now)), "/hooks/zalo-oa/"
+        return raw, self.zalo_headers(raw, str(now)), "/hooks/zalo_oa/"

@@ -1,4 +1,4 @@
-"""Zalo Official Account: consultation messages to followers, OA and ZNS webhooks at /hooks/zalo-oa/."""
+"""Zalo Official Account: consultation messages to followers, OA and ZNS webhooks at /hooks/zalo_oa/."""
 
 from datetime import timedelta
 
@@ -23,7 +23,7 @@ class ZaloOAType(ChannelType):
     address_is_linked_account = True
     receipts_cover = frozenset({"zns"})
     zalo_oauth = True
-    webhook_path = "zalo-oa"
+    webhook_path = "zalo_oa"
     text_limit = 2000
     rate_per_minute = 1000
     reply_window = timedelta(days=7)  # consultation messages need an interaction within 7 days

@@ -1,4 +1,4 @@
-"""ZNS: template messages by phone number; its delivery receipts arrive at /hooks/zalo-oa/."""
+"""ZNS: template messages by phone number; its delivery receipts arrive at /hooks/zalo_oa/."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -23,7 +23,7 @@ class ZNSType(ChannelType):
     slug = "zns"
     label = "Zalo ZNS"
     receipts_cover = frozenset({"zalo_oa"})
-    webhook_path = "zalo-oa"  # receipts arrive with the OA events of the same Zalo app
+    webhook_path = "zalo_oa"  # receipts arrive with the OA events of the same Zalo app
     rate_per_minute = 1000
     quiet_hours = (22, 6)
 

@@ -94,7 +94,7 @@ def test_set_webhook_sends_the_url_and_the_secret_token(fake, zalo_bot, settings
     call_command("channel", "set-webhook", str(zalo_bot.pk), stdout=__import__("io").StringIO())
 
     assert fake.calls("zalo_bot.setWebhook")[0].json == {
-        "url": "https://canhgiac.example.vn/hooks/zalo-bot/",
+        "url": "https://canhgiac.example.vn/hooks/zalo_bot/",
         "secret_token": "bot-webhook-secret",
     }
 

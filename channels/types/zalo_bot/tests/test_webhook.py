@@ -1,4 +1,4 @@
-"""/hooks/zalo-bot/: the secret token header is checked; both envelopes are accepted."""
+"""/hooks/zalo_bot/: the secret token header is checked; both envelopes are accepted."""
 
 import json
 from typing import Any
@@ -20,7 +20,7 @@ MESSAGE: dict[str, Any] = {
 
 def post(client, payload, secret=BOT_SECRET):
     return client.post(
-        "/hooks/zalo-bot/",
+        "/hooks/zalo_bot/",
         json.dumps(payload),
         content_type="application/json",
         headers={"X-Bot-Api-Secret-Token": secret},
@@ -49,14 +49,14 @@ def test_an_unwrapped_update_is_accepted_too_and_a_replay_is_stored_once(fake, z
 
 def test_a_wrong_or_missing_secret_is_refused_and_nothing_stored(fake, zalo_bot, client):
     assert post(client, MESSAGE, secret="wrong-secret").status_code == 403
-    assert client.post("/hooks/zalo-bot/", json.dumps(MESSAGE), content_type="application/json").status_code == 403
+    assert client.post("/hooks/zalo_bot/", json.dumps(MESSAGE), content_type="application/json").status_code == 403
 
     assert InboundEvent.objects.count() == 0
 
 
 def test_a_body_that_is_not_a_json_object_is_a_bad_request(fake, zalo_bot, client):
     response = client.post(
-        "/hooks/zalo-bot/", b"[1, 2]", content_type="application/json", headers={"X-Bot-Api-Secret-Token": BOT_SECRET}
+        "/hooks/zalo_bot/", b"[1, 2]", content_type="application/json", headers={"X-Bot-Api-Secret-Token": BOT_SECRET}
     )
 
     assert response.status_code == 400

@@ -1,4 +1,4 @@
-"""/hooks/zalo-oa/: signed OA and ZNS events are stored once and processed; anything else is refused."""
+"""/hooks/zalo_oa/: signed OA and ZNS events are stored once and processed; anything else is refused."""
 
 import hashlib
 import json
@@ -27,14 +27,14 @@ def text_event(text="Có người lạ ở đầu hẻm", msg_id="msg-1", sender
     }
 
 
-def post(client, payload, *, secret=OA_SECRET, headers=None):
+def post(client, payload, *, secret=OA_SECRET, headers=None, path="/hooks/zalo_oa/"):
     raw = json.dumps(payload, ensure_ascii=False).encode()
     # The documented contract: SHA-256 of app_id + raw body + timestamp + secret, as hex.
     mac = hashlib.sha256(
         payload.get("app_id", "").encode() + raw + payload.get("timestamp", "").encode() + secret.encode()
     ).hexdigest()
     return client.post(
-        "/hooks/zalo-oa/",
+        path,
         raw,
         content_type="application/json",
         headers={"X-ZEvent-Signature": f"mac={mac}", **(headers or {})},
@@ -59,6 +59,13 @@ def test_a_correctly_signed_event_is_stored_answered_at_once_and_processed(fake,
     assert event.payload["message"]["text"] == "Có người lạ ở đầu hẻm"
 
 
+def test_the_hook_answers_under_the_hyphenated_spelling_too(fake, zalo_oa, client):
+    response = post(client, text_event(), path="/hooks/zalo-oa/")
+
+    assert response.status_code == 200
+    assert InboundEvent.objects.count() == 1
+
+
 def test_a_badly_signed_event_is_refused_and_nothing_is_stored(fake, zalo_oa, client):
     response = post(client, text_event(), secret="not-the-secret")
 
@@ -67,7 +74,7 @@ def test_a_badly_signed_event_is_refused_and_nothing_is_stored(fake, zalo_oa, cl
 
 
 def test_an_unsigned_event_and_an_event_of_an_unknown_app_are_refused(fake, zalo_oa, client):
-    unsigned = client.post("/hooks/zalo-oa/", json.dumps(text_event()), content_type="application/json")
+    unsigned = client.post("/hooks/zalo_oa/", json.dumps(text_event()), content_type="application/json")
     unknown_app = post(client, text_event(app_id="999"))
 
     assert unsigned.status_code == 403 and unknown_app.status_code == 403
@@ -81,7 +88,7 @@ def test_a_signature_over_other_bytes_than_those_received_is_refused(fake, zalo_
     tampered = raw.replace(b"msg-1", b"msg-2")
 
     response = client.post(
-        "/hooks/zalo-oa/", tampered, content_type="application/json", headers={"X-ZEvent-Signature": f"mac={mac}"}
+        "/hooks/zalo_oa/", tampered, content_type="application/json", headers={"X-ZEvent-Signature": f"mac={mac}"}
     )
 
     assert response.status_code == 403
