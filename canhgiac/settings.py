@@ -7,6 +7,7 @@ a working embedded setup: SQLite in var/, the database task queue, console sign-
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.metrics.RequestTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -228,7 +230,7 @@ MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contrib
 # Opening a dashboard whose figures are older than this queues a recompute of its province.
 STEERING_FIGURES_MAX_AGE = env_int("STEERING_FIGURES_MAX_AGE", 3600)
 
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
@@ -270,3 +272,25 @@ DELIVERY_INBOX_POLL_SECONDS = env_int("DELIVERY_INBOX_POLL_SECONDS", 1)
 BULLETIN_ATTACHMENT_MAX_BYTES = env_int("BULLETIN_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 # Jobs the `deliver` loop runs on every round (dotted paths to functions without arguments).
 DELIVERY_PERIODIC = ["bulletins.actions.publish_due", "channels.actions.purge_inbound_events_hourly"]
+
+# Periodic jobs, enqueued once per period by `manage.py scheduler` however many run (docs/tasks.md).
+SCHEDULED_JOBS: dict[str, dict[str, Any]] = {
+    "steering.daily": {"task": "steering.tasks.daily", "at": env_str("STEERING_DAILY_AT", "00:15")},
+    "reports.deadline_reminders": {"task": "reports.tasks.send_deadline_reminders", "every_minutes": 15},
+}
+
+# Prometheus metrics at /metrics, for these addresses or a bearer token (docs/deployment.md).
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+METRICS_TOKEN = env_secret("METRICS_TOKEN")
+
+# Logs: plain lines for a terminal, or one JSON object per line for a log collector.
+if env_str("LOG_FORMAT", "plain") == "json":
+    LOGGING["formatters"]["json"] = {"()": "core.logs.JsonFormatter"}
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+
+# Errors to Sentry when SENTRY_DSN is set (`pip install sentry-sdk`; not needed otherwise).
+SENTRY_DSN = env_secret("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+
+    sentry_sdk.init(dsn=SENTRY_DSN, send_default_pii=False, traces_sample_rate=0.0)

@@ -35,3 +35,15 @@ def queue_status() -> dict:
         return {"ok": True, "backend": str(backend).rsplit(".", 1)[-1]}
     except Exception as error:  # a health check reports failures, it does not raise them
         return {"ok": False, "error": str(error)[:200]}
+
+
+def migrations_status() -> dict:
+    """Every migration on disk applied to the database (a deploy that forgot `migrate` is not ready)."""
+    from django.db.migrations.executor import MigrationExecutor
+
+    try:
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except Exception as error:  # a readiness check reports failures, it does not raise them
+        return {"ok": False, "error": str(error)[:200]}
+    return {"ok": not pending, "pending": len(pending)}

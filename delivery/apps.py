@@ -6,4 +6,8 @@ class DeliveryConfig(AppConfig):
     verbose_name = "Delivery"
 
     def ready(self) -> None:
+        from core.metrics import register_collector
         from delivery import receivers  # noqa: F401 — connects the channels app's signals
+        from delivery.metrics import collect
+
+        register_collector(collect)
