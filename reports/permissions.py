@@ -159,4 +159,6 @@ def handling_police(report: Report) -> QuerySet[Person]:
     """The police officers holding a mandate over the report's unit (its handling police)."""
     paths = report.unit.ancestor_codes()
     prefixes = ["/".join(paths[: i + 1]) + "/" for i in range(len(paths))]
-    return Person.objects.filter(mandates__role=MandateRole.POLICE, mandates__unit__path__in=prefixes).distinct()
+    return Person.objects.filter(
+        mandates__role=MandateRole.POLICE, mandates__unit__path__in=prefixes, is_active=True
+    ).distinct()
