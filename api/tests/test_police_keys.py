@@ -106,5 +106,6 @@ def test_a_police_key_is_never_an_officer_to_alert_or_assign(live_world, cases):
     from reports.forms import officers_for
 
     create_key("--name", "cau-khoi-police", "--unit", live_world.commune.code, "--police")
-    assert ApiKey.objects.get().person not in officers_for(cases["commune"])
-    assert not ApiKey.objects.get().person.can_sign_in
+    person = ApiKey.objects.get().person
+    assert person is not None and person not in officers_for(cases["commune"])
+    assert not person.can_sign_in

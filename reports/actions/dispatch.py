@@ -143,8 +143,8 @@ def check_dispatch_step(person: Person, report: Report, step: str, *, outcome: s
             report.outcome_by, report.outcome, report.outcome_text = person, outcome, text
             changed += ["outcome_at", "outcome_by", "outcome", "outcome_text"]
             record(person, "report.dispatch_outcome", report, unit=report.unit, reason=text, outcome=outcome)
-            if first and report.dispatched_by_id and report.dispatched_by_id != person.pk:
-                _tell_dispatcher(report, person)
+            if first and report.dispatched_by_id is not None and report.dispatched_by_id != person.pk:
+                _tell_dispatcher(report, report.dispatched_by_id, person)
         if changed:
             report.save(update_fields=[*changed, "updated_at"])
             transaction.on_commit(
@@ -155,11 +155,11 @@ def check_dispatch_step(person: Person, report: Report, step: str, *, outcome: s
     return report
 
 
-def _tell_dispatcher(report: Report, person: Person) -> None:
+def _tell_dispatcher(report: Report, dispatcher_id: int, person: Person) -> None:
     """The officer who sent them is told the outcome: they decide what happens to the case next."""
     with translation.override("vi"):
         notify(
-            [report.dispatched_by_id],
+            [dispatcher_id],
             subject=_("Outcome on %(code)s") % {"code": report.receipt_code},
             body=_("%(name)s recorded: %(outcome)s. %(text)s")
             % {"name": person.full_name, "outcome": Outcome(report.outcome).label, "text": report.outcome_text},

@@ -28,7 +28,9 @@ def test_a_patrol_member_acknowledges_arrives_and_records_the_outcome_and_the_of
     check_transition(world.officer, report, "dispatched", patrol=more.patrol)
 
     message = Delivery.objects.select_related("notice").get(person=world.leader).notice
-    link = re.search(r"https?://\S+/dispatch/", message.body).group(0)
+    found = re.search(r"https?://\S+/dispatch/", message.body)
+    assert found is not None
+    link = found.group(0)
 
     page = page_for(browser, live_server, world.leader)
     page.goto(link)
