@@ -1,7 +1,9 @@
 """The JSON API (OpenAPI at /api/openapi.json, docs at /api/docs). Same actions as the pages.
 
 Authentication: a signed-in session (residents, officers; CSRF token required on writes), or an
-API key as `Authorization: Bearer …` for other systems filing reports. Anonymous reporters need
+API key as `Authorization: Bearer …` for other systems filing reports; a police key
+(`create_api_key --police`) also reads and acts on the queue of its unit and the units below,
+as an officer of that unit would, and every call with it is audited. Anonymous reporters need
 no authentication: they file without it and follow with receipt code + secret in a POST body.
 A report's representation never carries the reporter's identity; the handling police read it
 from /reports/{code}/identity, which is audited (docs/reports.md).
@@ -16,6 +18,7 @@ from ninja import NinjaAPI, Schema
 from ninja.responses import Status as Reply
 from ninja.security import HttpBearer, django_auth
 
+from api.actions import do_record_key_use
 from api.models import ApiKey
 from groups.models import CommunityGroup
 from people.models import Person
@@ -45,6 +48,27 @@ class KeyAuth(HttpBearer):
 
 def _no_auth(request):
     return True
+
+
+# The officers' endpoints: a police key (tried first, so a Bearer call needs no CSRF token) or a session.
+POLICE_AUTH = [KeyAuth(), django_auth]
+
+
+def caller(request) -> Person:
+    """Who acts: the signed-in person, or the police key's account. A key without --police acts on nothing."""
+    api_key = getattr(request, "api_key", None)
+    if api_key is None:
+        return request.user
+    if api_key.person is None:
+        raise PermissionDenied
+    return api_key.person
+
+
+def audit_key_use(request, operation: str, *codes: str) -> None:
+    """Record a call made with an API key: which key, which operation, which reports."""
+    api_key = getattr(request, "api_key", None)
+    if api_key is not None:
+        do_record_key_use(api_key, operation, codes=list(codes))
 
 
 @api.exception_handler(ValidationError)
@@ -159,6 +183,11 @@ class TransitionIn(Schema):
     patrol_id: int | None = None
 
 
+class AssignIn(Schema):
+    assignee_id: int | None = None
+    patrol_id: int | None = None
+
+
 class MessageIn(Schema):
     body: str
 
@@ -264,7 +293,7 @@ def file_report(request, payload: ReportIn):
     return Reply(status, {"created": filed.created, "report": report_out(filed.report, person), "secret": filed.secret})
 
 
-@api.get("/reports", response=list[ReportOut], auth=django_auth, tags=["police"])
+@api.get("/reports", response=list[ReportOut], auth=POLICE_AUTH, tags=["police"])
 def queue(
     request,
     q: str = "",
@@ -274,11 +303,14 @@ def queue(
     assignee: str = "",
 ):
     """The caller's work queue (police: every kind in their units; steering: lost & found)."""
-    if not has_queue(request.user):
+    person = caller(request)
+    if not has_queue(person):
         raise PermissionDenied
     params = {"q": q, "status": status, "category": category, "due": due, "assignee": assignee}
-    _form, reports = queries.filtered_queue(request.user, params)
-    return [report_out(r, request.user) for r in reports]
+    _form, reports = queries.filtered_queue(person, params)
+    listed = list(reports)
+    audit_key_use(request, "GET /api/reports", *(r.receipt_code for r in listed))
+    return [report_out(r, person) for r in listed]
 
 
 @api.get("/reports/mine", response=list[ReportOut], auth=django_auth, tags=["reports"])
@@ -287,9 +319,11 @@ def mine(request):
     return [report_out(r, request.user) for r in reports]
 
 
-@api.get("/reports/{code}", response=ReportOut, auth=django_auth, tags=["reports"])
+@api.get("/reports/{code}", response=ReportOut, auth=POLICE_AUTH, tags=["reports"])
 def get_report(request, code: str):
-    return report_out(actions.access_report(request.user, code), request.user)
+    audit_key_use(request, "GET /api/reports/{code}", code)
+    person = caller(request)
+    return report_out(actions.access_report(person, code), person)
 
 
 @api.post("/reports/{code}/follow", response=FollowOut, auth=None, tags=["reports"])
@@ -311,21 +345,25 @@ def follow(request, code: str, payload: FollowIn):
     }
 
 
-@api.get("/reports/{code}/identity", response={200: IdentityOut, 204: None}, auth=django_auth, tags=["police"])
+@api.get("/reports/{code}/identity", response={200: IdentityOut, 204: None}, auth=POLICE_AUTH, tags=["police"])
 def identity(request, code: str, reason: str = ""):
     """Who reported: only for the handling police (and the reporter). Every call is audited."""
-    report = actions.access_report(request.user, code)
-    found = actions.access_identity(request.user, report, reason=reason)
+    audit_key_use(request, "GET /api/reports/{code}/identity", code)
+    person = caller(request)
+    report = actions.access_report(person, code)
+    found = actions.access_identity(person, report, reason=reason)
     if found is None:
         return Reply(204, None)
     return Reply(200, found.__dict__)
 
 
-@api.post("/reports/{code}/transitions", response=ReportOut, auth=django_auth, tags=["police"])
+@api.post("/reports/{code}/transitions", response=ReportOut, auth=POLICE_AUTH, tags=["police"])
 def transition(request, code: str, payload: TransitionIn):
-    report = actions.access_report(request.user, code)
+    audit_key_use(request, "POST /api/reports/{code}/transitions", code)
+    person = caller(request)
+    report = actions.access_report(person, code)
     report = actions.check_transition(
-        request.user,
+        person,
         report,
         payload.status,
         reason=payload.reason,
@@ -334,28 +372,46 @@ def transition(request, code: str, payload: TransitionIn):
         assignee=Person.objects.filter(pk=payload.assignee_id).first() if payload.assignee_id else None,
         patrol=CommunityGroup.objects.filter(pk=payload.patrol_id).first() if payload.patrol_id else None,
     )
-    return report_out(report, request.user)
+    return report_out(report, person)
 
 
-@api.get("/reports/{code}/messages", response=list[MessageOut], auth=django_auth, tags=["reports"])
+@api.post("/reports/{code}/assign", response=ReportOut, auth=POLICE_AUTH, tags=["police"])
+def assign(request, code: str, payload: AssignIn):
+    """Send an officer or a patrol without changing the status; they get the case on their phones."""
+    audit_key_use(request, "POST /api/reports/{code}/assign", code)
+    person = caller(request)
+    report = actions.access_report(person, code)
+    report = actions.check_assign(
+        person,
+        report,
+        assignee=Person.objects.filter(pk=payload.assignee_id).first() if payload.assignee_id else None,
+        patrol=CommunityGroup.objects.filter(pk=payload.patrol_id).first() if payload.patrol_id else None,
+    )
+    return report_out(report, person)
+
+
+@api.get("/reports/{code}/messages", response=list[MessageOut], auth=POLICE_AUTH, tags=["reports"])
 def list_messages(request, code: str):
-    report = actions.access_report(request.user, code)
+    audit_key_use(request, "GET /api/reports/{code}/messages", code)
+    report = actions.access_report(caller(request), code)
     return list(report.messages.all())
 
 
-@api.post("/reports/{code}/messages", response={201: MessageOut}, auth=django_auth, tags=["reports"])
+@api.post("/reports/{code}/messages", response={201: MessageOut}, auth=POLICE_AUTH, tags=["reports"])
 def post_message(request, code: str, payload: MessageIn):
-    report = actions.access_report(request.user, code)
-    message = actions.check_post_message(
-        report, payload.body, actor=request.user, as_reporter=is_own_report(request.user, report)
-    )
+    audit_key_use(request, "POST /api/reports/{code}/messages", code)
+    person = caller(request)
+    report = actions.access_report(person, code)
+    message = actions.check_post_message(report, payload.body, actor=person, as_reporter=is_own_report(person, report))
     return Reply(201, message)
 
 
-@api.get("/reports/{code}/duplicates", response=list[DuplicateOut], auth=django_auth, tags=["police"])
+@api.get("/reports/{code}/duplicates", response=list[DuplicateOut], auth=POLICE_AUTH, tags=["police"])
 def duplicates(request, code: str):
-    report = actions.access_report(request.user, code)
-    if not can_work_report(request.user, report):
+    audit_key_use(request, "GET /api/reports/{code}/duplicates", code)
+    person = caller(request)
+    report = actions.access_report(person, code)
+    if not can_work_report(person, report):
         raise PermissionDenied
     return [
         {"receipt_code": r.receipt_code, "score": score, "status": r.status, "description": r.description}
@@ -363,11 +419,13 @@ def duplicates(request, code: str):
     ]
 
 
-@api.post("/reports/{code}/merge", response=ReportOut, auth=django_auth, tags=["police"])
+@api.post("/reports/{code}/merge", response=ReportOut, auth=POLICE_AUTH, tags=["police"])
 def merge(request, code: str, payload: MergeIn):
-    duplicate = actions.access_report(request.user, code)
-    primary = actions.access_report(request.user, payload.into)
-    return report_out(actions.check_merge(request.user, duplicate, primary, payload.reason), request.user)
+    audit_key_use(request, "POST /api/reports/{code}/merge", code, payload.into)
+    person = caller(request)
+    duplicate = actions.access_report(person, code)
+    primary = actions.access_report(person, payload.into)
+    return report_out(actions.check_merge(person, duplicate, primary, payload.reason), person)
 
 
 @api.post("/alerts", response={201: AlertOut}, auth=django_auth, tags=["police"])

@@ -24,6 +24,12 @@ class ApiKey(models.Model):
         related_name="+",
         help_text=_("Where reports land when the client gives no unit."),
     )
+    # A police key (create_api_key --police) acts as this account: a police mandate on `unit`, no
+    # phone and inactive, so it can never sign in, is never alerted or assigned, and the pages' rules
+    # scope it exactly as an officer of that unit (docs/api.md).
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="api_key"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
@@ -45,4 +51,5 @@ class ApiKey(models.Model):
     def find(cls, key: str) -> "ApiKey | None":
         if not key:
             return None
-        return cls.objects.filter(key_hash=hash_key(key), revoked_at__isnull=True).select_related("unit").first()
+        keys = cls.objects.filter(key_hash=hash_key(key), revoked_at__isnull=True)
+        return keys.select_related("unit", "person").first()

@@ -264,6 +264,9 @@ def generate_reports(province: Unit, count: int) -> int:
     residential_groups = Unit.objects.filter(tier=4, path__startswith=province.path).count()
     received = f"(seq.n * {step!r})"
 
+    def dispatched(hours: str) -> str:
+        return f"(CASE WHEN cats.family = 'case' AND states.ack_h IS NOT NULL AND seq.n %% 3 = 0 THEN {hours} END)"
+
     def after_receipt(hours_column: str, *, past: bool = True) -> str:
         return seconds_before(now_sql, f"{received} - {hours_column} * 3600", past=past)
 
@@ -279,7 +282,7 @@ def generate_reports(province: Unit, count: int) -> int:
             "reporter_name, reporter_phone, reporter_contact, secret_hash, latitude, longitude, place_text, "
             "description, behaviour, search_text, received_at, updated_at, acknowledged_at, closed_at, "
             "returned_at, returned_to, forward_due_at, forwarded_at, forwarded_to, decision_due_at, unit_id, "
-            "evidence_links) "
+            "evidence_links, outcome, outcome_text, dispatched_at, dispatch_acknowledged_at, on_scene_at, outcome_at) "
             "SELECT 'B' || %s || '-' || seq.n, cats.kind, cats.category, states.status, "
             "CASE seq.n %% 4 WHEN 0 THEN 'named' WHEN 3 THEN 'anonymous' ELSE 'confidential' END, "
             "'web', '', '', '', '', '', "
@@ -294,7 +297,12 @@ def generate_reports(province: Unit, count: int) -> int:
             f"{after_receipt('states.return_h')}, CASE WHEN states.return_h IS NULL THEN '' ELSE 'chủ sở hữu' END, "
             f"{after_receipt('cats.forward_h', past=False)}, {after_receipt('states.forward_h')}, "
             "CASE WHEN states.forward_h IS NULL THEN '' ELSE 'Cơ quan CSĐT' END, "
-            f"{after_receipt('cats.decision_h', past=False)}, rgs.id, '[]' "
+            f"{after_receipt('cats.decision_h', past=False)}, rgs.id, '[]', '', '', "
+            # one handled case in three had an officer or patrol sent, who answered within minutes
+            f"{after_receipt(dispatched('states.ack_h'))}, "
+            f"{after_receipt(dispatched('states.ack_h + (seq.n %% 7) * 0.05'))}, "
+            f"{after_receipt(dispatched('states.ack_h + 0.3 + (seq.n %% 11) * 0.05'))}, "
+            f"{after_receipt(dispatched('states.ack_h + 1 + (seq.n %% 13) * 0.1'))} "
             "FROM seq JOIN rgs ON rgs.i = seq.n / 10 %% %s "
             f"JOIN cats ON cats.i = seq.n * 8 %% {len(categories)} "
             "JOIN states ON states.family = cats.family "

@@ -33,6 +33,10 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The map link sent to a dispatched officer or patrol: {lat} and {lon} are filled in (docs/reports.md).
+DISPATCH_MAP_URL = env_str(
+    "DISPATCH_MAP_URL", "https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

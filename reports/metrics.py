@@ -1,7 +1,7 @@
 """The reports metric provider: reports received, their status, deadlines and handling times.
 
-Counts are one grouped query each over the root's reports. Medians are computed by PostgreSQL
-(percentile_cont, one grouped query per level of units); on SQLite they stream the handling
+Counts are one grouped query each over the root's reports. Medians and 90th percentiles are computed
+by PostgreSQL (percentile_cont, one grouped query per level of units); on SQLite they stream the handling
 timestamps of the root's reports once (one query, only the columns needed) and keep one compact
 array of seconds per unit and measure. The reporter's identity never enters a counter.
 """
@@ -36,21 +36,54 @@ from places.models import Tier, Unit
 from reports.categories import CASE_KINDS, CATEGORIES, LOST_FOUND_KINDS, Kind
 from reports.models import Report, UrgentAlert
 from reports.workflow import OPEN_STATUSES, Status
-from steering.metrics import Chart, Figure, History, Listing, MetricProvider, Values, add_to_ancestors, prefixes
+from steering.metrics import (
+    Chart,
+    Figure,
+    History,
+    Listing,
+    MetricProvider,
+    Timing,
+    Values,
+    add_to_ancestors,
+    prefixes,
+)
 
 # Notable cases listed in a periodic report; the rest are counted ("and N more").
 NOTABLE_LIMIT = 20
 
-# Median durations, stored in seconds: (metric, start field, end field, kinds it applies to).
+# Durations, stored in seconds: (metric, start field, end field, kinds it applies to, percentile).
+# The response times of dispatch (tip → the people sent acknowledge, are on scene, record the
+# outcome) keep the median and the 90th percentile: a few slow answers matter there.
 DURATIONS = (
-    ("reports.ack_median_s", "received_at", "acknowledged_at", None),
-    ("reports.resolve_median_s", "received_at", "closed_at", CASE_KINDS),
-    ("reports.forward_median_s", "received_at", "forwarded_at", CASE_KINDS),
-    ("reports.lost_found.return_median_s", "received_at", "returned_at", LOST_FOUND_KINDS),
+    ("reports.ack_median_s", "received_at", "acknowledged_at", None, 0.5),
+    ("reports.resolve_median_s", "received_at", "closed_at", CASE_KINDS, 0.5),
+    ("reports.forward_median_s", "received_at", "forwarded_at", CASE_KINDS, 0.5),
+    ("reports.lost_found.return_median_s", "received_at", "returned_at", LOST_FOUND_KINDS, 0.5),
+    ("reports.response.ack_median_s", "received_at", "dispatch_acknowledged_at", None, 0.5),
+    ("reports.response.ack_p90_s", "received_at", "dispatch_acknowledged_at", None, 0.9),
+    ("reports.response.on_scene_median_s", "received_at", "on_scene_at", None, 0.5),
+    ("reports.response.on_scene_p90_s", "received_at", "on_scene_at", None, 0.9),
+    ("reports.response.outcome_median_s", "received_at", "outcome_at", None, 0.5),
+    ("reports.response.outcome_p90_s", "received_at", "outcome_at", None, 0.9),
 )
 
+# (label, metric prefix) of the response times shown on dashboards, in minutes.
+RESPONSES = (
+    (_("Tip → dispatch acknowledged"), "reports.response.ack"),
+    (_("Tip → on scene"), "reports.response.on_scene"),
+    (_("Tip → outcome recorded"), "reports.response.outcome"),
+)
 
-STAMPS = ("received_at", "acknowledged_at", "closed_at", "forwarded_at", "returned_at")
+STAMPS = (
+    "received_at",
+    "acknowledged_at",
+    "closed_at",
+    "forwarded_at",
+    "returned_at",
+    "dispatch_acknowledged_at",
+    "on_scene_at",
+    "outcome_at",
+)
 
 # The filtered counts of measure(), in the order of its annotations.
 COUNTED = (
@@ -60,6 +93,7 @@ COUNTED = (
     "reports.overdue.decision",
     "reports.forwarded",
     "reports.lost_found.returned",
+    "reports.dispatched",
 )
 
 
@@ -82,13 +116,25 @@ def decision_overdue_q(moment: datetime) -> Q:
     return Q(decision_due_at__lt=moment)
 
 
-class Median(Aggregate):
-    """PostgreSQL's percentile_cont(0.5): the median, interpolated between the two middle values as
-    statistics.median does."""
+class Percentile(Aggregate):
+    """PostgreSQL's percentile_cont: at 0.5 the median, interpolated between the two middle values as
+    statistics.median does; `percentile` below computes the same on SQLite."""
 
     function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
+    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)%(filter)s"
     output_field = FloatField()
+
+    def __init__(self, expression, fraction: float, **extra):
+        super().__init__(expression, fraction=repr(float(fraction)), **extra)
+
+
+def percentile(values: array, fraction: float) -> float:
+    """percentile_cont over the values: linear interpolation between the two nearest ranks."""
+    ordered = sorted(values)
+    position = fraction * (len(ordered) - 1)
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 class Seconds(Func):
@@ -207,6 +253,10 @@ def outcome(report: Report, moment: datetime) -> str:
     return str(_("Not acknowledged yet"))
 
 
+def minutes(seconds: int | None) -> int | None:
+    return None if seconds is None else round(seconds / 60)
+
+
 def hours(seconds: int | None) -> float | None:
     return round(seconds / 3600, 1) if seconds else None
 
@@ -233,6 +283,7 @@ class ReportsProvider(MetricProvider):
                 overdue_decision=Count("id", filter=open_q & decision_overdue_q(moment)),
                 forwarded=Count("id", filter=Q(forwarded_at__isnull=False, forwarded_at__lte=moment)),
                 returned=Count("id", filter=Q(returned_at__isnull=False, returned_at__lte=moment)),
+                dispatched=Count("id", filter=Q(dispatched_at__isnull=False, dispatched_at__lte=moment)),
             )
             .order_by()
         )
@@ -256,16 +307,16 @@ class ReportsProvider(MetricProvider):
         return self.streamed_medians(reports, measured, moment)
 
     def medians_in_database(self, reports, measured: set[str], moment: datetime) -> Values:
-        """Median seconds per unit and measure, by percentile_cont: one grouped query per level of units."""
+        """Seconds per unit and measure, by percentile_cont: one grouped query per level of units."""
         values: Values = {}
         depths = sorted({path.count("/") for path in measured})
         for depth in depths:
             aggregates = {}
-            for metric, start_field, end_field, kinds in DURATIONS:
+            for metric, start_field, end_field, kinds, fraction in DURATIONS:
                 condition = Q(**{f"{end_field}__lte": moment})
                 if kinds is not None:
                     condition &= Q(kind__in=[str(kind) for kind in kinds])
-                aggregates[metric] = Median(Seconds(F(end_field), F(start_field)), filter=condition)
+                aggregates[metric] = Percentile(Seconds(F(end_field), F(start_field)), fraction, filter=condition)
             rows = (
                 reports.annotate(level=PathPrefix(F("unit__path"), depth))
                 .values("level")
@@ -281,30 +332,50 @@ class ReportsProvider(MetricProvider):
         return values
 
     def streamed_medians(self, reports, measured: set[str], moment: datetime) -> Values:
-        """Median seconds per unit and measure, from one streamed query over the handled reports."""
+        """Seconds per unit and measure, from one streamed query over the handled reports.
+
+        Samples are kept once per unit and end timestamp; the median and the 90th percentile of a
+        measure are read from the same array."""
         samples: dict[tuple[str, str], array] = {}
+        measures = {end_field: (start_field, kinds) for _metric, start_field, end_field, kinds, _f in DURATIONS}
         handled = reports.filter(
-            Q(acknowledged_at__lte=moment) | Q(closed_at__lte=moment) | Q(forwarded_at__lte=moment)
-        ).values_list(
-            "unit__path", "kind", "received_at", "acknowledged_at", "closed_at", "forwarded_at", "returned_at"
-        )
+            Q(acknowledged_at__lte=moment)
+            | Q(closed_at__lte=moment)
+            | Q(forwarded_at__lte=moment)
+            | Q(dispatch_acknowledged_at__lte=moment)
+        ).values_list("unit__path", "kind", *STAMPS)
         for path, kind, *stamps in handled.order_by().iterator(chunk_size=20000):
             moments = dict(zip(STAMPS, stamps, strict=True))
-            for metric, start_field, end_field, kinds in DURATIONS:
+            for end_field, (start_field, kinds) in measures.items():
                 end, start = moments[end_field], moments[start_field]
                 if end is None or end > moment or (kinds is not None and kind not in kinds):
                     continue
                 seconds = max(0, round((end - start).total_seconds()))
                 for prefix in prefixes(path):
                     if prefix in measured:
-                        samples.setdefault((prefix, metric), array("q")).append(seconds)
-        return {key: round(median(seconds)) for key, seconds in samples.items() if seconds}
+                        samples.setdefault((prefix, end_field), array("q")).append(seconds)
+        values: Values = {}
+        for (prefix, end_field), seconds in samples.items():
+            for metric, _start, metric_end, _kinds, fraction in DURATIONS:
+                if metric_end == end_field:
+                    values[(prefix, metric)] = round(
+                        median(seconds) if fraction == 0.5 else percentile(seconds, fraction)
+                    )
+        return values
 
     def summary(self, values: Mapping[str, int]) -> list[Figure]:
         return [
             Figure("reports.received", _("Reports received"), values.get("reports.received", 0), short=_("Reports")),
             Figure("reports.open", _("Reports open"), values.get("reports.open", 0), short=_("Still open")),
             Figure("reports.overdue", _("Reports overdue"), values.get("reports.overdue", 0), short=_("Overdue")),
+        ]
+
+    def timings(self, values: Mapping[str, int]) -> list[Timing]:
+        if not values.get("reports.dispatched"):
+            return []
+        return [
+            Timing(label, values.get(f"{metric}_median_s"), values.get(f"{metric}_p90_s"), metric)
+            for label, metric in RESPONSES
         ]
 
     def details(self, values: Mapping[str, int]) -> list[Figure]:
@@ -346,6 +417,14 @@ class ReportsProvider(MetricProvider):
                 "reports.forward_median_h",
                 _("Median hours to forward"),
                 hours(values.get("reports.forward_median_s")),
+            ),
+            Figure(
+                "reports.dispatched", _("Reports an officer or patrol was sent to"), values.get("reports.dispatched", 0)
+            ),
+            *(
+                Figure(f"{metric}_{which}_min", f"{label} ({name})", minutes(values.get(f"{metric}_{which}_s")))
+                for label, metric in RESPONSES
+                for which, name in (("median", _("median, minutes")), ("p90", _("90th percentile, minutes")))
             ),
             Figure(
                 "reports.lost_found.returned",

@@ -31,6 +31,14 @@ class Visibility(models.TextChoices):
     ANONYMOUS = "anonymous", _("Anonymous: nobody knows who I am")
 
 
+class Outcome(models.TextChoices):
+    """What the dispatched officer or patrol found, recorded from their phone."""
+
+    HANDLED = "handled", _("Handled on the spot")
+    NOTHING_FOUND = "nothing_found", _("Nothing found")
+    NEEDS_POLICE = "needs_police", _("Needs the police to follow up")
+
+
 class IntakeChannel(models.TextChoices):
     WEB = "web", _("Web")
     WALK_IN = "walk_in", _("In person at the police station")
@@ -115,6 +123,23 @@ class Report(models.Model):
     merged_into = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_reports"
     )
+
+    # Dispatch: the officer or patrol sent, and each step they took from their phone
+    # (reports/actions/dispatch.py). The first time of each step counts for response times.
+    dispatched_at = models.DateTimeField(_("dispatched at"), null=True, blank=True)
+    dispatched_by = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    dispatch_acknowledged_at = models.DateTimeField(_("dispatch acknowledged at"), null=True, blank=True)
+    dispatch_acknowledged_by = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    on_scene_at = models.DateTimeField(_("on scene at"), null=True, blank=True)
+    on_scene_by = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    outcome_at = models.DateTimeField(_("outcome recorded at"), null=True, blank=True)
+    outcome_by = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_text = models.CharField(_("what was found and done"), max_length=1000, blank=True)
 
     class Meta:
         verbose_name = _("report")

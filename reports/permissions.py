@@ -44,6 +44,25 @@ def can_work_report(person: Person, report: Report) -> bool:
     return report.kind in LOST_FOUND_KINDS and is_steering_for(person, report.unit)
 
 
+def is_dispatched(person: Person, report: Report) -> bool:
+    """The officer assigned to the report, or an active member of the patrol sent to it."""
+    if not person.is_authenticated or not person.is_active:
+        return False
+    if report.assignee_id is not None and report.assignee_id == person.pk:
+        return True
+    return (
+        report.patrol_id is not None
+        and person.memberships.filter(group_id=report.patrol_id, status=MembershipStatus.ACTIVE).exists()
+    )
+
+
+def can_answer_dispatch(person: Person, report: Report) -> bool:
+    """Open the dispatch page and record its steps: the people sent, and the handling police.
+
+    A patrol member gets exactly this page of the case (what, where, the map), nothing else of it."""
+    return is_dispatched(person, report) or is_handling_police(person, report)
+
+
 def can_view_report(person: Person, report: Report) -> bool:
     return is_own_report(person, report) or can_work_report(person, report)
 
@@ -140,4 +159,6 @@ def handling_police(report: Report) -> QuerySet[Person]:
     """The police officers holding a mandate over the report's unit (its handling police)."""
     paths = report.unit.ancestor_codes()
     prefixes = ["/".join(paths[: i + 1]) + "/" for i in range(len(paths))]
-    return Person.objects.filter(mandates__role=MandateRole.POLICE, mandates__unit__path__in=prefixes).distinct()
+    return Person.objects.filter(
+        mandates__role=MandateRole.POLICE, mandates__unit__path__in=prefixes, is_active=True
+    ).distinct()

@@ -204,3 +204,20 @@ class GroupFeed:
 
 def group_feed(group: CommunityGroup) -> GroupFeed:
     return GroupFeed(alerts=list(active_alerts_for(group.unit)), posts=list(lost_found_for(group.unit)[:20]))
+
+
+# -- dispatch ---------------------------------------------------------------------------------
+
+
+def response_times(report: Report) -> list[dict]:
+    """The dispatch steps of a report with the time each took from the tip (docs/reports.md, "Dispatch")."""
+    steps = [
+        ("dispatched", _("Sent"), report.dispatched_at, report.dispatched_by),
+        ("acknowledged", _("Dispatch acknowledged"), report.dispatch_acknowledged_at, report.dispatch_acknowledged_by),
+        ("on_scene", _("On scene"), report.on_scene_at, report.on_scene_by),
+        ("outcome", _("Outcome recorded"), report.outcome_at, report.outcome_by),
+    ]
+    return [
+        {"key": key, "label": label, "at": at, "by": by, "since_tip": at - report.received_at if at else None}
+        for key, label, at, by in steps
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import community, reporter, staff
+from reports.views import community, dispatch, reporter, staff
 
 app_name = "reports"
 urlpatterns = [
@@ -24,6 +24,7 @@ urlpatterns = [
     path("<str:code>/identity/", staff.reveal_identity, name="identity"),
     path("<str:code>/status/", staff.transition, name="transition"),
     path("<str:code>/assign/", staff.assign, name="assign"),
+    path("<str:code>/dispatch/", dispatch.dispatch_page, name="dispatch"),
     path("<str:code>/extend/", staff.extend, name="extend"),
     path("<str:code>/merge/", staff.merge, name="merge"),
     path("<str:code>/share/", staff.share, name="share"),

@@ -42,6 +42,7 @@ class Dashboard:
     day: date | None
     as_of: RollupRun | None
     cards: list[metrics.Figure] = field(default_factory=list)
+    timings: list[metrics.Timing] = field(default_factory=list)
     charts: list[tuple[metrics.Chart, str]] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     children: list[ChildRow] = field(default_factory=list)
@@ -114,6 +115,7 @@ def build(unit: Unit) -> Dashboard:
         latest = {metric: values[latest_day] for metric, values in history.by_metric.items() if latest_day in values}
     for provider in providers:
         dashboard.cards += provider.summary(latest)
+        dashboard.timings += provider.timings(latest)
         for chart in provider.charts(history, latest):
             dashboard.charts.append((chart, charts.render(chart)))
 

@@ -37,6 +37,24 @@ class Figure:
         return str(self.short or self.label)
 
 
+@dataclass(frozen=True)
+class Timing:
+    """A response time shown on dashboards: median and 90th percentile, in seconds, over `count` cases."""
+
+    label: "str | StrPromise"
+    median_s: int | None
+    p90_s: int | None
+    metric: str = ""
+
+    @property
+    def median_min(self) -> int | None:
+        return None if self.median_s is None else round(self.median_s / 60)
+
+    @property
+    def p90_min(self) -> int | None:
+        return None if self.p90_s is None else round(self.p90_s / 60)
+
+
 @dataclass
 class Chart:
     """A chart the dashboard draws as SVG: lines over days, or horizontal bars."""
@@ -110,6 +128,10 @@ class MetricProvider:
 
     def details(self, values: Mapping[str, int]) -> list[Figure]:
         """Further figures for the periodic report (e.g. groups by kind)."""
+        return []
+
+    def timings(self, values: Mapping[str, int]) -> list[Timing]:
+        """Response times (median and 90th percentile) for the dashboard's table of times."""
         return []
 
     def charts(self, history: History, latest: Mapping[str, int]) -> list[Chart]:

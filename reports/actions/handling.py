@@ -14,6 +14,7 @@ from groups.models import CommunityGroup, GroupKind
 from people.models import Person
 from reports import live
 from reports.actions.chat.replies import chat_answer
+from reports.actions.dispatch import do_send_dispatch
 from reports.actions.intake import secret_matches
 from reports.helpers import normalize_code
 from reports.models import ChatStatus, Report, ReportMessage, Side, Visibility
@@ -32,7 +33,16 @@ from reports.workflow import REASON_REQUIRED, Status, extended_decision_due, is_
 
 def access_report(person: Person, code: str) -> Report:
     report = (
-        Report.objects.select_related("unit", "assignee", "patrol", "merged_into")
+        Report.objects.select_related(
+            "unit",
+            "assignee",
+            "patrol",
+            "merged_into",
+            "dispatched_by",
+            "dispatch_acknowledged_by",
+            "on_scene_by",
+            "outcome_by",
+        )
         .filter(receipt_code=normalize_code(code))
         .first()
     )
@@ -147,8 +157,7 @@ def do_transition(
         if (target in REASON_REQUIRED or reopening) and not reason:
             raise ActionError({"reason": [_("Give a reason: it is kept in the record and shown to the reporter.")]})
         now = timezone.now()
-        if target == Status.DISPATCHED:
-            _assign(actor, report, assignee, patrol)
+        sent = target == Status.DISPATCHED and _assign(actor, report, assignee, patrol)
         if target == Status.FORWARDED:
             if not forwarded_to.strip():
                 raise ActionError({"forwarded_to": [_("Name the investigation agency it is forwarded to.")]})
@@ -163,6 +172,8 @@ def do_transition(
             report.closed_at = None
         report.status = target
         report.save()
+        if sent:
+            do_send_dispatch(actor, report)
         record(
             actor,
             "report.reopened" if reopening else "report.status_changed",
@@ -182,16 +193,19 @@ def do_transition(
     return report
 
 
-def _assign(actor: Person, report: Report, assignee: Person | None, patrol: CommunityGroup | None) -> None:
+def _assign(actor: Person, report: Report, assignee: Person | None, patrol: CommunityGroup | None) -> bool:
+    """Set who is sent; True when that changed (they are then sent the case, reports/actions/dispatch.py)."""
     if assignee is None and patrol is None:
         raise ActionError({"assignee": [_("Choose an officer or a patrol to send.")]}, code="no_assignee")
-    if assignee is not None and not is_handling_police(assignee, report):
+    if assignee is not None and not (assignee.is_active and is_handling_police(assignee, report)):
         raise ActionError({"assignee": [_("%(name)s is not a police officer of this area.") % {"name": assignee}]})
     if patrol is not None and not (
         patrol.kind == GroupKind.PATROL and patrol.is_active and patrol_serves(patrol, report)
     ):
         raise ActionError({"patrol": [_("%(name)s is not a patrol of this area.") % {"name": patrol}]})
+    before = (report.assignee_id, report.patrol_id)
     report.assignee, report.patrol = assignee, patrol
+    return (report.assignee_id, report.patrol_id) != before
 
 
 def patrol_serves(patrol: CommunityGroup, report: Report) -> bool:
@@ -204,9 +218,11 @@ def check_assign(actor: Person, report: Report, *, assignee: Person | None, patr
         raise PermissionDenied
     with transaction.atomic():
         report = _locked(report)
-        _assign(actor, report, assignee, patrol)
+        sent = _assign(actor, report, assignee, patrol)
         report.save(update_fields=["assignee", "patrol", "updated_at"])
         record(actor, "report.assigned", report, unit=report.unit, assignee=report.assignee_id, patrol=report.patrol_id)
+        if sent:
+            do_send_dispatch(actor, report)
     return report
 
 

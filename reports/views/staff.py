@@ -116,6 +116,7 @@ def staff_detail(request, code: str):
         "matches": queries.find_matches(report) if report.is_lost_found else [],
         "time_to_return": queries.time_to_return(report),
         "can_extend": police and report.is_open and report.decision_due_at and not report.decision_extended_at,
+        "response_times": queries.response_times(report) if report.dispatched_at else [],
     }
     if context["identity_inline"]:
         context["identity"] = actions.access_identity(request.user, report, reason="case page (named report)")
