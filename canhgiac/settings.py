@@ -193,6 +193,9 @@ ZALO_OPENAPI_URL = env_str("ZALO_OPENAPI_URL", "https://openapi.zalo.me")
 ZALO_ZNS_URL = env_str("ZALO_ZNS_URL", "https://business.openapi.zalo.me")
 ZALO_BOT_API_URL = env_str("ZALO_BOT_API_URL", "https://bot-api.zaloplatforms.com")
 TELEGRAM_API_URL = env_str("TELEGRAM_API_URL", "https://api.telegram.org")
+# Pages the installable app keeps on the phone for use offline, by URL name (docs/pwa.md): the
+# report form, so a report can be written with no network and sent when it returns.
+PWA_OFFLINE_PAGES = ["reports:new"]
 # Web Push (docs/channels.md, "Web Push"): the VAPID private key (`manage.py webpush_keys` makes
 # one; the public key is derived from it), the contact push services see, how long they keep a
 # push for a phone that is off, and the push services' hosts a subscription may point at.

@@ -22,14 +22,14 @@ def generate_private_key() -> str:
 
 
 @cache
-def _vapid(private_key: str) -> Vapid:
+def vapid_from(private_key: str) -> Vapid:
     return Vapid.from_string(private_key)
 
 
 def vapid() -> Vapid | None:
     """The signer, or None when no key is configured (Web Push is then off)."""
     private_key = settings.WEBPUSH_VAPID_PRIVATE_KEY
-    return _vapid(private_key) if private_key else None
+    return vapid_from(private_key) if private_key else None
 
 
 def public_key_of(signer: Vapid) -> str:
