@@ -75,6 +75,7 @@ def service_worker(request):
         "offline_url": reverse("core:offline"),
         "outbox_js": static("core/outbox.js"),
         "icon": static("core/icons/icon-192.png"),
+        "ack_label": gettext("Acknowledge"),  # the button of an alert with an acknowledgement link
         "kept_pages_json": json.dumps([reverse(name) for name in settings.PWA_OFFLINE_PAGES]),
     }
     response = render(request, "core/sw.js", context, content_type="text/javascript; charset=utf-8")

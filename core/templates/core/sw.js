@@ -1,4 +1,4 @@
-{% load i18n %}{% autoescape off %}/* Cảnh Giác's service worker (docs/pwa.md): the app shell and the offline page, report drafts
+{% autoescape off %}/* Cảnh Giác's service worker (docs/pwa.md): the app shell and the offline page, report drafts
    sent when the network returns, and Web Push notifications. Served at /sw.js so that it
    controls every page of the site. */
 "use strict";
@@ -9,7 +9,7 @@ const SHELL = {{ shell_json }};
 const OFFLINE_URL = "{{ offline_url }}";
 const KEPT_PAGES = {{ kept_pages_json }};
 const ICON = "{{ icon }}";
-{% translate 'Acknowledge' as ack %}const ACK_LABEL = "{{ ack|escapejs }}";
+const ACK_LABEL = "{{ ack_label|escapejs }}";
 
 importScripts("{{ outbox_js }}");
 
