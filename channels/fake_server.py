@@ -178,6 +178,8 @@ class FakeServer:
             request.send_response(status)
             if status in (201, 302, 303) and isinstance(body, dict) and body.get("location"):
                 request.send_header("Location", body["location"])
+            if status in (429, 503) and isinstance(body, dict) and body.get("retry_after"):
+                request.send_header("Retry-After", str(body["retry_after"]))
             request.send_header("Content-Type", content_type)
             request.send_header("Content-Length", str(len(data)))
             request.end_headers()

@@ -14,6 +14,7 @@ from django.test import Client
 from PIL import Image
 
 from canhgiac.testing import signed_in
+from channels.types.webpush.keys import generate_private_key
 from reports.models import Report
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "tmp"
@@ -74,7 +75,11 @@ def test_the_app_is_installable_with_its_manifest_icons_and_a_service_worker_for
     for icon in manifest["icons"]:
         image = Image.open(io.BytesIO(httpx.get(live_server.url + icon["src"]).content))
         sizes[icon["purpose"], icon["sizes"]] = image.size
-    assert sizes == {("any", "192x192"): (192, 192), ("any", "512x512"): (512, 512), ("maskable", "512x512"): (512, 512)}
+    assert sizes == {
+        ("any", "192x192"): (192, 192),
+        ("any", "512x512"): (512, 512),
+        ("maskable", "512x512"): (512, 512),
+    }
     worker = httpx.get(f"{live_server.url}/sw.js")
     assert worker.headers["Service-Worker-Allowed"] == "/" and "javascript" in worker.headers["Content-Type"]
 
@@ -130,7 +135,26 @@ def test_a_report_written_offline_is_kept_on_the_phone_and_filed_once_when_the_n
     time.sleep(1)  # a second sender (Background Sync) would have finished by now
     report = Report.objects.get()
     assert report.reporter == live_world.resident and "Wave màu đỏ" in report.description
-    assert page.evaluate("CanhGiacOutbox.all().then((items) => items.length)") == 0
+    # Nothing is left to send: each kept copy went out (whichever of the page or the worker sent it).
+    assert page.evaluate("CanhGiacOutbox.all().then((items) => items.filter((item) => !item.sent).length)") == 0
     shot(page, "pwa-report-sent")
     page.click("#pwa-status a")
     page.wait_for_url(re.compile(rf"/reports/{report.receipt_code}/"))
+
+
+def test_an_officer_is_prompted_to_turn_notifications_on_and_finds_the_switch_in_their_settings(
+    live_server, live_world, phone, settings
+):
+    settings.WEBPUSH_VAPID_PRIVATE_KEY = generate_private_key()
+    page = phone
+    sign_in(page, live_server, live_world.officer)
+    page.goto(live_server.url + "/inbox/")
+
+    page.wait_for_selector("[data-push-prompt]:not([hidden])")
+    assert "Nhận tin báo ngay trên điện thoại này" in page.inner_text("[data-push-prompt]")
+    shot(page, "pwa-officer-prompt")
+    page.click("[data-push-prompt] a")
+
+    page.wait_for_selector("[data-push-state]:has-text('Thông báo trên máy này đang tắt')")
+    assert page.is_visible("[data-push-on]") and not page.is_visible("[data-push-off]")
+    shot(page, "pwa-push-settings")

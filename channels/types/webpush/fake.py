@@ -118,7 +118,8 @@ class WebPushFake(FakeServer):
         if keys[2] and headers["authorization"].replace(" ", "").rsplit("k=", 1)[-1] != keys[2]:
             return 403, {"error": "signed with another key than the subscription's applicationServerKey"}
         if script is not None:
-            return (script.error or script.status), {"error": script.description or "scripted"}
+            # A busy push service says when to come back (RFC 8030 §8.4 lets it).
+            return (script.error or script.status), {"error": script.description or "scripted", "retry_after": 120}
         if not headers.get("ttl", "").isdigit():
             return 400, {"error": "TTL header missing"}
         if headers.get("urgency", "normal") not in ("very-low", "low", "normal", "high"):

@@ -72,14 +72,19 @@
       say(text.restored);
     }
     let timer = null;
+    let submitted = false;
+    const save = () => localStorage.setItem(key, JSON.stringify({ fields: fieldsOf(form), at: Date.now() }));
     const keep = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => localStorage.setItem(key, JSON.stringify({ fields: fieldsOf(form), at: Date.now() })), 300);
+      timer = setTimeout(save, 300);
     };
     form.addEventListener("input", keep);
     form.addEventListener("change", keep);
+    // Closed or reloaded before the pause in typing: keep what is there now.
+    window.addEventListener("pagehide", () => { if (timer && !submitted) { clearTimeout(timer); save(); } });
     form.addEventListener("submit", async (event) => {
       clearTimeout(timer);
+      submitted = true;
       if (navigator.onLine) {
         localStorage.removeItem(key);  // a network failure on the way is caught by the service worker
         return;

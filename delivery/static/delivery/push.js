@@ -30,7 +30,11 @@
       credentials: "same-origin",
     });
     const answer = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(answer.error || text.error);
+    if (!response.ok) {
+      const refusal = new Error(answer.error || text.error);
+      refusal.fromServer = true;  // the server's reason, in the person's language
+      throw refusal;
+    }
     return answer;
   }
 
@@ -65,7 +69,7 @@
       const answer = await post(text.subscribeUrl, { subscription: subscription.toJSON() });
       show(answer.message || text.on, true);
     } catch (error) {
-      show(error.message || text.error, false);
+      show(error.fromServer ? error.message : text.error, false);  // the browser's own errors are in English
     } finally {
       on.disabled = false;
     }
@@ -82,7 +86,7 @@
       }
       show(text.off, false);
     } catch (error) {
-      show(error.message || text.error, true);
+      show(error.fromServer ? error.message : text.error, true);
     } finally {
       off.disabled = false;
     }
