@@ -30,6 +30,7 @@
       link.addEventListener("click", (event) => { event.preventDefault(); onLink(); });
       box.appendChild(link);
     }
+    box.scrollIntoView({ block: "center" });  // seen even when the form was sent from its bottom
   }
 
   async function syncLater() {
