@@ -11,10 +11,16 @@
   const off = box.querySelector("[data-push-off]");
   const csrf = document.querySelector("[name=csrfmiddlewaretoken]").value;
 
+  // Buttons are display: inline-block in site.css, which beats the hidden attribute alone.
+  function visible(button, shown) {
+    button.hidden = !shown;
+    button.style.display = shown ? "" : "none";
+  }
+
   function show(message, subscribed) {
     state.textContent = message;
-    on.hidden = subscribed;
-    off.hidden = !subscribed;
+    visible(on, !subscribed);
+    visible(off, subscribed);
   }
 
   function keyBytes(base64url) {
@@ -40,12 +46,12 @@
 
   if (!("serviceWorker" in navigator) || !("PushManager" in window) || !text.pushKey) {
     show(text.unsupported, false);
-    on.hidden = true;
+    visible(on, false);
     return;
   }
   if (Notification.permission === "denied") {
     show(text.denied, false);
-    on.hidden = true;
+    visible(on, false);
     return;
   }
 
