@@ -178,7 +178,9 @@ OPEN311_KEY_SERVICE = env_str(
 )
 # Messaging channels (docs/channels.md). Each type lives in channels/types/<slug>/.
 # Every way to reach a person, one folder each under channels/types/ (docs/channels.md).
-CHANNEL_TYPES = env_list("CHANNEL_TYPES", ["web", "email", "zalo_oa", "zns", "zalo_bot", "telegram", "sms_gateway"])
+CHANNEL_TYPES = env_list(
+    "CHANNEL_TYPES", ["web", "email", "webpush", "zalo_oa", "zns", "zalo_bot", "telegram", "sms_gateway"]
+)
 # Per-type overrides of the engine's throttling: rate per minute, quiet hours "HH:MM-HH:MM".
 CHANNEL_LIMITS = {
     "email": {
@@ -197,6 +199,19 @@ ZALO_OPENAPI_URL = env_str("ZALO_OPENAPI_URL", "https://openapi.zalo.me")
 ZALO_ZNS_URL = env_str("ZALO_ZNS_URL", "https://business.openapi.zalo.me")
 ZALO_BOT_API_URL = env_str("ZALO_BOT_API_URL", "https://bot-api.zaloplatforms.com")
 TELEGRAM_API_URL = env_str("TELEGRAM_API_URL", "https://api.telegram.org")
+# Pages the installable app keeps on the phone for use offline, by URL name (docs/pwa.md): the
+# report form, so a report can be written with no network and sent when it returns.
+PWA_OFFLINE_PAGES = ["reports:new"]
+# Web Push (docs/channels.md, "Web Push"): the VAPID private key (`manage.py webpush_keys` makes
+# one; the public key is derived from it), the contact push services see, how long they keep a
+# push for a phone that is off, and the push services' hosts a subscription may point at.
+WEBPUSH_VAPID_PRIVATE_KEY = env_secret("WEBPUSH_VAPID_PRIVATE_KEY")
+WEBPUSH_VAPID_SUBJECT = env_str("WEBPUSH_VAPID_SUBJECT", "mailto:canhgiac@localhost")
+WEBPUSH_TTL_SECONDS = env_int("WEBPUSH_TTL_SECONDS", 86400)
+WEBPUSH_ENDPOINT_HOSTS = env_list(
+    "WEBPUSH_ENDPOINT_HOSTS",
+    ["fcm.googleapis.com", ".push.services.mozilla.com", "web.push.apple.com", ".notify.windows.com"],
+)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

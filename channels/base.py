@@ -69,6 +69,8 @@ class OutboundMessage:
     reference: str = ""  # stable id of the delivery, for provider-side deduplication
     recipient_id: int | None = None  # the Person receiving it (the relay when relayed)
     reply_to: ReplyContext | None = None
+    # Where one tap acknowledges the message (a duty alert); Web Push offers it as an action.
+    ack_url: str = ""
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """A local HTTP server speaking the provider contracts of docs/zalo.md: Zalo OAuth v4, OA, ZNS, Zalo Bot,
-Telegram and a generic SMS gateway. It records every request and can be told how to answer.
+Telegram, a generic SMS gateway and a Web Push service. It records every request and can be told how to answer.
 
 Each type's fake lives in its folder (`channels/types/<slug>/fake.py`); this module composes them
 over the shared plumbing of `channels/fake_server.py` (HTTP, recording, scripted answers and the
@@ -12,11 +12,12 @@ from channels.fake_server import Received, Scripted, WebhookTarget
 from channels.registry import normalize_slug
 from channels.types.sms_gateway.fake import SmsGatewayFake
 from channels.types.telegram.fake import TelegramFake
+from channels.types.webpush.fake import WebPushFake
 from channels.types.zalo_bot.fake import ZaloBotFake
 from channels.types.zalo_oa.fake import ZaloOAFake
 from channels.types.zns.fake import ZnsFake
 
-FAKES = (ZaloOAFake, ZnsFake, ZaloBotFake, TelegramFake, SmsGatewayFake)
+FAKES = (ZaloOAFake, ZnsFake, ZaloBotFake, TelegramFake, SmsGatewayFake, WebPushFake)
 
 
 def base_urls(url: str) -> dict[str, str]:
@@ -24,11 +25,12 @@ def base_urls(url: str) -> dict[str, str]:
     return {name: f"{url}{path}" for fake in FAKES for name, path in fake.base_url_settings.items()}
 
 
-class FakeProviders(ZnsFake, ZaloOAFake, ZaloBotFake, TelegramFake, SmsGatewayFake):
+class FakeProviders(ZnsFake, ZaloOAFake, ZaloBotFake, TelegramFake, SmsGatewayFake, WebPushFake):
     def __init__(self, *, refresh_tokens: tuple[str, ...] = (), target: WebhookTarget | None = None):
         super().__init__(target=target)
         self.setup_zalo_oa(refresh_tokens)
         self.setup_bot_api()
+        self.setup_webpush()
 
     def base_urls(self) -> dict[str, str]:
         """The settings that point every client at this server."""
@@ -45,6 +47,7 @@ class FakeProviders(ZnsFake, ZaloOAFake, ZaloBotFake, TelegramFake, SmsGatewayFa
             or self.zns_route(method, path, segments)
             or self.bot_api_route(method, path, segments)
             or self.sms_gateway_route(method, path, segments)
+            or self.webpush_route(method, path, segments)
         )
 
     def simulated_message(

@@ -36,6 +36,7 @@ class Received:
     form: dict[str, str] = field(default_factory=dict)
     files: dict[str, int] = field(default_factory=dict)  # field name → size in bytes
     at: float = field(default_factory=time.time)
+    raw: bytes = field(default=b"", repr=False)  # a binary body (an encrypted push), not listed
 
 
 @dataclass
@@ -153,7 +154,7 @@ class FakeServer:
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
         route, answer = self.route(request.command, parts.path)
-        received = Received(route, request.command, parts.path, dict(request.headers.items()))
+        received = Received(route, request.command, parts.path, dict(request.headers.items()), raw=raw)
         self.read_body(received, request.headers.get("Content-Type", ""), raw)
         if route.startswith("_fake") and raw and received.json is None:
             received.json = json.loads(raw)  # `curl -d '{…}'` sends JSON labelled as a form
@@ -175,8 +176,10 @@ class FakeServer:
             data = json.dumps(body, ensure_ascii=False).encode()
         try:
             request.send_response(status)
-            if status in (302, 303) and isinstance(body, dict) and body.get("location"):
+            if status in (201, 302, 303) and isinstance(body, dict) and body.get("location"):
                 request.send_header("Location", body["location"])
+            if status in (429, 503) and isinstance(body, dict) and body.get("retry_after"):
+                request.send_header("Retry-After", str(body["retry_after"]))
             request.send_header("Content-Type", content_type)
             request.send_header("Content-Length", str(len(data)))
             request.end_headers()
@@ -224,7 +227,7 @@ class FakeServer:
 
     def control_received(self, received: Received, script: Scripted | None):
         with self.lock:
-            return 200, [asdict(item) for item in self.received]
+            return 200, [{**asdict(item), "raw": len(item.raw)} for item in self.received]
 
     def control_answer(self, received: Received, script: Scripted | None):
         body = dict(received.json or {})

@@ -145,3 +145,35 @@ class InboundEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.config.slug} {self.event_name} {self.event_key}"
+
+
+class PushSubscription(models.Model):
+    """A browser's Web Push subscription (`PushManager.subscribe()`), for one person on one device.
+
+    The person's `webpush` Endpoint holds its `key` as the address (docs/channels.md, "Web Push").
+    The push service's endpoint URL is a capability: whoever knows it can push to the device, so
+    it is never shown or logged."""
+
+    key = models.CharField(max_length=32, unique=True, editable=False)
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="push_subscriptions", verbose_name=_("person")
+    )
+    endpoint = models.URLField(_("push service endpoint"), max_length=1000, unique=True)
+    p256dh = models.CharField(max_length=120)
+    auth = models.CharField(max_length=40)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_success_at = models.DateTimeField(_("last delivered"), null=True, blank=True)
+    expired_at = models.DateTimeField(null=True, blank=True)
+    expired_reason = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("push subscription")
+        verbose_name_plural = _("push subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.person_id} push {self.key[:8]}"
+
+    def info(self) -> dict:
+        """The subscription as the browser gave it (what pywebpush encrypts for)."""
+        return {"endpoint": self.endpoint, "keys": {"p256dh": self.p256dh, "auth": self.auth}}

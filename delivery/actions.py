@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.actions import record
 from channels.base import ReplyContext
-from channels.models import ChannelConfig
+from channels.models import ChannelConfig, PushSubscription
 from channels.registry import channel_types
+from channels.types.webpush.actions import do_forget_subscription, do_save_subscription
 from core.errors import ActionError, PermissionDenied
 from delivery import fanout
 from delivery.models import ChatReply, Delivery, DeliveryStatus, Endpoint, Notice, Priority, Route
@@ -197,3 +198,57 @@ def check_set_channels(actor: Person, person: Person, addresses: list[tuple[str,
         refresh_route(person.pk)
         record(actor, "delivery.channels_set", person, channels=[slug for slug, _a in cleaned])
     return kept
+
+
+PUSH = "webpush"
+
+
+def check_subscribe_push(actor: Person, person: Person, info: object, user_agent: str = "") -> Endpoint:
+    """Turn on notifications on this device: store the browser's subscription and put it first
+    in the person's chain (they just asked for it). The newest device is the one the Endpoint
+    points at; an earlier device's subscription is kept for when this one is turned off."""
+    if actor.pk != person.pk:
+        raise PermissionDenied
+    if PUSH not in channel_types():
+        raise ActionError(_("Notifications on this device are not enabled on this server."), code="disabled")
+    with transaction.atomic():
+        subscription = do_save_subscription(person, info, user_agent)
+        _drop_push_endpoints(subscription.key, exclude_person=person.pk)
+        Endpoint.objects.filter(person=person).exclude(channel=PUSH).update(position=models.F("position") + 1)
+        endpoint, _created = Endpoint.objects.update_or_create(
+            person=person,
+            channel=PUSH,
+            defaults={"address": subscription.key, "position": 0, "disabled_at": None, "disabled_reason": ""},
+        )
+        refresh_route(person.pk)
+    return endpoint
+
+
+def check_unsubscribe_push(actor: Person, person: Person, endpoint_url: str) -> None:
+    """Turn off notifications on this device; the person's chain falls back to another of their
+    devices still subscribed, or loses its Web Push link."""
+    if actor.pk != person.pk:
+        raise PermissionDenied
+    with transaction.atomic():
+        forgotten = do_forget_subscription(person, endpoint_url)
+        if forgotten is None:
+            return
+        other = PushSubscription.objects.filter(person=person, expired_at__isnull=True).order_by("-created_at").first()
+        endpoints = Endpoint.objects.filter(person=person, channel=PUSH, address=forgotten.key)
+        if other is not None:
+            endpoints.update(address=other.key, disabled_at=None, disabled_reason="")
+        else:
+            endpoints.delete()
+        refresh_route(person.pk)
+
+
+def _drop_push_endpoints(key: str, exclude_person: int) -> None:
+    """A browser taken over by another person stops reaching the previous one."""
+    owners = list(
+        Endpoint.objects.filter(channel=PUSH, address=key)
+        .exclude(person_id=exclude_person)
+        .values_list("person_id", flat=True)
+    )
+    Endpoint.objects.filter(channel=PUSH, address=key, person_id__in=owners).delete()
+    for owner in owners:
+        refresh_route(owner)

@@ -1,14 +1,17 @@
+import json
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from channels.registry import channel_types
-from core.errors import PermissionDenied
+from channels.types.webpush.keys import public_key
+from core.errors import ActionError, PermissionDenied
 from delivery import actions
 from delivery.models import Delivery, Endpoint, Notice
 from delivery.permissions import can_follow_relays, can_view_reach
@@ -83,6 +86,7 @@ def channels(request):
     if request.method == "POST":
         address = request.POST.get("email", "").strip()
         chain = [("email", address)] if address and request.POST.get("use_email") else []
+        chain = [(e.channel, e.address) for e in endpoints.values() if e.channel == actions.PUSH] + chain
         try:
             actions.check_set_channels(person, person, chain)
         except ValidationError as exc:
@@ -99,8 +103,41 @@ def channels(request):
             "posted": request.POST if request.method == "POST" else None,
             "channel_types": channel_types(),
             "endpoints": Endpoint.objects.filter(person=person),
+            "push": endpoints.get(actions.PUSH),
+            "vapid_public_key": public_key() if actions.PUSH in channel_types() else "",
         },
     )
+
+
+def _json_body(request) -> dict:
+    try:
+        body = json.loads(request.body or b"{}")
+    except ValueError:
+        body = None
+    return body if isinstance(body, dict) else {}
+
+
+@login_required
+@require_POST
+def push_subscribe(request):
+    """The browser's `subscription.toJSON()`, posted by core/static/core/push.js."""
+    body = _json_body(request)
+    try:
+        actions.check_subscribe_push(
+            request.user, request.user, body.get("subscription", body), request.headers.get("User-Agent", "")
+        )
+    except ActionError as error:
+        return JsonResponse({"ok": False, "error": " ".join(error.messages)}, status=400)
+    return JsonResponse({"ok": True, "message": _("Notifications are on on this device.")}, status=201)
+
+
+@login_required
+@require_POST
+def push_unsubscribe(request):
+    endpoint = _json_body(request).get("endpoint")
+    if isinstance(endpoint, str):
+        actions.check_unsubscribe_push(request.user, request.user, endpoint)
+    return JsonResponse({"ok": True, "message": _("Notifications are off on this device.")})
 
 
 @login_required

@@ -2,7 +2,10 @@
 
 import sys
 
+from django.conf import settings
+
 from channels.fake_providers import base_urls
+from channels.types.webpush.keys import generate_private_key
 from core.management.commands.serve import Command as ServeCommand
 from core.management.commands.serve import SideShow
 
@@ -21,6 +24,7 @@ class Command(ServeCommand):
         # The fake providers are a side show: if they stop (their port taken, say), the app goes on,
         # and messages to Zalo, Telegram and SMS are retried and fall back to the inbox.
         env.update(base_urls(f"http://127.0.0.1:{fake_providers}"))
+        env.update(webpush_settings(env))
         fake = [sys.executable, "manage.py", "fake_providers", "--port", str(fake_providers)]
         return [
             SideShow(
@@ -35,3 +39,19 @@ class Command(ServeCommand):
                 ),
             )
         ]
+
+
+def webpush_settings(env: dict[str, str]) -> dict[str, str]:
+    """Web Push works in the demo without setup: a VAPID key made once and kept in var/ (unless
+    WEBPUSH_VAPID_PRIVATE_KEY is set), and subscriptions at the fake push service accepted.
+    `env` is the environment the web server and workers are started with."""
+    extra = {}
+    if not settings.WEBPUSH_VAPID_PRIVATE_KEY:
+        path = settings.VAR_DIR / "webpush_vapid_key"
+        if not path.exists():
+            path.write_text(generate_private_key())
+            path.chmod(0o600)
+        extra["WEBPUSH_VAPID_PRIVATE_KEY"] = path.read_text().strip()
+    if "WEBPUSH_ENDPOINT_HOSTS" not in env:
+        extra["WEBPUSH_ENDPOINT_HOSTS"] = ",".join([*settings.WEBPUSH_ENDPOINT_HOSTS, "127.0.0.1"])
+    return extra
