@@ -4,6 +4,7 @@ What the groups read of them (matches, feeds, active alerts) is in reports/queri
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -45,7 +46,46 @@ def check_share(actor: Person, report: Report, units: list[Unit]) -> list[LostFo
             names = ", ".join(s.unit.name for s in created)
             record(actor, "report.shared", report, unit=report.unit, units=[s.unit.code for s in created])
             notify_reporter(report, "shared", names)
+            send_share(report, [s.unit for s in created], actor)
     return created
+
+
+def share_audience(units: list[Unit]):
+    """Active members of every active group under the communes, as one set (a person in several
+    of those groups, or in two of the communes, is in it once)."""
+    under = Q()
+    for unit in units:
+        under |= Q(memberships__group__unit__path__startswith=unit.path)
+    return Person.objects.filter(
+        under, memberships__status=MembershipStatus.ACTIVE, memberships__group__is_active=True
+    ).distinct()
+
+
+def send_share(report: Report, units: list[Unit], actor: Person) -> None:
+    """The shared post reaches every member of those communes' groups through their channels,
+    as a bulletin would: one notice, fanned out set-based, relays for members without a smartphone.
+    Members of a commune it was shared to before are in the audience of that earlier share."""
+    earlier = [s.unit for s in report.shares.exclude(unit__in=units).select_related("unit")]
+    members = share_audience(units)
+    if earlier:
+        members = members.exclude(pk__in=share_audience(earlier).values("pk"))
+    if report.reporter_id:
+        members = members.exclude(pk=report.reporter_id)
+    place = f"{report.unit.name}, {report.unit.parent.name}" if report.unit.parent_id else report.unit.name
+    with translation.override("vi"):
+        found = report.kind == "found"
+        subject = (_("Found in %(place)s: %(what)s") if found else _("Lost in %(place)s: %(what)s")) % {
+            "place": place,
+            "what": report.category_name,
+        }
+    notify(
+        members,
+        subject=subject,
+        body=report.description,
+        url=reverse("reports:post", args=[report.receipt_code]),
+        source=report,
+        sender=actor,
+    )
 
 
 def check_mark_returned(
