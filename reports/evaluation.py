@@ -52,3 +52,37 @@ def triage_scores(split: str = "heldout") -> tuple[Scores, float]:
     results = [(triage_text(row["text"], row["kind"]), row) for row in rows]
     categories = sum(1 for triage, row in results if triage.suggested_category == row["category"])
     return score([(triage.is_urgent, row["urgent"]) for triage, row in results]), categories / len(rows)
+
+
+LOST_FOUND_PAIRS = DATA / "lostfound_pairs.json"
+# The communes of the labelled pairs: A and B are neighbours, C is far from both.
+PAIR_NEIGHBOURS = {"A": frozenset({"B"}), "B": frozenset({"A"}), "C": frozenset()}
+
+
+def lost_found_pairs() -> list[dict]:
+    return json.loads(LOST_FOUND_PAIRS.read_text(encoding="utf-8"))["pairs"]
+
+
+def _post(side: dict):
+    from datetime import UTC, datetime, timedelta
+
+    from reports.matching import Post
+
+    return Post(
+        category=side["category"],
+        text=side["text"],
+        at=datetime(2019, 8, 28, 8, tzinfo=UTC) + timedelta(days=side["day"]),
+        commune=side["commune"],
+        neighbours=PAIR_NEIGHBOURS[side["commune"]],
+        latitude=side.get("lat"),
+        longitude=side.get("lon"),
+    )
+
+
+def matching_scores() -> Scores:
+    """Precision/recall of suggested matches on the labelled lost/found pairs, at the configured
+    threshold and gates (LOST_FOUND_MATCH_*)."""
+    from reports.matching import match_score
+
+    pairs = lost_found_pairs()
+    return score([(match_score(_post(p["lost"]), _post(p["found"])) is not None, p["match"]) for p in pairs])

@@ -20,7 +20,13 @@ from reports.actions.intake import WarningsNeedConfirmation
 from reports.checks import sensitive_findings
 from reports.models import AlertTrust, LostFoundShare, Report, UrgentAlert
 from reports.notifications import notify_reporter
-from reports.permissions import can_grant_alert_trust, can_raise_alert, can_share
+from reports.permissions import (
+    can_grant_alert_trust,
+    can_raise_alert,
+    can_share,
+    can_transition,
+    can_work_report,
+)
 from reports.queries import LOST_FOUND_OPEN, find_matches, share_choices
 from reports.workflow import Status
 
@@ -88,12 +94,31 @@ def send_share(report: Report, units: list[Unit], actor: Person) -> None:
     )
 
 
+def check_confirm_match(actor: Person, report: Report, counterpart: Report) -> Report:
+    """An officer confirms a suggested lost ↔ found match; only now are both reporters told."""
+    if not (can_transition(actor, report) and can_work_report(actor, report)):
+        raise PermissionDenied
+    if counterpart not in [m for m, _score in find_matches(report, limit=50)]:
+        raise ActionError(_("These two posts do not match."), code="not_a_match")
+    now = timezone.now()
+    with transaction.atomic():
+        for one, other in ((report, counterpart), (counterpart, report)):
+            one.match, one.match_confirmed_at, one.match_confirmed_by = other, now, actor
+            one.save(update_fields=["match", "match_confirmed_at", "match_confirmed_by"])
+        record(actor, "report.match_confirmed", report, unit=report.unit, counterpart=counterpart.receipt_code)
+        notify_reporter(report, "match", counterpart.receipt_code)
+        notify_reporter(counterpart, "match", report.receipt_code)
+    return report
+
+
 def check_mark_returned(
     actor: Person, report: Report, *, returned_to: str, counterpart: Report | None = None
 ) -> Report:
     """Closes the post on every group it reached, and the matching post too, even in the
     neighbouring commune (the owner's lost post), provided the two really match."""
-    matched = counterpart is not None and counterpart in [m for m, _score in find_matches(report, limit=50)]
+    matched = counterpart is not None and (
+        report.match_id == counterpart.pk or counterpart in [m for m, _score in find_matches(report, limit=50)]
+    )
     if counterpart is not None and not matched:
         raise ActionError(_("These two posts do not match."), code="not_a_match")
     with transaction.atomic():

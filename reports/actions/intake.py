@@ -316,8 +316,6 @@ def check_submit_report(actor, sub: Submission) -> Filed:
             )
             # Filed in a chat: the chat's answer carries the receipt code, so the notice stays in the inbox.
             notify_reporter(report, "received", told_in_chat=report.chat_identity_id is not None)
-            if report.is_lost_found:
-                _tell_matches(report)
             transaction.on_commit(lambda: _after_receipt(report))
     except IntegrityError:
         if sub.idempotency_key and Report.objects.filter(idempotency_key=sub.idempotency_key).exists():
@@ -334,15 +332,6 @@ def do_give_open311_token(report: Report) -> Report:
         report.open311_token = secrets.token_hex(12)
         Report.objects.filter(pk=report.pk).update(open311_token=report.open311_token)
     return report
-
-
-def _tell_matches(report: Report) -> None:
-    """A new lost (found) post tells both sides about the found (lost) posts it may match."""
-    from reports.queries import find_matches
-
-    for match, _score in find_matches(report, limit=3):
-        notify_reporter(match, "match", report.receipt_code)
-        notify_reporter(report, "match", match.receipt_code)
 
 
 def _after_receipt(report: Report) -> None:
