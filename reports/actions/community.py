@@ -16,9 +16,10 @@ from groups.models import MembershipStatus
 from people.models import Person
 from places.models import Unit
 from reports.actions.handling import check_transition, do_transition
-from reports.actions.intake import WarningsNeedConfirmation
+from reports.actions.intake import Submission, WarningsNeedConfirmation, check_submit_report
+from reports.categories import BY_CODE, LOST_FOUND_KINDS, category_choices
 from reports.checks import sensitive_findings
-from reports.models import AlertTrust, LostFoundShare, Report, UrgentAlert
+from reports.models import AlertTrust, LostFoundShare, Report, UrgentAlert, Visibility
 from reports.notifications import notify_reporter
 from reports.permissions import (
     can_grant_alert_trust,
@@ -27,7 +28,7 @@ from reports.permissions import (
     can_transition,
     can_work_report,
 )
-from reports.queries import LOST_FOUND_OPEN, find_matches, share_choices
+from reports.queries import LOST_FOUND_OPEN, commune_of, find_matches, share_choices
 from reports.workflow import Status
 
 
@@ -109,6 +110,48 @@ def check_confirm_match(actor: Person, report: Report, counterpart: Report) -> R
         notify_reporter(report, "match", counterpart.receipt_code)
         notify_reporter(counterpart, "match", report.receipt_code)
     return report
+
+
+class ReportsDesk:
+    """The lost & found post behind a member's group post (groups/lostfound.py)."""
+
+    def file_from_post(
+        self, actor: Person, *, author: Person, unit: Unit, text: str, kind: str, category: str, post_id: int
+    ) -> str:
+        existing = Report.objects.filter(group_post_id=post_id).first()
+        if existing is not None:
+            return existing.receipt_code
+        if kind not in LOST_FOUND_KINDS or BY_CODE.get(category) is None or BY_CODE[category].kind != kind:
+            raise ActionError({"category": [_("Choose what kind of thing was lost or found.")]})
+        # The member posted it by name in their group: the post is theirs, filed as they wrote it.
+        filed = check_submit_report(
+            author,
+            Submission(
+                kind=kind,
+                category=category,
+                description=text,
+                unit=unit,
+                visibility=Visibility.NAMED,
+                confirm_warnings=True,
+                idempotency_key=f"group-post-{post_id}",
+            ),
+        )
+        Report.objects.filter(pk=filed.report.pk).update(group_post_id=post_id)
+        record(actor, "report.filed_from_post", filed.report, unit=unit, post=post_id)
+        return filed.report.receipt_code
+
+    def share(self, actor: Person, code: str, units: list[Unit]) -> int:
+        report = Report.objects.select_related("unit__parent").get(receipt_code=code)
+        already = set(report.shares.values_list("unit_id", flat=True))
+        new = [u for u in units if u.pk not in already]
+        return len(check_share(actor, report, new)) if new else 0
+
+    def share_choices(self, unit: Unit) -> list[Unit]:
+        commune = commune_of(unit)
+        return [commune, *commune.neighbours.order_by("name")] if commune else []
+
+    def categories(self, kind: str) -> list[tuple[str, str]]:
+        return [(code, str(name)) for code, name in category_choices(kind)]
 
 
 def check_mark_returned(
