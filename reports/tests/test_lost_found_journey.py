@@ -38,7 +38,10 @@ def browser_page(live_server, client, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_the_buffalo_shared_to_the_neighbouring_commune_reaches_its_members_inboxes_and_channels(
-    world, more, browser_page, smtp_server
+    world,
+    more,
+    browser_page,
+    smtp_server,  # noqa: F811 (the fixture imported above)
 ):
     from playwright.sync_api import expect
 
@@ -51,13 +54,11 @@ def test_the_buffalo_shared_to_the_neighbouring_commune_reaches_its_members_inbo
     case.locator(f"input[name=units][value='{world.neighbour.pk}']").check()
     case.get_by_test_id("share").click()
     expect(case.locator(".badge", has_text=world.neighbour.name)).to_be_visible()
-    case.screenshot(path="/tmp/lf/share_case.png", full_page=True)
     drain()
 
     inbox = browser_page(more.neighbour_resident, "/inbox/")
     item = inbox.locator("[data-testid=inbox-item]", has_text="Nhặt được ở Tổ 1, Ấp Phước Hội")
     expect(item).to_be_visible()
-    inbox.screenshot(path="/tmp/lf/inbox_neighbour.png", full_page=True)
 
     [email] = [m for m in smtp_server.to("an@example.vn") if "Nhặt được" in m["Subject"]]
     assert "dây mũi màu đỏ" in email.get_body(preferencelist=("plain",)).get_content()
