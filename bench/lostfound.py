@@ -14,7 +14,7 @@ def run(options) -> dict:
     from reports.evaluation import matching_scores
 
     scores = matching_scores()
-    result = {
+    result: dict[str, object] = {
         "pairs": scores.examples,
         "threshold": settings.LOST_FOUND_MATCH_THRESHOLD,
         "precision": round(scores.precision, 3),

@@ -78,7 +78,8 @@ def send_share(report: Report, units: list[Unit], actor: Person) -> None:
         members = members.exclude(pk__in=share_audience(earlier).values("pk"))
     if report.reporter_id:
         members = members.exclude(pk=report.reporter_id)
-    place = f"{report.unit.name}, {report.unit.parent.name}" if report.unit.parent_id else report.unit.name
+    parent = report.unit.parent
+    place = f"{report.unit.name}, {parent.name}" if parent is not None else report.unit.name
     with translation.override("vi"):
         found = report.kind == "found"
         subject = (_("Found in %(place)s: %(what)s") if found else _("Lost in %(place)s: %(what)s")) % {
