@@ -11,10 +11,11 @@ from /reports/{code}/identity, which is audited (docs/reports.md).
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Schema
 from ninja.responses import Status as Reply
 from ninja.security import HttpBearer, django_auth
 
@@ -28,6 +29,7 @@ from reports.categories import CATEGORIES
 from reports.models import IntakeChannel, Report
 from reports.permissions import can_work_report, has_queue, is_own_report
 from reports.throttle import follow_blocked, note_follow_failure
+from reports.triage import stored_triage
 from reports.workflow import Status, allowed_next
 
 api = NinjaAPI(
@@ -111,6 +113,12 @@ class ReportIn(Schema):
     confirm_warnings: bool = False
 
 
+class TriageOut(Schema):
+    urgency: Literal["urgent", "normal"]
+    reasons: list[str] = Field(description='The words or rules that made it urgent, e.g. "weapon: dao".')
+    suggested_category: str = Field(description="A category code (GET /api/categories).")
+
+
 class ReportOut(Schema):
     receipt_code: str
     kind: str
@@ -134,6 +142,7 @@ class ReportOut(Schema):
     merged_into: str | None
     assignee: str | None
     next_statuses: list[str]
+    triage: TriageOut | None = Field(description="Triage of the resident's text, for the police only (docs/reports.md)")
 
 
 class FiledOut(Schema):
@@ -244,7 +253,13 @@ def report_out(report: Report, viewer=None) -> dict:
         "merged_into": report.merged_into.receipt_code if report.merged_into is not None else None,
         "assignee": report.assignee.full_name if staff and report.assignee is not None else None,
         "next_statuses": allowed_next(report.kind, report.status) if staff else [],
+        "triage": triage_out(report) if staff else None,
     }
+
+
+def triage_out(report: Report) -> dict:
+    triage = stored_triage(report)
+    return {"urgency": triage.urgency, "reasons": triage.reasons, "suggested_category": triage.suggested_category}
 
 
 @api.get("/categories", response=list[CategoryOut], auth=None, tags=["reports"])

@@ -22,6 +22,7 @@ from bulletins.sanitize import clean_html, text_of
 from core.errors import ActionError, PermissionDenied
 from delivery.actions import do_create_notice
 from delivery.models import Notice, Priority
+from groups import lostfound
 from groups.models import CommunityGroup, Membership, MembershipStatus
 from people.models import Person
 from places.models import Unit
@@ -252,6 +253,8 @@ def check_reshare_post(actor: Person, post: Post, *, audience: Audience, title: 
     """The steering committee re-shares a member's post to a wider audience (the buffalo flow)."""
     if not permissions.can_reshare(actor, post):
         raise PermissionDenied
+    if post.lost_found_code:
+        raise ActionError(_("This post is a lost & found post: share it from there."), code="lost_found")
     quoted = html.escape(post.text).replace("\n", "<br>")
     intro = f"<p>{html.escape(note)}</p>" if note.strip() else ""
     signature = f"— {html.escape(post.author.full_name)}, {html.escape(post.group.name)}"
@@ -264,6 +267,34 @@ def check_reshare_post(actor: Person, post: Post, *, audience: Audience, title: 
         audience=audience,
         reshared_post=post,
     )
+
+
+def check_reshare_lost_found(actor: Person, post: Post, *, kind: str, category: str, units: list[Unit]) -> str:
+    """The steering committee re-shares a member's post about a lost or found item: the post becomes
+    (or already is) the lost & found post, shared through the same function as from its case page,
+    so there is one flow — matching, claims, return — not a bulletin beside it. Its receipt code."""
+    if not permissions.can_reshare(actor, post):
+        raise PermissionDenied
+    desk = lostfound.desk()
+    allowed = {u.pk for u in desk.share_choices(post.group.unit)}
+    if not units or any(u.pk not in allowed for u in units):
+        raise ActionError(_("Choose the commune or its neighbouring communes."), code="units")
+    with transaction.atomic():
+        code = post.lost_found_code or desk.file_from_post(
+            actor,
+            author=post.author,
+            unit=post.group.unit,
+            text=post.text,
+            kind=kind,
+            category=category,
+            post_id=post.pk,
+        )
+        if post.lost_found_code != code:
+            post.lost_found_code = code
+            post.save(update_fields=["lost_found_code"])
+        desk.share(actor, code, units)
+        record(actor, "post.reshared_lost_found", post, unit=post.group.unit, report=code)
+    return code
 
 
 def check_save_template(actor: Person, *, title: str, body_html: str, category: str, unit: Unit) -> BulletinTemplate:

@@ -31,6 +31,9 @@ class Post(models.Model):
     text = models.TextField(_("text"), max_length=2000)
     created_at = models.DateTimeField(default=timezone.now)
     notice = models.OneToOneField("delivery.Notice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The lost & found post (reports, a peer app: its receipt code) this post became when re-shared
+    # as a lost or found item (groups/lostfound.py).
+    lost_found_code = models.CharField(max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("post")

@@ -13,4 +13,5 @@ urlpatterns = [
     path("groups/<int:group_id>/post/", views.create_post, name="create_post"),
     path("posts/<int:post_id>/", views.post_detail, name="post"),
     path("posts/<int:post_id>/reshare/", views.reshare, name="reshare"),
+    path("posts/<int:post_id>/lost-found/", views.reshare_lost_found, name="reshare_lost_found"),
 ]

@@ -15,8 +15,10 @@ from bulletins.queries import managed_bulletins, received_bulletins
 from core.errors import PermissionDenied
 from delivery.actions import do_mark_notice_read
 from delivery.reach import reach, reach_by_group
+from groups import lostfound
 from groups.actions import access_group
 from groups.permissions import can_view_group
+from places.models import Unit
 
 GROUPS_SHOWN = 40
 
@@ -163,11 +165,36 @@ def post_detail(request, post_id: int):
     post = _access_post(request.user, post_id)
     if post.notice is not None:
         do_mark_notice_read(request.user, post.notice)
+    allowed = can_reshare(request.user, post)
+    desk = lostfound.desk()
     return render(
         request,
         "bulletins/post.html",
-        {"post": post, "can_reshare": can_reshare(request.user, post), "reshares": post.reshares.all()},
+        {
+            "post": post,
+            "can_reshare": allowed,
+            "reshares": post.reshares.all(),
+            "share_units": desk.share_choices(post.group.unit) if allowed else [],
+            "lost_found_categories": [*desk.categories("found"), *desk.categories("lost")] if allowed else [],
+        },
     )
+
+
+@login_required
+@require_POST
+def reshare_lost_found(request, post_id: int):
+    """Re-share a member's post about a lost or found item as the lost & found post it is."""
+    post = _access_post(request.user, post_id)
+    category = request.POST.get("category", "")
+    kind = "found" if category.startswith("found_") else "lost"
+    units = list(Unit.objects.filter(pk__in=[v for v in request.POST.getlist("units") if v.isdigit()]))
+    try:
+        code = actions.check_reshare_lost_found(request.user, post, kind=kind, category=category, units=units)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("bulletins:post", post.pk)
+    messages.success(request, _("Shared as lost & found post %(code)s.") % {"code": code})
+    return redirect("bulletins:post", post.pk)
 
 
 @login_required

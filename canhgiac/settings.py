@@ -159,6 +159,11 @@ REPORT_MAX_TEXT = env_int("REPORT_MAX_TEXT", 5000)
 REPORT_REMINDER_LEAD_HOURS = env_int("REPORT_REMINDER_LEAD_HOURS", 48)
 REPORT_FOLLOW_MAX_FAILURES = env_int("REPORT_FOLLOW_MAX_FAILURES", 10)
 REPORT_DEADLINES: dict[str, dict[str, int | None]] = {}
+# Lost & found matching (reports/matching.py): days apart, km apart (when both posts carry
+# coordinates), and the least description score, in percent, for a suggested match.
+LOST_FOUND_MATCH_DAYS = env_int("LOST_FOUND_MATCH_DAYS", 14)
+LOST_FOUND_MATCH_KM = env_int("LOST_FOUND_MATCH_KM", 15)
+LOST_FOUND_MATCH_THRESHOLD = env_int("LOST_FOUND_MATCH_SCORE_PERCENT", 50) / 100
 REPORTS_LIVE_REDIS_URL = env_str("REPORTS_LIVE_REDIS_URL")  # defaults to REDIS_URL
 # Map pin on the report form: tiles load from this server only when someone opens the map;
 # empty disables the map (the "use my location" button stays).

@@ -21,3 +21,8 @@ class ReportsConfig(AppConfig):
 
         message_received.connect(on_message_received, dispatch_uid="reports.chat")
         chat_reply_attempted.connect(on_chat_reply_attempted, dispatch_uid="reports.chat_reply")
+
+        from groups.lostfound import register_desk
+        from reports.actions.community import ReportsDesk
+
+        register_desk(ReportsDesk())

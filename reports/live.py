@@ -130,8 +130,8 @@ def broker() -> InProcessBroker | RedisBroker:
     return RedisBroker(url) if url else _in_process
 
 
-def publish(event: str, *, unit_path: str, kind: str, code: str) -> None:
-    broker().publish(json.dumps({"event": event, "unit_path": unit_path, "kind": kind, "code": code}))
+def publish(event: str, *, unit_path: str, kind: str, code: str, urgent: bool = False) -> None:
+    broker().publish(json.dumps({"event": event, "unit_path": unit_path, "kind": kind, "code": code, "urgent": urgent}))
 
 
 def _visible(raw: str, allowed) -> str | None:

@@ -141,6 +141,20 @@ class Report(models.Model):
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     outcome_text = models.CharField(_("what was found and done"), max_length=1000, blank=True)
 
+    # Triage of the resident's text at intake (reports/triage.py): shown to officers, read by alerts.
+    triage_urgency = models.CharField(_("triage"), max_length=10, blank=True, db_index=True)
+    triage_reasons = models.JSONField(_("triage reasons"), default=list, blank=True)
+    triage_category = models.CharField(_("suggested category"), max_length=40, blank=True)
+
+    # Lost & found: the counterpart an officer confirmed (docs/reports.md "Lost & found"), and the
+    # member's group post this report was made from (bulletins.Post, a peer app: its id only).
+    match = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    match_confirmed_at = models.DateTimeField(null=True, blank=True)
+    match_confirmed_by = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    group_post_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+
     class Meta:
         verbose_name = _("report")
         verbose_name_plural = _("reports")
@@ -167,6 +181,10 @@ class Report(models.Model):
     def category_name(self):
         category = BY_CODE.get(self.category)
         return category.name if category else self.category
+
+    @property
+    def is_urgent_triage(self) -> bool:
+        return self.triage_urgency == "urgent"
 
     @property
     def is_open(self) -> bool:

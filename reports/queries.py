@@ -3,7 +3,9 @@ found matches, what a group's feed shows. Writes are in reports/actions/."""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,9 +15,9 @@ from core.text import fold
 from groups.models import CommunityGroup
 from people.models import Person
 from places.models import Tier, Unit
-from reports.categories import MATCHING_CATEGORY
 from reports.forms import QueueFilterForm
 from reports.helpers import area_path, similarity
+from reports.matching import COMPATIBLE, Post, match_score
 from reports.models import Reminder, Report, UrgentAlert
 from reports.permissions import queue_q
 from reports.workflow import OPEN_STATUSES, Status
@@ -140,27 +142,56 @@ def share_choices(report: Report) -> list[Unit]:
 
 
 def find_matches(report: Report, limit: int = 5) -> list[tuple[Report, float]]:
-    """Lost ↔ found posts of the same kind of thing, in the same or a neighbouring commune,
-    within two weeks of each other, ranked by how alike their descriptions are."""
-    other = MATCHING_CATEGORY.get(report.category)
-    if other is None:
+    """Suggested lost ↔ found matches for the police (reports/matching.py): compatible categories,
+    posted within LOST_FOUND_MATCH_DAYS, near each other, descriptions alike; best first.
+    Residents hear of a match only once an officer confirms it (check_confirm_match)."""
+    others = {c for c, found in COMPATIBLE.items() if report.category in found} | COMPATIBLE.get(report.category, set())
+    commune = commune_of(report.unit)
+    if not others or commune is None:
         return []
-    communes = share_choices(report)
-    if not communes:
-        return []
-    area = Q()
-    for commune in communes:
-        area |= Q(unit__path__startswith=commune.path)
-    window = timedelta(days=MATCH_WINDOW_DAYS)
-    candidates = Report.objects.filter(
-        area,
-        category=other,
-        status__in=LOST_FOUND_OPEN,
-        received_at__gte=report.received_at - window,
-        received_at__lte=report.received_at + window,
-    ).select_related("unit")[:100]
-    scored = [(c, similarity(report.description, c.description)) for c in candidates]
+    window = timedelta(days=settings.LOST_FOUND_MATCH_DAYS)
+    near = Q()
+    for unit in share_choices(report):
+        near |= Q(unit__path__startswith=unit.path)
+    if report.latitude is not None and report.longitude is not None:
+        degrees = Decimal(settings.LOST_FOUND_MATCH_KM / 111 + 0.01)
+        near |= Q(
+            latitude__range=(report.latitude - degrees, report.latitude + degrees),
+            longitude__range=(report.longitude - degrees * 2, report.longitude + degrees * 2),
+        )
+    candidates = (
+        Report.objects.filter(
+            near,
+            category__in=others,
+            status__in=LOST_FOUND_OPEN,
+            merged_into__isnull=True,
+            received_at__gte=report.received_at - window,
+            received_at__lte=report.received_at + window,
+        )
+        .exclude(pk=report.pk)
+        .select_related("unit")[:200]
+    )
+    mine = matching_post(report, neighbours=frozenset(u.code for u in share_choices(report)[1:]))
+    scored = []
+    for candidate in candidates:
+        value = match_score(mine, matching_post(candidate))
+        if value is not None:
+            scored.append((candidate, value))
     return sorted(scored, key=lambda pair: -pair[1])[:limit]
+
+
+def matching_post(report: Report, neighbours: frozenset[str] = frozenset()) -> Post:
+    """What matching reads of a report; its commune read from the unit's path (no query)."""
+    codes = report.unit.ancestor_codes()
+    return Post(
+        category=report.category,
+        text=" ".join(filter(None, [report.description, report.place_text])),
+        at=report.received_at,
+        commune=codes[Tier.COMMUNE - 1] if len(codes) >= Tier.COMMUNE else codes[-1],
+        neighbours=neighbours,
+        latitude=float(report.latitude) if report.latitude is not None else None,
+        longitude=float(report.longitude) if report.longitude is not None else None,
+    )
 
 
 def time_to_return(report: Report) -> timedelta | None:

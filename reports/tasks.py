@@ -18,6 +18,7 @@ from audit.actions import record
 from delivery.notify import notify
 from reports.models import Reminder, Report
 from reports.permissions import handling_police
+from reports.triage import report_is_urgent
 from reports.workflow import OPEN_STATUSES
 
 
@@ -90,6 +91,7 @@ def send_reminder(reminder: Reminder) -> None:
         subject=subject,
         body=body,
         url=reverse("reports:staff_detail", args=[report.receipt_code]),
+        priority="urgent" if report_is_urgent(report) else "normal",
         source=report,
     )
 

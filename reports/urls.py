@@ -29,4 +29,5 @@ urlpatterns = [
     path("<str:code>/merge/", staff.merge, name="merge"),
     path("<str:code>/share/", staff.share, name="share"),
     path("<str:code>/returned/", staff.mark_returned, name="returned"),
+    path("<str:code>/match/", staff.confirm_match, name="confirm_match"),
 ]

@@ -3,6 +3,7 @@ What pages and APIs read is in reports/queries.py."""
 
 from reports.actions.community import (
     check_cancel_alert,
+    check_confirm_match,
     check_grant_alert_trust,
     check_mark_returned,
     check_raise_alert,
@@ -39,6 +40,7 @@ __all__ = [
     "access_report_by_secret",
     "check_assign",
     "check_cancel_alert",
+    "check_confirm_match",
     "check_extend_decision",
     "check_grant_alert_trust",
     "check_mark_returned",

@@ -25,6 +25,7 @@ from reports.models import RECEIPT_ALPHABET, IntakeChannel, Report, ReportPhoto,
 from reports.notifications import notify_reporter
 from reports.permissions import can_file_for, can_file_walk_in
 from reports.photos import clean_photos
+from reports.triage import report_is_urgent, triage_report
 from reports.workflow import compute_deadlines
 
 OFFICER_CHANNELS = {IntakeChannel.WALK_IN, IntakeChannel.PHONE}
@@ -284,6 +285,12 @@ def check_submit_report(actor, sub: Submission) -> Filed:
         report.reporter_phone = sub.reporter_phone.strip()[:20]
         report.reporter_contact = sub.reporter_contact.strip()[:300]
         report.chat_identity = sub.chat_identity
+    triage = triage_report(report)
+    report.triage_urgency, report.triage_reasons, report.triage_category = (
+        triage.urgency,
+        triage.reasons,
+        triage.suggested_category,
+    )
     deadlines = compute_deadlines(report.kind, report.received_at)
     report.forward_due_at, report.decision_due_at = deadlines.forward_due_at, deadlines.decision_due_at
     try:
@@ -309,8 +316,6 @@ def check_submit_report(actor, sub: Submission) -> Filed:
             )
             # Filed in a chat: the chat's answer carries the receipt code, so the notice stays in the inbox.
             notify_reporter(report, "received", told_in_chat=report.chat_identity_id is not None)
-            if report.is_lost_found:
-                _tell_matches(report)
             transaction.on_commit(lambda: _after_receipt(report))
     except IntegrityError:
         if sub.idempotency_key and Report.objects.filter(idempotency_key=sub.idempotency_key).exists():
@@ -329,17 +334,14 @@ def do_give_open311_token(report: Report) -> Report:
     return report
 
 
-def _tell_matches(report: Report) -> None:
-    """A new lost (found) post tells both sides about the found (lost) posts it may match."""
-    from reports.queries import find_matches
-
-    for match, _score in find_matches(report, limit=3):
-        notify_reporter(match, "match", report.receipt_code)
-        notify_reporter(report, "match", match.receipt_code)
-
-
 def _after_receipt(report: Report) -> None:
     from reports.tasks import schedule_reminders
 
-    live.publish("report.new", unit_path=report.unit.path, kind=report.kind, code=report.receipt_code)
+    live.publish(
+        "report.new",
+        unit_path=report.unit.path,
+        kind=report.kind,
+        code=report.receipt_code,
+        urgent=report_is_urgent(report),
+    )
     schedule_reminders(report)

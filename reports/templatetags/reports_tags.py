@@ -1,5 +1,6 @@
 from django import template
 
+from reports.categories import get_category
 from reports.queries import group_feed
 
 register = template.Library()
@@ -31,3 +32,20 @@ def duration_hm(delta) -> str:
     if days:
         return f"{days}d {hours}h"
     return f"{hours}h {minutes:02d}m"
+
+
+@register.filter
+def triage_words(reasons) -> str:
+    """The words that made triage call a report urgent ("weapon: dao" → "dao")."""
+    return ", ".join(dict.fromkeys(str(reason).split(": ", 1)[-1] for reason in reasons or []))
+
+
+@register.filter
+def category_label(code: str) -> str:
+    category = get_category(code or "")
+    return str(category.name) if category else code
+
+
+@register.inclusion_tag("reports/_triage.html")
+def triage_badge(report, detailed=False):
+    return {"report": report, "detailed": detailed}

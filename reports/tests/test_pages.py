@@ -213,11 +213,15 @@ def test_my_reports_counts_the_updates_i_have_not_seen(world, client):
     assert "cập nhật mới" not in client.get(reverse("reports:mine")).content.decode()
 
 
-def test_a_new_lost_post_tells_both_sides_about_a_matching_found_post(world, more):
+def test_a_matching_lost_post_is_told_to_both_sides_only_once_an_officer_confirms_it(world, more):
+    from reports.actions import check_confirm_match
+
     found = create_report(world.leader, world.rg, kind="found", category="found_animal", description="Con trâu").report
     lost = create_report(
         more.neighbour_resident, more.neighbour_rg, kind="lost", category="lost_animal", description="Mất trâu"
     ).report
+    assert not found.updates.filter(event="match").exists()
+    check_confirm_match(world.officer, found, lost)
     assert found.updates.filter(event="match", text__contains=lost.receipt_code).exists()
     assert lost.updates.filter(event="match", text__contains=found.receipt_code).exists()
 

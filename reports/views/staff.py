@@ -216,6 +216,21 @@ def share(request, code: str):
 
 @login_required
 @require_POST
+def confirm_match(request, code: str):
+    report = actions.access_report(request.user, code)
+    counterpart = Report.objects.filter(receipt_code=request.POST.get("counterpart", "")).first()
+    try:
+        if counterpart is None:
+            raise ValidationError(_("These two posts do not match."))
+        actions.check_confirm_match(request.user, report, counterpart)
+        messages.success(request, _("Match confirmed. Both reporters have been told."))
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    return redirect(_back(request, report))
+
+
+@login_required
+@require_POST
 def mark_returned(request, code: str):
     report = actions.access_report(request.user, code)
     counterpart = Report.objects.filter(receipt_code=request.POST.get("counterpart", "")).first()
