@@ -20,10 +20,11 @@ def webhook_patterns() -> list[URLPattern]:
             if error.name != module_name:
                 raise
             continue
-        patterns.append(path(f"hooks/{channel_type.webhook_path}/", module.webhook, name=f"hook_{slug}"))
+        hook = channel_type.webhook_path or slug
+        patterns.append(path(f"hooks/{hook}/", module.webhook, name=f"hook_{slug}"))
         # The slug is written with underscores everywhere; the hyphenated spelling names the same hook.
-        if "_" in channel_type.webhook_path:
-            hyphenated = channel_type.webhook_path.replace("_", "-")
+        if "_" in hook:
+            hyphenated = hook.replace("_", "-")
             patterns.append(path(f"hooks/{hyphenated}/", module.webhook, name=f"hook_{slug}_hyphenated"))
     return patterns
 
