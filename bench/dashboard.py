@@ -282,7 +282,8 @@ def generate_reports(province: Unit, count: int) -> int:
             "reporter_name, reporter_phone, reporter_contact, secret_hash, latitude, longitude, place_text, "
             "description, behaviour, search_text, received_at, updated_at, acknowledged_at, closed_at, "
             "returned_at, returned_to, forward_due_at, forwarded_at, forwarded_to, decision_due_at, unit_id, "
-            "evidence_links, outcome, outcome_text, dispatched_at, dispatch_acknowledged_at, on_scene_at, outcome_at) "
+            "evidence_links, outcome, outcome_text, triage_urgency, triage_reasons, triage_category, "
+            "dispatched_at, dispatch_acknowledged_at, on_scene_at, outcome_at) "
             "SELECT 'B' || %s || '-' || seq.n, cats.kind, cats.category, states.status, "
             "CASE seq.n %% 4 WHEN 0 THEN 'named' WHEN 3 THEN 'anonymous' ELSE 'confidential' END, "
             "'web', '', '', '', '', '', "
@@ -297,7 +298,7 @@ def generate_reports(province: Unit, count: int) -> int:
             f"{after_receipt('states.return_h')}, CASE WHEN states.return_h IS NULL THEN '' ELSE 'chủ sở hữu' END, "
             f"{after_receipt('cats.forward_h', past=False)}, {after_receipt('states.forward_h')}, "
             "CASE WHEN states.forward_h IS NULL THEN '' ELSE 'Cơ quan CSĐT' END, "
-            f"{after_receipt('cats.decision_h', past=False)}, rgs.id, '[]', '', '', "
+            f"{after_receipt('cats.decision_h', past=False)}, rgs.id, '[]', '', '', 'normal', '[]', cats.category, "
             # one handled case in three had an officer or patrol sent, who answered within minutes
             f"{after_receipt(dispatched('states.ack_h'))}, "
             f"{after_receipt(dispatched('states.ack_h + (seq.n %% 7) * 0.05'))}, "
