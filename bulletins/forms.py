@@ -75,7 +75,11 @@ class BulletinForm(AudienceForm):
         widget=forms.Textarea(attrs={"rows": 10, "data-rich": "1", "data-link-text": _("Link")}),
         help_text=_("Bold, italics, lists and links are kept; the rest is removed."),
     )
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    category = forms.ChoiceField(
+        label=_("Topic"),
+        choices=[("", _("Choose a topic…")), *Category.choices],
+        error_messages={"required": _("Choose the bulletin's topic.")},
+    )
     urgent = forms.BooleanField(label=_("Urgent alert (sent before other news, even at night)"), required=False)
     publish_at = forms.DateTimeField(
         label=_("Publish later"),

@@ -15,7 +15,7 @@ from core.metrics import exposition, may_read_metrics
 
 def home(request):
     if request.user.is_authenticated:
-        return redirect("groups:mine")
+        return redirect("people:landing")
     return render(request, "core/home.html")
 
 

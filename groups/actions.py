@@ -21,7 +21,7 @@ from groups.models import (
     Membership,
     MembershipStatus,
 )
-from groups.permissions import can_manage_group, can_request_to_join, can_view_group
+from groups.permissions import can_manage_group, can_request_to_join, can_set_role, can_view_group
 from people.models import Person
 from people.permissions import can_manage_unit
 from places.models import Tier, Unit
@@ -102,11 +102,7 @@ def check_set_role(actor: Person, membership: Membership, role: str) -> Membersh
     group = membership.group
     if role not in GroupRole.values:
         raise ActionError(_("Unknown role."), code="role")
-    if not can_manage_group(actor, group):
-        raise PermissionDenied
-    # Only officers of the unit hand out or take away police and steering roles.
-    officer_roles = {GroupRole.POLICE, GroupRole.STEERING}
-    if officer_roles & {role, membership.role} and not can_manage_unit(actor, group.unit):
+    if not can_set_role(actor, membership, role):
         raise PermissionDenied
     with transaction.atomic():
         old = membership.role

@@ -1,7 +1,7 @@
 """Who may see and manage a community group, and the rules on units, households and phone numbers
 that depend on a role in a group (docs/permissions.md)."""
 
-from groups.models import MANAGING_ROLES, CommunityGroup, Membership, MembershipStatus
+from groups.models import MANAGING_ROLES, CommunityGroup, GroupRole, Membership, MembershipStatus
 from people.models import Household, Person
 from people.permissions import manages_unit
 from places.models import Unit
@@ -22,6 +22,25 @@ def can_manage_group(person: Person, group: CommunityGroup) -> bool:
         return True
     membership = active_membership(person, group)
     return membership is not None and membership.role in MANAGING_ROLES
+
+
+# Only officers of the group's unit hand out or take away these roles.
+OFFICER_ROLES = {GroupRole.POLICE, GroupRole.STEERING}
+
+
+def grantable_roles(person: Person, group: CommunityGroup) -> list[str]:
+    """The roles the person may give in the group: none unless they manage it; a group leader
+    gives member and leader, the unit's officers every role."""
+    if not can_manage_group(person, group):
+        return []
+    if manages_unit(person, group.unit):
+        return list(GroupRole.values)
+    return [role for role in GroupRole.values if role not in OFFICER_ROLES]
+
+
+def can_set_role(person: Person, membership: Membership, role: str) -> bool:
+    grantable = grantable_roles(person, membership.group)
+    return role in grantable and membership.role in grantable
 
 
 def can_request_to_join(person: Person, group: CommunityGroup) -> bool:

@@ -18,7 +18,13 @@ from groups.models import (
     Membership,
     MembershipStatus,
 )
-from groups.permissions import active_membership, can_manage_group, can_request_to_join, phone_visible_ids
+from groups.permissions import (
+    active_membership,
+    can_manage_group,
+    can_request_to_join,
+    grantable_roles,
+    phone_visible_ids,
+)
 from groups.queries import group_members, groups_nearby, my_memberships, pending_join_requests
 
 
@@ -50,6 +56,7 @@ def group_detail(request, group_id: int):
     found = group_members(group, query)
     people = [m.person for m in found.shown]
     visible_phones = {p.pk for p in people} if manage else phone_visible_ids(request.user, people)
+    grantable = grantable_roles(request.user, group)
     context: dict[str, object] = {
         "group": group,
         "membership": membership,
@@ -59,7 +66,8 @@ def group_detail(request, group_id: int):
         "listed_total": found.matching,
         "query": query,
         "visible_phones": visible_phones,
-        "role_choices": GroupRole.choices,
+        "grantable": grantable,
+        "role_choices": [(value, label) for value, label in GroupRole.choices if value in grantable],
     }
     if manage:
         invites = []

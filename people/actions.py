@@ -116,6 +116,13 @@ def do_update_profile(person: Person, *, full_name: str, language: str) -> Perso
     return person
 
 
+def do_set_large_text(person: Person, large_text: bool) -> Person:
+    """The person's display mode, kept on them so every page and every device shows it."""
+    person.large_text = large_text
+    person.save(update_fields=["large_text"])
+    return person
+
+
 def check_grant_mandate(actor: Person, person: Person, role: str, unit: Unit, title: str = "") -> Mandate:
     if not can_manage_unit(actor, unit):
         raise PermissionDenied

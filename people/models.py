@@ -79,6 +79,11 @@ class Person(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=5, default="vi", choices=[("vi", "Tiếng Việt"), ("en", "English")]
     )
+    large_text = models.BooleanField(
+        _("large text"),
+        default=False,
+        help_text=_("Larger letters and stronger contrast on every page, kept from one sign-in to the next."),
+    )
     is_staff = models.BooleanField(_("back-office staff"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

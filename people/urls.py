@@ -10,4 +10,6 @@ urlpatterns = [
     path("signin/officer/setup/", views.officer_setup, name="officer_setup"),
     path("signout/", views.signout, name="signout"),
     path("me/", views.profile, name="profile"),
+    path("me/display/", views.display_mode, name="display"),
+    path("start/", views.landing, name="landing"),
 ]

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.http import with_next
 from people import actions
+from people.context_processors import DESTINATIONS, landing_key
 from people.forms import (
     CodeForm,
     OfficerSetupForm,
@@ -134,6 +135,23 @@ def officer_setup(request):
         "people/officer_setup.html",
         {"form": form, "qr_svg": qr_svg, "secret": device.bin_key.hex(), "next": _next_url(request)},
     )
+
+
+@login_required
+def landing(request):
+    """Where each role's work is, right after sign-in (people/context_processors.py)."""
+    return redirect(DESTINATIONS[landing_key(request.user)][0])
+
+
+@require_POST
+def display_mode(request):
+    """Large text and high contrast on or off: on the person when signed in, else for this browser."""
+    large_text = request.POST.get("large_text") == "1"
+    if request.user.is_authenticated:
+        actions.do_set_large_text(request.user, large_text)
+    else:
+        request.session["large_text"] = large_text
+    return redirect(_next_url(request))
 
 
 @require_POST

@@ -15,7 +15,7 @@ from places.models import Tier, Unit
 from reports.actions.intake import Submission, new_secret
 from reports.categories import BY_CODE, CATEGORIES, Kind
 from reports.models import IntakeChannel, Visibility
-from reports.permissions import handling_police
+from reports.permissions import assignable_police
 from reports.workflow import Status
 
 
@@ -198,7 +198,7 @@ class QueueFilterForm(forms.Form):
     q = forms.CharField(
         label=_("Search"),
         required=False,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. trom cho")}),
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("e.g. stolen dog, Phước Hội")}),
     )
     status = forms.ChoiceField(label=_("Status"), required=False)
     category = forms.ChoiceField(label=_("Category"), required=False)
@@ -229,4 +229,4 @@ def patrols_for(report) -> list[CommunityGroup]:
 
 
 def officers_for(report) -> list[Person]:
-    return list(handling_police(report).order_by("full_name"))
+    return list(assignable_police(report).order_by("full_name"))

@@ -26,6 +26,7 @@ def _event_text(report: Report, event: str, detail: str) -> str:
         )
         % {"code": detail},
         "shared": _("The steering committee shared your post with the groups of %(units)s.") % {"units": detail},
+        "shared_by_police": _("The commune police shared your post with the groups of %(units)s.") % {"units": detail},
         "match": _("The police confirmed that post %(code)s matches yours; they will help you get it back.")
         % {"code": detail},
         "on_scene": _("The police or the patrol sent to your report have arrived at the scene."),

@@ -13,6 +13,7 @@ from fpdf.enums import XPos, YPos
 
 from reports.categories import Kind
 from reports.models import Report, Visibility
+from reports.workflow import deadline_rule
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 # fpdf2 subsets the font with fontTools, which logs every step at INFO.
@@ -21,6 +22,47 @@ logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 def _when(moment) -> str:
     return timezone.localtime(moment).strftime("%H:%M ngày %d/%m/%Y") if moment else "—"
+
+
+def _coordinates(report: Report) -> str:
+    latitude, longitude = float(report.latitude), float(report.longitude)
+    return (
+        f"{abs(latitude):.4f}° {'B' if latitude >= 0 else 'N'}, {abs(longitude):.4f}° {'Đ' if longitude >= 0 else 'T'}"
+    )
+
+
+def legal_basis(report: Report) -> list[str]:
+    """The article behind each deadline on the record (Bộ luật Tố tụng hình sự 2015):
+    art. 145 — commune police receive a crime report, record it and forward it at once to the
+    competent investigation agency; art. 147(1) — it is settled within 20 days of receipt;
+    art. 147(2) — extendable, at most 2 months. Reports outside criminal procedure (public order,
+    lost & found) follow the unit's own handling time, and the record says so."""
+    rule = deadline_rule(report.kind)
+    if report.kind not in (Kind.CRIME, Kind.SUSPICIOUS):
+        if rule.decision_days:
+            return [
+                f"Thời hạn xử lý {rule.decision_days} ngày là thời hạn nội bộ của đơn vị tiếp nhận, "
+                "không phải thời hạn theo Bộ luật Tố tụng hình sự."
+            ]
+        return []
+    lines = [
+        "Căn cứ Điều 145 Bộ luật Tố tụng hình sự 2015: tin báo, tố giác về tội phạm được tiếp nhận, "
+        "lập biên bản và chuyển ngay đến Cơ quan điều tra có thẩm quyền"
+        + (f" (hạn chuyển: {_when(report.forward_due_at)})." if report.forward_due_at else ".")
+    ]
+    if rule.decision_days:
+        lines.append(
+            f"Căn cứ khoản 1 Điều 147 Bộ luật Tố tụng hình sự 2015: thời hạn giải quyết là {rule.decision_days} ngày "
+            "kể từ ngày nhận được tin báo, tố giác"
+            + (f" (hạn: {_when(report.decision_due_at)})." if report.decision_due_at else ".")
+        )
+    if rule.extended_months:
+        lines.append(
+            "Căn cứ khoản 2 Điều 147 Bộ luật Tố tụng hình sự 2015: vụ việc phức tạp có thể kéo dài thời hạn "
+            f"giải quyết nhưng không quá {rule.extended_months:02d} tháng."
+        )
+    lines.append("Danh tính người tố giác được giữ bí mật.")
+    return lines
 
 
 def _title(report: Report) -> str:
@@ -75,7 +117,7 @@ def receipt_pdf(report: Report, identity) -> bytes:
         if report.behaviour:
             rows.append(("Hành vi, hoàn cảnh", report.behaviour))
         if report.latitude is not None:
-            rows.append(("Tọa độ", f"{report.latitude}, {report.longitude}"))
+            rows.append(("Tọa độ", _coordinates(report)))
         rows.append(("Số ảnh kèm theo", str(report.photos.count())))
         if report.forward_due_at:
             rows.append(("Hạn chuyển CQĐT", _when(report.forward_due_at)))
@@ -91,16 +133,8 @@ def receipt_pdf(report: Report, identity) -> bytes:
             pdf.multi_cell(0, 6, value or "—", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(6)
         pdf.set_font("DejaVu", "", 9)
-        if report.kind in (Kind.CRIME, Kind.SUSPICIOUS):
-            pdf.multi_cell(
-                0,
-                5,
-                "Căn cứ Điều 145 Bộ luật Tố tụng hình sự 2015: tin báo, tố giác về tội phạm được tiếp nhận, "
-                "lập biên bản và chuyển ngay đến Cơ quan điều tra có thẩm quyền; thời hạn giải quyết là 20 ngày, "
-                "có thể gia hạn nhưng không quá 2 tháng. Danh tính người tố giác được giữ bí mật.",
-                new_x=XPos.LMARGIN,
-                new_y=YPos.NEXT,
-            )
+        for line in legal_basis(report):
+            pdf.multi_cell(0, 5, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.ln(8)
         pdf.set_font("DejaVu", "B", 10)
         pdf.cell(85, 6, "NGƯỜI BÁO TIN", align="C")

@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 from groups.models import MembershipStatus
 from people.models import MandateRole, Person
 from people.permissions import mandate_paths
-from places.models import Unit
+from places.models import Tier, Unit
 from reports.categories import CASE_KINDS, LOST_FOUND_KINDS
 from reports.helpers import area_path
 from reports.models import AlertTrust, Report, Visibility
@@ -155,10 +155,24 @@ def has_queue(person: Person) -> bool:
     return bool(mandate_paths(person, {MandateRole.POLICE, MandateRole.STEERING}))
 
 
+def assignable_police(report: Report) -> QuerySet[Person]:
+    """The officers a case can be assigned to: the handling police of its commune (or of a unit
+    under it). A province officer oversees the case but is not sent out on it."""
+    return Person.objects.filter(
+        mandates__role=MandateRole.POLICE,
+        mandates__unit__path__in=_ancestor_paths(report.unit),
+        mandates__unit__tier__gte=Tier.COMMUNE,
+        is_active=True,
+    ).distinct()
+
+
 def handling_police(report: Report) -> QuerySet[Person]:
     """The police officers holding a mandate over the report's unit (its handling police)."""
-    paths = report.unit.ancestor_codes()
-    prefixes = ["/".join(paths[: i + 1]) + "/" for i in range(len(paths))]
     return Person.objects.filter(
-        mandates__role=MandateRole.POLICE, mandates__unit__path__in=prefixes, is_active=True
+        mandates__role=MandateRole.POLICE, mandates__unit__path__in=_ancestor_paths(report.unit), is_active=True
     ).distinct()
+
+
+def _ancestor_paths(unit: Unit) -> list[str]:
+    codes = unit.ancestor_codes()
+    return ["/".join(codes[: i + 1]) + "/" for i in range(len(codes))]

@@ -17,6 +17,7 @@ from people.models import Person
 from places.models import Tier, Unit
 from reports.forms import QueueFilterForm
 from reports.helpers import area_path, similarity
+from reports.history import describe, reason_text
 from reports.matching import COMPATIBLE, Post, match_score
 from reports.models import Reminder, Report, UrgentAlert
 from reports.permissions import queue_q
@@ -76,11 +77,22 @@ def case_history(report: Report) -> list[dict]:
     """The case history; the reporter appears as "reporter", never by name (the name is behind
     the audited identity view)."""
     reporter_side = {report.reporter_id} | ({report.filed_by_id} if report.intake_channel == "relay" else set())
+    rows = list(history(report).select_related("actor")[:100])
+    assignees = {row.data.get("assignee") for row in rows if row.verb == "report.assigned"} - {None}
+    names = dict(Person.objects.filter(pk__in=assignees).values_list("pk", "full_name")) if assignees else {}
     events = []
-    for event in history(report).select_related("actor")[:100]:
+    for event in rows:
         by_reporter = event.actor_id is not None and event.actor_id in reporter_side
         actor = _("Reporter") if by_reporter else (event.actor.full_name if event.actor else "")
-        events.append({"at": event.at, "verb": event.verb, "actor": actor, "reason": event.reason})
+        events.append(
+            {
+                "at": event.at,
+                "verb": event.verb,
+                "text": describe(event.verb, event.data or {}, names),
+                "actor": actor,
+                "reason": reason_text(event.reason),
+            }
+        )
     return events
 
 

@@ -89,8 +89,8 @@ class DeadlineRule:
     """How long the police have, counted from receipt.
 
     forward_hours: a crime report received by commune police is forwarded to the competent
-        investigation agency "at once" (CPC 2015 art. 145(3)); None when not applicable.
-    decision_days: the verification decision is due (art. 145(2): 20 days).
+        investigation agency "at once" (CPC 2015 art. 145); None when not applicable.
+    decision_days: the verification decision is due (art. 147(1): 20 days).
     extended_months: the longest the decision may be extended to, in months from receipt
         (art. 147(2): up to 2 months).
     """

@@ -27,13 +27,15 @@ from reports.permissions import (
     can_share,
     can_transition,
     can_work_report,
+    is_handling_police,
 )
 from reports.queries import LOST_FOUND_OPEN, commune_of, find_matches, share_choices
 from reports.workflow import Status
 
 
 def check_share(actor: Person, report: Report, units: list[Unit]) -> list[LostFoundShare]:
-    """The steering committee shares a post to every group of chosen communes."""
+    """The police handling a lost & found post, or the steering committee, share it to every group
+    of chosen communes; the reporter is told which of them did."""
     if not can_share(actor, report):
         raise PermissionDenied
     if report.status not in LOST_FOUND_OPEN:
@@ -52,7 +54,8 @@ def check_share(actor: Person, report: Report, units: list[Unit]) -> list[LostFo
         if created:
             names = ", ".join(s.unit.name for s in created)
             record(actor, "report.shared", report, unit=report.unit, units=[s.unit.code for s in created])
-            notify_reporter(report, "shared", names)
+            by_police = is_handling_police(actor, report)
+            notify_reporter(report, "shared_by_police" if by_police else "shared", names)
             send_share(report, [s.unit for s in created], actor)
     return created
 

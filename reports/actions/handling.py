@@ -20,6 +20,7 @@ from reports.helpers import normalize_code
 from reports.models import ChatStatus, Report, ReportMessage, Side, Visibility
 from reports.notifications import notify_reporter
 from reports.permissions import (
+    assignable_police,
     can_merge,
     can_message,
     can_transition,
@@ -197,7 +198,7 @@ def _assign(actor: Person, report: Report, assignee: Person | None, patrol: Comm
     """Set who is sent; True when that changed (they are then sent the case, reports/actions/dispatch.py)."""
     if assignee is None and patrol is None:
         raise ActionError({"assignee": [_("Choose an officer or a patrol to send.")]}, code="no_assignee")
-    if assignee is not None and not (assignee.is_active and is_handling_police(assignee, report)):
+    if assignee is not None and not assignable_police(report).filter(pk=assignee.pk).exists():
         raise ActionError({"assignee": [_("%(name)s is not a police officer of this area.") % {"name": assignee}]})
     if patrol is not None and not (
         patrol.kind == GroupKind.PATROL and patrol.is_active and patrol_serves(patrol, report)

@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import pgettext
 
 from reports.categories import get_category
 from reports.queries import group_feed
@@ -49,3 +50,17 @@ def category_label(code: str) -> str:
 @register.inclusion_tag("reports/_triage.html")
 def triage_badge(report, detailed=False):
     return {"report": report, "detailed": detailed}
+
+
+@register.filter
+def coordinates(latitude, longitude) -> str:
+    """A latitude and longitude as people read them: "11.2905° B, 106.0562° Đ" in Vietnamese.
+
+    {{ report.latitude|coordinates:report.longitude }}"""
+    try:
+        latitude, longitude = float(latitude), float(longitude)
+    except (TypeError, ValueError):
+        return ""
+    north_south = pgettext("compass", "N") if latitude >= 0 else pgettext("compass", "S")
+    east_west = pgettext("compass", "E") if longitude >= 0 else pgettext("compass", "W")
+    return f"{abs(latitude):.4f}° {north_south}, {abs(longitude):.4f}° {east_west}"

@@ -1,5 +1,11 @@
 /* Cảnh Giác reports: "use my location", the behaviour field for suspicious activity, live queue. */
 (function () {
+  // "11.2905° B, 106.0562° Đ": the compass letters come from the page, in its language.
+  function coordinates(lat, lng) {
+    var letters = (document.getElementById("location-status").dataset.compass || "N S E W").split(" ");
+    return Math.abs(lat).toFixed(4) + "° " + (lat >= 0 ? letters[0] : letters[1]) + ", " +
+      Math.abs(lng).toFixed(4) + "° " + (lng >= 0 ? letters[2] : letters[3]);
+  }
   var button = document.getElementById("use-location");
   if (button && navigator.geolocation) {
     button.addEventListener("click", function () {
@@ -7,7 +13,7 @@
       navigator.geolocation.getCurrentPosition(function (pos) {
         document.getElementById("id_latitude").value = pos.coords.latitude.toFixed(6);
         document.getElementById("id_longitude").value = pos.coords.longitude.toFixed(6);
-        status.textContent = button.dataset.found + ": " + pos.coords.latitude.toFixed(5) + ", " + pos.coords.longitude.toFixed(5);
+        status.textContent = button.dataset.found + ": " + coordinates(pos.coords.latitude, pos.coords.longitude);
       }, function () { status.textContent = button.dataset.failed; }, { enableHighAccuracy: true, timeout: 10000 });
     });
   }
@@ -17,7 +23,7 @@
   function setPoint(lat, lng) {
     document.getElementById("id_latitude").value = lat.toFixed(6);
     document.getElementById("id_longitude").value = lng.toFixed(6);
-    document.getElementById("location-status").textContent = lat.toFixed(5) + ", " + lng.toFixed(5);
+    document.getElementById("location-status").textContent = coordinates(lat, lng);
   }
   function showMap() {
     var holder = document.getElementById("map");
