@@ -1,5 +1,6 @@
 """Every write to bulletins: publish (now or scheduled), re-share a member's post, members'
-posts, templates. Publishing hands the audience to the fan-out engine (docs/fanout.md)."""
+posts with their replies and photos, the leaders' moderation (hide, remove, mute), templates.
+Publishing hands the audience to the fan-out engine (docs/fanout.md)."""
 
 import html
 import logging
@@ -10,18 +11,29 @@ from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.tasks import default_task_backend
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import record
 from bulletins import permissions
 from bulletins.attachments import MAX_FILES, inspect
 from bulletins.audience import Audience, audience_of
-from bulletins.models import Attachment, Bulletin, BulletinStatus, BulletinTemplate, Category, Post
+from bulletins.models import (
+    Attachment,
+    Bulletin,
+    BulletinStatus,
+    BulletinTemplate,
+    Category,
+    Moderation,
+    Post,
+    PostReply,
+)
 from bulletins.sanitize import clean_html, text_of
 from core.errors import ActionError, PermissionDenied
+from core.photos import clean_photo
 from delivery.actions import do_create_notice
 from delivery.models import Notice, Priority
+from delivery.notify import notify
 from groups import lostfound
 from groups.models import CommunityGroup, Membership, MembershipStatus
 from people.models import Person
@@ -219,17 +231,17 @@ def check_cancel_scheduled(actor: Person, bulletin: Bulletin) -> Bulletin:
     return bulletin
 
 
-def check_create_post(actor: Person, group: CommunityGroup, text: str) -> Post:
-    """A member posts to their group; every other member receives it through the engine."""
+def check_create_post(actor: Person, group: CommunityGroup, text: str, photo: UploadedFile | None = None) -> Post:
+    """A member posts to their group, with a photo if they like (checked as report photos are);
+    every other member receives it through the engine."""
     if not permissions.can_post_to_group(actor, group):
         raise PermissionDenied
-    text = text.strip()
-    if not text:
-        raise ActionError(_("Write something to post."), code="text")
-    if len(text) > 2000:
-        raise ActionError(_("A post is at most 2,000 characters."), code="text")
+    text = _checked_text(text, photo)
+    cleaned = clean_photo(photo) if photo else None
     with transaction.atomic():
         post = Post.objects.create(group=group, author=actor, text=text)
+        if cleaned is not None:
+            post.photo.save("photo.jpg", cleaned.content, save=True)
         members = (
             Membership.objects.filter(group=group, status=MembershipStatus.ACTIVE)
             .exclude(person=actor)
@@ -238,15 +250,151 @@ def check_create_post(actor: Person, group: CommunityGroup, text: str) -> Post:
         notice = do_create_notice(
             members,
             subject=f"{actor.full_name} · {group.name}",
-            body=text,
+            body=text or str(_("(a photo)")),
             url=reverse("bulletins:post", args=[post.pk]),
             source=post,
             sender=actor,
         )
         post.notice = notice
         post.save(update_fields=["notice"])
-        record(actor, "post.created", post, unit=group.unit)
+        record(actor, "post.created", post, unit=group.unit, photo=cleaned is not None)
     return post
+
+
+def _checked_text(text: str, photo: UploadedFile | None) -> str:
+    text = text.strip()
+    if not text and not photo:
+        raise ActionError(_("Write something to post."), code="text")
+    if len(text) > 2000:
+        raise ActionError(_("A post is at most 2,000 characters."), code="text")
+    return text
+
+
+def check_reply(actor: Person, post: Post, text: str, photo: UploadedFile | None = None) -> PostReply:
+    """A member answers a post; its author hears of it on their phone through the engine."""
+    if not permissions.can_reply(actor, post):
+        raise PermissionDenied
+    text = _checked_text(text, photo)
+    cleaned = clean_photo(photo) if photo else None
+    with transaction.atomic():
+        reply = PostReply.objects.create(post=post, author=actor, text=text)
+        if cleaned is not None:
+            reply.photo.save("photo.jpg", cleaned.content, save=True)
+        record(actor, "post.replied", post, unit=post.group.unit, reply=reply.pk, photo=cleaned is not None)
+        if post.author_id != actor.pk:
+            author = post.author
+            with translation.override(author.language or "vi"):
+                notify(
+                    [author.pk],
+                    subject=str(
+                        _("%(name)s replied to your post in %(group)s")
+                        % {"name": actor.full_name, "group": post.group.name}
+                    ),
+                    body=text or str(_("(a photo)")),
+                    url=reverse("bulletins:post", args=[post.pk]) + f"#reply-{reply.pk}",
+                    source=reply,
+                    sender=actor,
+                )
+    return reply
+
+
+MODERATION_VERBS = {Moderation.HIDDEN: "hidden", Moderation.REMOVED: "removed", Moderation.VISIBLE: "restored"}
+
+
+def check_moderate(actor: Person, item: Post | PostReply, moderation: str, reason: str) -> Post | PostReply:
+    """A group leader hides a post or reply (it can be shown again), removes it (its text and
+    photo are deleted), or shows a hidden one again; with a reason, audited, and its author told."""
+    post = item if isinstance(item, Post) else item.post
+    group = post.group
+    if not permissions.can_moderate(actor, group):
+        raise PermissionDenied
+    if moderation not in Moderation.values:
+        raise ActionError(_("Unknown moderation."), code="moderation")
+    reason = " ".join(reason.split())
+    if moderation != Moderation.VISIBLE and not reason:
+        raise ActionError({"reason": [_("Give the reason: the author and the audit log read it.")]})
+    if item.moderation == Moderation.REMOVED:
+        raise ActionError(_("This was removed and cannot be changed any more."), code="removed")
+    with transaction.atomic():
+        item.moderation, item.moderated_by, item.moderated_at = moderation, actor, timezone.now()
+        item.moderation_reason = reason[:300]
+        fields = ["moderation", "moderated_by", "moderated_at", "moderation_reason"]
+        if moderation == Moderation.REMOVED:
+            if item.photo:
+                item.photo.delete(save=False)
+            item.text = ""
+            fields += ["photo", "text"]
+        item.save(update_fields=fields)
+        kind = "post" if isinstance(item, Post) else "reply"
+        record(actor, f"{kind}.{MODERATION_VERBS[moderation]}", item, unit=group.unit, reason=reason, post=post.pk)
+        if isinstance(item, Post) and item.notice_id:
+            # What the members' inboxes show follows the post.
+            Notice.objects.filter(pk=item.notice_id).update(
+                body=item.text if moderation == Moderation.VISIBLE else str(_("(removed by a group leader)"))
+            )
+        if item.author_id != actor.pk and moderation != Moderation.VISIBLE:
+            _tell_author(item, group, moderation, reason)
+    return item
+
+
+def _tell_author(item: Post | PostReply, group: CommunityGroup, moderation: str, reason: str) -> None:
+    with translation.override(item.author.language or "vi"):
+        words = (
+            _("A group leader hid your message in %(group)s.")
+            if moderation == Moderation.HIDDEN
+            else _("A group leader removed your message in %(group)s.")
+        )
+        notify(
+            [item.author_id],
+            subject=str(words % {"group": group.name}),
+            body=str(_("Reason: %(reason)s") % {"reason": reason}),
+            url=reverse("groups:detail", args=[group.pk]),
+            source=item,
+        )
+
+
+MUTE_DAYS = (1, 3, 7, 30)
+
+
+def check_mute_member(actor: Person, membership: Membership, *, days: int, reason: str) -> Membership:
+    """A group leader mutes a member for a few days: they keep reading but cannot post or reply."""
+    if not permissions.can_mute(actor, membership):
+        raise PermissionDenied
+    if days not in MUTE_DAYS:
+        raise ActionError({"days": [_("Choose how long.")]})
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ActionError({"reason": [_("Give the reason: the member and the audit log read it.")]})
+    group = membership.group
+    until = timezone.now() + timedelta(days=days)
+    with transaction.atomic():
+        Membership.objects.filter(pk=membership.pk).update(muted_until=until)
+        membership.muted_until = until
+        record(
+            actor, "group.member_muted", group, unit=group.unit, reason=reason, person=membership.person_id, days=days
+        )
+        with translation.override(membership.person.language or "vi"):
+            notify(
+                [membership.person_id],
+                subject=str(
+                    _("You cannot post in %(group)s until %(until)s")
+                    % {"group": group.name, "until": formats.date_format(timezone.localtime(until), "H:i d/m/Y")}
+                ),
+                body=str(_("Reason: %(reason)s") % {"reason": reason}),
+                url=reverse("groups:detail", args=[group.pk]),
+                source=group,
+            )
+    return membership
+
+
+def check_unmute_member(actor: Person, membership: Membership) -> Membership:
+    if not permissions.can_mute(actor, membership):
+        raise PermissionDenied
+    with transaction.atomic():
+        Membership.objects.filter(pk=membership.pk).update(muted_until=None)
+        membership.muted_until = None
+        record(actor, "group.member_unmuted", membership.group, unit=membership.group.unit, person=membership.person_id)
+    return membership
 
 
 def check_reshare_post(actor: Person, post: Post, *, audience: Audience, title: str = "", note: str = "") -> Bulletin:

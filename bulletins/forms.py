@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bulletins.audience import Audience
 from bulletins.models import Category
@@ -106,8 +107,43 @@ class ReshareForm(AudienceForm):
     )
 
 
+PHOTO_WIDGET = forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"})
+
+
 class PostForm(forms.Form):
-    text = forms.CharField(label=_("What did you see?"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    text = forms.CharField(
+        label=_("What did you see?"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    photo = forms.FileField(
+        label=_("Photo"), required=False, widget=PHOTO_WIDGET, help_text=_("Optional. Where it was taken is removed.")
+    )
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your reply"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    photo = forms.FileField(
+        label=_("Photo"), required=False, widget=PHOTO_WIDGET, help_text=_("Optional. Where it was taken is removed.")
+    )
+
+
+class ModerationForm(forms.Form):
+    moderation = forms.ChoiceField(
+        choices=[("hidden", _("Hide")), ("removed", pgettext_lazy("moderation", "Remove")), ("", _("Show again"))],
+        required=False,
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300, required=False)
+    reply = forms.IntegerField(required=False)
+
+
+class MuteForm(forms.Form):
+    days = forms.TypedChoiceField(
+        label=_("How long"),
+        coerce=int,
+        choices=[(1, _("1 day")), (3, _("3 days")), (7, _("7 days")), (30, _("30 days"))],
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=300)
 
 
 def visible_template_q(person: Person) -> Q:

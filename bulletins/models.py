@@ -1,6 +1,8 @@
 """Bulletins (tin tuyên truyền): crime-prevention news published to groups, their reusable
 templates, attachments, and members' posts that the steering committee may re-share."""
 
+import uuid
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +25,37 @@ class BulletinStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
-class Post(models.Model):
+def conversation_photo_path(_instance, _filename: str) -> str:
+    return f"posts/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.jpg"
+
+
+class Moderation(models.TextChoices):
+    VISIBLE = "", _("Visible")
+    HIDDEN = "hidden", _("Hidden by a group leader")
+    REMOVED = "removed", _("Removed by a group leader")
+
+
+class Moderated(models.Model):
+    """What a group's leaders may do to a post or a reply: hide it (it can come back) or remove
+    it (its text and photo are deleted), always with a reason, always audited (bulletins/moderation.py)."""
+
+    photo = models.FileField(upload_to=conversation_photo_path, blank=True)
+    moderation = models.CharField(max_length=10, choices=Moderation.choices, default=Moderation.VISIBLE, blank=True)
+    moderated_by = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True)
+    moderation_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_visible(self) -> bool:
+        return self.moderation == Moderation.VISIBLE
+
+
+class Post(Moderated):
     """A member's post in one of their groups: a suspect seen, a stray buffalo found…"""
 
     group = models.ForeignKey("groups.CommunityGroup", on_delete=models.CASCADE, related_name="posts")
@@ -39,6 +71,23 @@ class Post(models.Model):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class PostReply(Moderated):
+    """A member's answer under a post: the group's conversation, as it was on Zalo."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="post_replies")
+    text = models.TextField(_("text"), max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return self.text[:60]

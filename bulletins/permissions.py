@@ -6,8 +6,8 @@ in neighbouring Suối Đá). Only police posts carry the "official" badge.
 """
 
 from bulletins.models import Bulletin, Post
-from groups.models import CommunityGroup
-from groups.permissions import can_view_group
+from groups.models import CommunityGroup, GroupRole, Membership
+from groups.permissions import active_membership, can_manage_group, can_view_group
 from people.models import MandateRole, Person
 from people.permissions import is_police_for, manages_unit, mandate_paths
 from places.models import Tier, Unit
@@ -47,4 +47,35 @@ def can_reshare(person: Person, post: Post) -> bool:
 
 
 def can_post_to_group(person: Person, group: CommunityGroup) -> bool:
-    return group.is_active and can_view_group(person, group)
+    """Members and the unit's officers post; a member a leader has muted waits until the mute ends."""
+    if not (group.is_active and can_view_group(person, group)):
+        return False
+    membership = active_membership(person, group)
+    return membership is None or not membership.is_muted
+
+
+def can_moderate(person: Person, group: CommunityGroup) -> bool:
+    """The group's leaders (and police or steering in it) and the unit's officers."""
+    return can_manage_group(person, group)
+
+
+def can_see_post(person: Person, post: Post) -> bool:
+    """A hidden post stays readable to its author and to those who moderate the group."""
+    if not (can_view_group(person, post.group) or can_reshare(person, post)):
+        return False
+    return post.is_visible or post.author_id == person.pk or can_moderate(person, post.group)
+
+
+def can_reply(person: Person, post: Post) -> bool:
+    return post.is_visible and can_post_to_group(person, post.group)
+
+
+def can_mute(person: Person, membership: Membership) -> bool:
+    """A group leader mutes ordinary members; the unit's officers also mute leaders. Nobody mutes
+    themself, and police or steering members are muted by nobody from the group."""
+    group = membership.group
+    if membership.person_id == person.pk or not can_moderate(person, group):
+        return False
+    if membership.role == GroupRole.MEMBER:
+        return True
+    return membership.role == GroupRole.LEADER and manages_unit(person, group.unit)

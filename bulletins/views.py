@@ -1,23 +1,25 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bulletins import actions
 from bulletins.audience import audience_of
-from bulletins.forms import BulletinForm, PostForm, ReshareForm, visible_template_q
-from bulletins.models import BulletinStatus, BulletinTemplate, Post
-from bulletins.permissions import can_manage_bulletin, can_publish, can_reshare
-from bulletins.queries import managed_bulletins, received_bulletins
+from bulletins.forms import BulletinForm, ModerationForm, MuteForm, PostForm, ReplyForm, ReshareForm, visible_template_q
+from bulletins.models import BulletinStatus, BulletinTemplate, Post, PostReply
+from bulletins.permissions import can_manage_bulletin, can_moderate, can_publish, can_reply, can_reshare, can_see_post
+from bulletins.queries import managed_bulletins, post_replies, received_bulletins
 from core.errors import PermissionDenied
 from delivery.actions import do_mark_notice_read
 from delivery.reach import reach, reach_by_group
 from groups import lostfound
 from groups.actions import access_group
-from groups.permissions import can_view_group
+from groups.models import Membership
+from groups.permissions import active_membership
 from places.models import Unit
 
 GROUPS_SHOWN = 40
@@ -141,10 +143,12 @@ def attachment(request, bulletin_id: int, attachment_id: int):
 @login_required
 def create_post(request, group_id: int):
     group = access_group(request.user, group_id)
-    form = PostForm(request.POST or None)
+    form = PostForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            post = actions.check_create_post(request.user, group, form.cleaned_data["text"])
+            post = actions.check_create_post(
+                request.user, group, form.cleaned_data["text"], form.cleaned_data.get("photo")
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -155,7 +159,7 @@ def create_post(request, group_id: int):
 
 def _access_post(person, post_id: int) -> Post:
     post = get_object_or_404(Post.objects.select_related("group__unit", "author"), pk=post_id)
-    if not (can_view_group(person, post.group) or can_reshare(person, post)):
+    if not can_see_post(person, post):
         raise PermissionDenied
     return post
 
@@ -167,11 +171,18 @@ def post_detail(request, post_id: int):
         do_mark_notice_read(request.user, post.notice)
     allowed = can_reshare(request.user, post)
     desk = lostfound.desk()
+    moderator = can_moderate(request.user, post.group)
+    membership = active_membership(request.user, post.group)
     return render(
         request,
         "bulletins/post.html",
         {
             "post": post,
+            "replies": post_replies(post, request.user, moderator),
+            "can_reply": can_reply(request.user, post),
+            "muted_until": membership.muted_until if membership and membership.is_muted else None,
+            "reply_form": ReplyForm(),
+            "moderator": moderator,
             "can_reshare": allowed,
             "reshares": post.reshares.all(),
             "share_units": desk.share_choices(post.group.unit) if allowed else [],
@@ -221,3 +232,84 @@ def reshare(request, post_id: int):
             )
             return redirect("bulletins:detail", bulletin.pk)
     return render(request, "bulletins/reshare.html", {"form": form, "post": post})
+
+
+@login_required
+@require_POST
+def reply(request, post_id: int):
+    post = _access_post(request.user, post_id)
+    form = ReplyForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            made = actions.check_reply(request.user, post, form.cleaned_data["text"], form.cleaned_data.get("photo"))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            return redirect(reverse("bulletins:post", args=[post.pk]) + f"#reply-{made.pk}")
+    else:
+        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+    return redirect("bulletins:post", post.pk)
+
+
+@login_required
+@require_POST
+def moderate(request, post_id: int):
+    post = _access_post(request.user, post_id)
+    form = ModerationForm(request.POST)
+    if not form.is_valid():
+        return redirect("bulletins:post", post.pk)
+    reply_id = form.cleaned_data.get("reply")
+    item = get_object_or_404(PostReply, pk=reply_id, post=post) if reply_id else post
+    try:
+        actions.check_moderate(request.user, item, form.cleaned_data["moderation"], form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Done. It is recorded with your reason."))
+    return redirect("bulletins:post", post.pk)
+
+
+def _photo_response(item) -> FileResponse:
+    if not item.photo:
+        raise Http404
+    response = FileResponse(item.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+def post_photo(request, post_id: int):
+    post = _access_post(request.user, post_id)
+    return _photo_response(post)
+
+
+@login_required
+def reply_photo(request, reply_id: int):
+    item = get_object_or_404(PostReply.objects.select_related("post__group"), pk=reply_id)
+    _access_post(request.user, item.post_id)
+    if not item.is_visible and not (item.author_id == request.user.pk or can_moderate(request.user, item.post.group)):
+        raise PermissionDenied
+    return _photo_response(item)
+
+
+@login_required
+@require_POST
+def mute(request, group_id: int, membership_id: int):
+    membership = get_object_or_404(
+        Membership.objects.select_related("group__unit", "person"), pk=membership_id, group_id=group_id
+    )
+    try:
+        if request.POST.get("unmute"):
+            actions.check_unmute_member(request.user, membership)
+            messages.success(request, _("%(name)s can post again.") % {"name": membership.person})
+        else:
+            form = MuteForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError([m for errors in form.errors.values() for m in errors])
+            actions.check_mute_member(
+                request.user, membership, days=form.cleaned_data["days"], reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("%(name)s is muted; they were told why.") % {"name": membership.person})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("groups:detail", group_id=group_id)

@@ -56,6 +56,7 @@ SHELL = [
     "vendor/htmx.min.js",
     "core/outbox.js",
     "core/pwa.js",
+    "core/speak.js",
     "core/icons/icon-192.png",
     "core/icons/icon-512.png",
 ]

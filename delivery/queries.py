@@ -21,5 +21,35 @@ def inbox_items(person: Person, after: int = 0) -> QuerySet[Delivery]:
     return items
 
 
+def inbox_entries(person: Person, after: int = 0) -> tuple[list[Delivery], int]:
+    """The inbox as the person reads it: one entry per notice, and the newest delivery id shown.
+
+    A relay who is also a member gets a bulletin twice — for themself and for the elder they
+    read it to — but sees it once: the entry is their own delivery (or the first relayed one)
+    and carries the relayed deliveries in `relayed`, so "read this to …" sits inside it."""
+    rows = list(inbox_items(person, after)[:INBOX_PAGE])
+    groups: dict[int, list[Delivery]] = {}
+    for row in rows:
+        groups.setdefault(row.notice_id, []).append(row)
+    entries = []
+    for group in groups.values():
+        own = next((row for row in group if row.relay_id is None), None)
+        relayed = [row for row in group if row.relay_id is not None]
+        entry = own or relayed[0]
+        entry.relayed = relayed
+        entry.unread = any(row.read_at is None for row in group)
+        entry.read_out = bool(relayed) and all(row.relay_confirmed_at for row in relayed)
+        entries.append(entry)
+    return entries, rows[0].pk if rows else 0
+
+
+def notice_deliveries(person: Person, delivery: Delivery) -> list[Delivery]:
+    """The deliveries the person relays for others of the same notice as `delivery`."""
+    return list(
+        Delivery.objects.filter(notice_id=delivery.notice_id, relay=person).select_related("person").order_by("id")
+    )
+
+
 def unread_count(person: Person) -> int:
-    return Delivery.objects.filter(inbox_q(person), read_at__isnull=True).count()
+    """Unread notices: a bulletin the person also reads out to an elder counts once."""
+    return Delivery.objects.filter(inbox_q(person), read_at__isnull=True).values("notice").distinct().count()

@@ -15,7 +15,7 @@ from core.errors import ActionError, PermissionDenied
 from delivery import actions
 from delivery.models import Delivery, Endpoint, Notice
 from delivery.permissions import can_follow_relays, can_view_reach
-from delivery.queries import INBOX_PAGE, inbox_items, unread_count
+from delivery.queries import inbox_entries, notice_deliveries, unread_count
 from delivery.reach import reach, unconfirmed_relays
 from groups.models import MANAGING_ROLES, CommunityGroup
 from groups.queries import active_memberships
@@ -23,7 +23,7 @@ from groups.queries import active_memberships
 
 @login_required
 def inbox(request):
-    items = list(inbox_items(request.user)[:INBOX_PAGE])
+    items, latest = inbox_entries(request.user)
     unread = unread_count(request.user)
     memberships = active_memberships(request.user).select_related("group").order_by("group__name")
     return render(
@@ -31,7 +31,7 @@ def inbox(request):
         "delivery/inbox.html",
         {
             "items": items,
-            "latest": items[0].pk if items else 0,
+            "latest": latest,
             "unread": unread,
             "poll_seconds": settings.DELIVERY_INBOX_POLL_SECONDS,
             "memberships": memberships,
@@ -47,23 +47,24 @@ def inbox_new(request):
         after = int(request.GET.get("after", "0"))
     except ValueError:
         after = 0
-    items = list(inbox_items(request.user, after)[:INBOX_PAGE])
+    items, latest = inbox_entries(request.user, after)
     if not items:
         return HttpResponse(status=204)
     return render(
         request,
         "delivery/_new_items.html",
-        {"items": items, "latest": items[0].pk, "poll_seconds": settings.DELIVERY_INBOX_POLL_SECONDS},
+        {"items": items, "latest": latest, "poll_seconds": settings.DELIVERY_INBOX_POLL_SECONDS},
     )
 
 
 @login_required
 def open_item(request, delivery_id: int):
     delivery = actions.access_delivery(request.user, delivery_id)
-    actions.do_mark_read(request.user, delivery)
-    if delivery.notice.url and not delivery.relay_id:
+    relayed = notice_deliveries(request.user, delivery)
+    actions.do_mark_notice_read(request.user, delivery.notice)
+    if delivery.notice.url and not relayed:
         return redirect(delivery.notice.url)
-    return render(request, "delivery/item.html", {"item": delivery, "notice": delivery.notice})
+    return render(request, "delivery/item.html", {"item": delivery, "notice": delivery.notice, "relayed": relayed})
 
 
 @login_required
@@ -74,6 +75,9 @@ def confirm_relay(request, delivery_id: int):
     if request.htmx:
         return render(request, "delivery/_item.html", {"item": delivery})
     messages.success(request, _("Thank you: the read-out to %(name)s is recorded.") % {"name": delivery.person})
+    # Someone else still to read it to: back to the text, with their button below it.
+    if any(row.relay_confirmed_at is None for row in notice_deliveries(request.user, delivery)):
+        return redirect("delivery:open", delivery.pk)
     return redirect("delivery:inbox")
 
 

@@ -82,6 +82,9 @@ class Membership(models.Model):
     joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
     ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
     added_by = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # A group leader may mute a member for a while: they still read the group but cannot post or
+    # reply until then (bulletins/moderation.py).
+    muted_until = models.DateTimeField(_("muted until"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("membership")
@@ -95,6 +98,10 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == MembershipStatus.ACTIVE
+
+    @property
+    def is_muted(self) -> bool:
+        return self.muted_until is not None and self.muted_until > timezone.now()
 
 
 def new_invite_token() -> str:

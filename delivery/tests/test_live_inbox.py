@@ -58,7 +58,7 @@ def test_a_new_bulletin_appears_in_the_open_inbox_without_a_reload(world, browse
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_relay_confirms_the_read_out_from_the_open_inbox(world, browser_page):
+def test_a_relay_opens_the_bulletin_reads_it_out_and_confirms_below_the_text(world, browser_page):
     from playwright.sync_api import expect
 
     bulletin = check_publish_bulletin(
@@ -69,11 +69,64 @@ def test_a_relay_confirms_the_read_out_from_the_open_inbox(world, browser_page):
         audience=Audience(groups=[world.rg_group]),
     )
     page = browser_page(world.relay, "/inbox/")
-    relayed = page.locator("[data-testid=inbox-item]", has_text=world.elder.full_name)
-    expect(relayed).to_be_visible()
+    items = page.locator("[data-testid=inbox-item]")
+    expect(items).to_have_count(1)  # hers and the elder's: one bulletin, shown once
+    expect(items.first.locator("[data-testid=relay-note]")).to_have_text(
+        f"Đọc tin này cho {world.elder.full_name} nghe"
+    )
+    expect(items.first.get_by_role("button")).to_have_count(0)
 
-    relayed.get_by_role("button", name="Tôi đã đọc cho nghe").click()
+    page.context.add_init_script(FAKE_VOICE.replace('[{ lang: "vi-VN", name: "Tiếng Việt", default: true }]', "[]"))
+    items.first.get_by_role("link", name="Phòng cháy mùa khô").click()
+    text = page.locator("#notice-text")
+    expect(text).to_contain_text("Khóa van bình gas.")
+    confirm = page.get_by_role("button", name="Tôi đã đọc cho nghe")
+    assert confirm.bounding_box()["y"] > text.bounding_box()["y"] + text.bounding_box()["height"] - 1
+    expect(page.locator("[data-testid=read-aloud]")).to_be_hidden()  # a phone without a Vietnamese voice
+    confirm.click()
 
-    expect(relayed.locator(".badge-ok")).to_have_text("✓ Đã đọc cho nghe")
+    page.wait_for_url("**/inbox/")
+    expect(page.locator("[data-testid=inbox-item] .badge-ok")).to_have_text("✓ Đã đọc cho nghe")
     delivery = Delivery.objects.get(notice=bulletin.notice, person=world.elder)
     assert delivery.relay_confirmed_at is not None
+
+
+# A stand-in for a phone with a Vietnamese voice: it records what it is asked to say.
+FAKE_VOICE = """
+window.__spoken = [];
+class FakeUtterance { constructor(text) { this.text = text; } }
+window.SpeechSynthesisUtterance = FakeUtterance;
+const fake = new EventTarget();
+fake.getVoices = () => [{ lang: "vi-VN", name: "Tiếng Việt", default: true }];
+fake.speak = (u) => { window.__spoken.push({ text: u.text, lang: u.lang, voice: u.voice && u.voice.lang }); };
+fake.cancel = () => {};
+Object.defineProperty(window, "speechSynthesis", { value: fake, configurable: true });
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_listen_reads_the_bulletin_aloud_in_vietnamese_where_a_voice_exists(world, browser_page):
+    from playwright.sync_api import expect
+
+    bulletin = check_publish_bulletin(
+        world.officer,
+        title="Cảnh giác lừa đảo qua điện thoại",
+        body_html="<p>Không chuyển tiền cho người lạ.</p>",
+        category=Category.SCAMS,
+        audience=Audience(groups=[world.rg_group]),
+    )
+    page = browser_page(world.resident, "/inbox/")
+    page.context.add_init_script(FAKE_VOICE)
+    page.goto(page.url.replace("/inbox/", f"/bulletins/{bulletin.pk}/"))
+    listen = page.get_by_role("button", name="Nghe đọc")
+    expect(listen).to_be_visible()
+    listen.click()
+    spoken = page.evaluate("window.__spoken")
+    assert spoken == [
+        {
+            "text": "Cảnh giác lừa đảo qua điện thoại. \nKhông chuyển tiền cho người lạ.",
+            "lang": "vi-VN",
+            "voice": "vi-VN",
+        }
+    ]
+    expect(page.get_by_role("button", name="Dừng đọc")).to_be_visible()

@@ -42,5 +42,5 @@ def test_a_resident_joins_a_group_from_an_invite_link_in_vietnamese(live_world, 
     assert "Nguyễn Thị Hoa" in page.locator("ul.list").last.inner_text()
     page.screenshot(path=SCREENSHOTS / "group-joined.png", full_page=True)
 
-    page.get_by_role("link", name="Nhóm của tôi").click()
+    page.locator(".tabbar").get_by_role("link", name="Nhóm", exact=True).click()
     assert "Nhóm Tổ 1 ấp Phước Hội" in page.locator("ul.list").inner_text()

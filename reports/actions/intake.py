@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from audit.actions import record
 from channels.models import ChannelIdentity
 from core.errors import ActionError, PermissionDenied
+from core.photos import clean_photos
 from core.text import fold
 from people.models import Person
 from places.models import Tier, Unit
@@ -24,7 +25,6 @@ from reports.checks import WARNING_MESSAGES, in_vietnam, mentions_appearance, se
 from reports.models import RECEIPT_ALPHABET, IntakeChannel, Report, ReportPhoto, Visibility
 from reports.notifications import notify_reporter
 from reports.permissions import can_file_for, can_file_walk_in
-from reports.photos import clean_photos
 from reports.triage import report_is_urgent, triage_report
 from reports.workflow import compute_deadlines
 

@@ -14,11 +14,11 @@ from channels.actions import do_forget_messages
 from channels.base import TransportError
 from channels.models import ChannelConfig, ChannelIdentity
 from core.errors import ActionError
+from core.photos import clean_photo
 from places.models import Tier, Unit
 from reports.actions.chat.dialogue import confirmation
 from reports.actions.intake import Submission, check_submit_report, new_secret
 from reports.models import IntakeChannel, ReportConversation, Step, Visibility
-from reports.photos import clean_photo
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,8 @@
 """Photo uploads: checked by content, capped in size and count, re-encoded, EXIF stripped.
 
+One set of checks for every photo people send: report photos (reports) and photos on group
+posts and replies (bulletins).
+
 A phone photo carries the GPS position of where it was taken; re-encoding from pixels drops
 every metadata block, so a photo cannot leak where the reporter lives (docs/reports.md).
 """
