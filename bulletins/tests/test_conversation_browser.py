@@ -18,7 +18,9 @@ def sign_in(page, live_server, person) -> None:
     page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
 
 
-def test_a_member_replies_with_a_photo_and_the_author_reads_it(live_world, live_server, browser_page, tmp_path, settings):
+def test_a_member_replies_with_a_photo_and_the_author_reads_it(
+    live_world, live_server, browser_page, tmp_path, settings
+):
     w = live_world
     settings.MEDIA_ROOT = tmp_path
     post = check_create_post(w.resident, w.rg_group, "Có con trâu lạc ở ruộng ấp Phước Hội, ai biết của nhà nào?")

@@ -69,8 +69,8 @@ def test_the_receipt_record_cites_article_145_for_forwarding_and_147_for_the_20_
     assert "khoản 1 Điều 147" in text and "20 ngày" in text
     assert "khoản 2 Điều 147" in text and "không quá 02 tháng" in text
     assert (
-        "Điều 145 Bộ luật Tố tụng hình sự 2015: tin báo, tố giác về tội phạm được tiếp nhận, lập biên bản và chuyển ngay"
-        in text
+        "Điều 145 Bộ luật Tố tụng hình sự 2015: tin báo, tố giác về tội phạm được tiếp nhận, "
+        "lập biên bản và chuyển ngay" in text
     )
     assert "11.2905° B, 106.0562° Đ" in text
 
