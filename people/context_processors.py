@@ -55,6 +55,9 @@ def destination_keys(person) -> list[str]:
 
 
 def _current(path: str, url: str) -> bool:
+    # A member's post and its replies belong to the group's life, not to the bulletins.
+    if path.startswith(("/bulletins/posts/", "/bulletins/groups/")):
+        return url == reverse("groups:mine")
     # The report form and the case pages share /reports/: the queue owns the case pages.
     if url == reverse("reports:new"):
         return path == url
