@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from canhgiac.testing import create_report, extend_with_neighbour, signed_in
 from groups.actions import check_add_member
+from people.models import Person
 from reports.actions import check_transition
 from reports.actions.dispatch import check_dispatch_step
 from reports.models import Report
@@ -52,10 +53,12 @@ def responses(world):
     for times in COMMUNE_TIMES:
         dispatched(world, world.rg, world.officer, more.patrol, world.leader, times)
     # A patrol serves its own commune only: the neighbouring commune's report gets an officer.
+    # (a case is assigned to the commune's police, not to the province officer who oversees it).
+    neighbour_officer = Person.objects.get(phone="+84901000008")
     neighbour_report = create_report(more.neighbour_resident, more.neighbour_rg).report
-    neighbour_report = check_transition(world.province_officer, neighbour_report, "acknowledged")
-    check_transition(world.province_officer, neighbour_report, "dispatched", assignee=world.province_officer)
-    check_dispatch_step(world.province_officer, neighbour_report, "outcome", outcome="nothing_found")
+    neighbour_report = check_transition(neighbour_officer, neighbour_report, "acknowledged")
+    check_transition(neighbour_officer, neighbour_report, "dispatched", assignee=neighbour_officer)
+    check_dispatch_step(neighbour_officer, neighbour_report, "outcome", outcome="nothing_found")
     tip = timezone.now() - timedelta(hours=5)
     ack, scene, outcome = (tip + timedelta(minutes=m) for m in NEIGHBOUR_TIMES[0])
     Report.objects.filter(pk=neighbour_report.pk).update(
