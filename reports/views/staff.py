@@ -27,6 +27,7 @@ from reports.permissions import (
     is_handling_police,
 )
 from reports.views.common import error_text
+from duty.queries import units_without_duty
 from reports.workflow import REASON_REQUIRED, Status, allowed_next
 
 
@@ -44,13 +45,17 @@ def _require_queue(person: Person) -> None:
 def queue(request):
     _require_queue(request.user)
     form, reports = queries.filtered_queue(request.user, request.GET)
-    reminders = queries.queue_reminders(request.user)
-    police = bool(_paths(request.user, police=True))
+    now = timezone.now()
+    reminders = list(queries.queue_reminders(request.user))
+    police_paths = _paths(request.user, police=True)
+    police = bool(police_paths)
     context = {
         "form": form,
         "reports": reports,
-        "reminders": reminders,
-        "now": timezone.now(),
+        "overdue": [r for r in reminders if r.due_at < now],
+        "coming_due": [r for r in reminders if r.due_at >= now],
+        "without_duty": units_without_duty(police_paths, now),
+        "now": now,
         "can_walk_in": police,
         "can_alert": police or AlertTrust.objects.filter(person=request.user).exists(),
     }
