@@ -61,6 +61,7 @@ def alert_new_report(report: Report) -> None:
 
 def alert_follow_up(report: Report) -> None:
     """The reporter wrote again: the officer handling the case, or the officer on duty if nobody is."""
+    assignee = Report.objects.get(pk=report.pk).assignee  # as stored now, not as the caller last read it
     with translation.override("vi"):
         do_raise_alert(
             unit=report.unit,
@@ -70,7 +71,7 @@ def alert_follow_up(report: Report) -> None:
             body="\n".join([_("The reporter sent a new message; read it in the case."), summary(report)]),
             url=case_link(report),
             urgent=report_is_urgent(report),
-            to=report.assignee,
+            to=assignee,
         )
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.errors import PermissionDenied
+from duty.queries import units_without_duty
 from groups.models import CommunityGroup
 from people.models import Person
 from places.models import Unit
@@ -27,7 +28,6 @@ from reports.permissions import (
     is_handling_police,
 )
 from reports.views.common import error_text
-from duty.queries import units_without_duty
 from reports.workflow import REASON_REQUIRED, Status, allowed_next
 
 
