@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "groups",
     "coverage",
     "reports",
+    "duty",
     "open311",
     "api",
     "steering",
@@ -175,6 +176,13 @@ REPORT_MAP_CENTER = env_str("REPORT_MAP_CENTER", "11.3100,106.1000")  # Tây Nin
 # go to the report's thread for REPORT_CHAT_FOLLOW_UP_DAYS after their last one.
 REPORT_CHAT_IDLE_MINUTES = env_int("REPORT_CHAT_IDLE_MINUTES", 30)
 REPORT_CHAT_FOLLOW_UP_DAYS = env_int("REPORT_CHAT_FOLLOW_UP_DAYS", 7)
+
+# Duty and escalation (docs/reports.md): minutes an alert waits for an acknowledgement before it
+# goes to the next officer (backup, chief, the police above), and how long the one-tap
+# acknowledgement link in an alert stays valid.
+DUTY_ACK_MINUTES_URGENT = env_int("DUTY_ACK_MINUTES_URGENT", 5)
+DUTY_ACK_MINUTES = env_int("DUTY_ACK_MINUTES", 30)
+DUTY_ACK_LINK_HOURS = env_int("DUTY_ACK_LINK_HOURS", 24)
 
 # Open311 GeoReport v2 discovery (docs/open311.md).
 OPEN311_CONTACT = env_str("OPEN311_CONTACT", "Công an xã — liên hệ qua trang Cảnh Giác")
@@ -295,12 +303,17 @@ DELIVERY_RETRY_MAX_SECONDS = env_int("DELIVERY_RETRY_MAX_SECONDS", 3600)
 DELIVERY_INBOX_POLL_SECONDS = env_int("DELIVERY_INBOX_POLL_SECONDS", 1)
 BULLETIN_ATTACHMENT_MAX_BYTES = env_int("BULLETIN_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
 # Jobs the `deliver` loop runs on every round (dotted paths to functions without arguments).
-DELIVERY_PERIODIC = ["bulletins.actions.publish_due", "channels.actions.purge_inbound_events_hourly"]
+DELIVERY_PERIODIC = [
+    "bulletins.actions.publish_due",
+    "channels.actions.purge_inbound_events_hourly",
+    "duty.tasks.sweep_in_loop",
+]
 
 # Periodic jobs, enqueued once per period by `manage.py scheduler` however many run (docs/tasks.md).
 SCHEDULED_JOBS: dict[str, dict[str, Any]] = {
     "steering.daily": {"task": "steering.tasks.daily", "at": env_str("STEERING_DAILY_AT", "00:15")},
     "reports.deadline_reminders": {"task": "reports.tasks.send_deadline_reminders", "every_minutes": 15},
+    "duty.sweep": {"task": "duty.tasks.sweep_task", "every_minutes": 1},
 }
 
 # Prometheus metrics at /metrics, for these addresses or a bearer token (docs/deployment.md).

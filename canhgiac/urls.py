@@ -16,6 +16,7 @@ urlpatterns: list = [
     path("inbox/", include("delivery.urls")),
     path("bulletins/", include("bulletins.urls")),
     path("reports/", include("reports.urls")),
+    path("duty/", include("duty.urls")),
     path("open311/", include("open311.urls")),
     path("api/", include("api.urls")),
     path("steering/", include("steering.urls")),

@@ -38,6 +38,9 @@ def do_create_notice(
     inbox_only: bool = False,
     reply_to: ReplyContext | None = None,
     reply_text: str = "",
+    channel: str = "",
+    parallel_of: Notice | None = None,
+    ack_url: str = "",
 ) -> Notice:
     """Write the notice and every recipient's delivery in one transaction, then start sending.
 
@@ -61,6 +64,9 @@ def do_create_notice(
             source_type=source._meta.label_lower if source is not None else "",
             source_id=str(source.pk) if source is not None else "",
             inbox_only=inbox_only,
+            channel=channel,
+            parallel_of=parallel_of,
+            ack_url=ack_url,
         )
         do_fan_out(notice, recipients)
         if reply_to is not None:

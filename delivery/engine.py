@@ -224,6 +224,8 @@ def _record_failure(
             ChatReply.objects.filter(pk=reply.pk).update(outcome=ReplyOutcome.FAILED, error=error.message[:300])
             reply.outcome = ReplyOutcome.FAILED
             fallback: str | None = chain(delivery.relay_id or delivery.person_id)[0]
+        elif delivery.notice.parallel_of_id is not None:
+            fallback = None  # a copy on one more channel: the original notice walks the chain
         else:
             fallback = next_channel(delivery.relay_id or delivery.person_id, delivery.channel)
         if fallback == "web":

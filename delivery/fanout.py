@@ -13,6 +13,7 @@ from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from channels.registry import channel_types
 from delivery.models import PRIORITY_RANK, Delivery, DeliveryStatus, Notice, Route
 from people.models import Person
 
@@ -25,11 +26,18 @@ def _table(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def _insert_sql(recipient_sql: str, *, inbox_only: bool = False) -> str:
+def _insert_sql(recipient_sql: str, *, inbox_only: bool = False, first_channel: str = "") -> str:
     delivery, person, route = _table(Delivery), _table(Person), _table(Route)
     # The member themself, or their relay when they have no smartphone.
     target = "CASE WHEN p.has_smartphone THEN p.id ELSE p.relay_id END"
-    channel = "'web'" if inbox_only else "COALESCE(r.first_channel, 'web')"
+    if inbox_only:
+        channel = "'web'"
+    elif first_channel:
+        if first_channel not in channel_types():  # a registered slug, safe to write in
+            raise ValueError(f"unknown channel {first_channel!r}")
+        channel = f"'{first_channel}'"
+    else:
+        channel = "COALESCE(r.first_channel, 'web')"
     # Only table names and constants are formatted in; every value is a query parameter.
     return f"""
         INSERT INTO {delivery}
@@ -55,7 +63,8 @@ def _run(notice: Notice, recipient_sql: str, recipient_params: list | tuple) -> 
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     params = [notice.pk, PRIORITY_RANK[notice.priority], now, now, now, *recipient_params]
     with connection.cursor() as cursor:
-        cursor.execute(_insert_sql(recipient_sql, inbox_only=notice.inbox_only), params)
+        sql = _insert_sql(recipient_sql, inbox_only=notice.inbox_only, first_channel=notice.channel)
+        cursor.execute(sql, params)
         return max(cursor.rowcount, 0)
 
 

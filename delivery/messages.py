@@ -48,6 +48,7 @@ def render_message(delivery: Delivery, address: str) -> OutboundMessage:
         on_behalf_of=on_behalf_of,
         reference=f"delivery-{delivery.pk}",
         recipient_id=receiver.pk,
+        ack_url=absolute(notice.ack_url),
     )
 
 

@@ -34,6 +34,14 @@ class Notice(models.Model):
     # Shown in the recipients' inboxes but not sent to their channels: the news already reached
     # them another way (a chat answer). `actions.do_release_notice` sends it after all.
     inbox_only = models.BooleanField(default=False)
+    # Sent on this channel first instead of the recipient's own first one (a duty alert on the
+    # officer's chosen channel); they must have an address there (docs/fanout.md).
+    channel = models.CharField(max_length=20, blank=True)
+    # A copy of `parallel_of` sent at the same time on another channel (an urgent duty alert on
+    # every channel the officer chose): not shown in the inbox again, no fallback of its own.
+    parallel_of = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="copies")
+    # Where one tap acknowledges it (a duty alert); Web Push shows it as a button.
+    ack_url = models.CharField(max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("notice")

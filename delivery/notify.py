@@ -7,7 +7,10 @@ Recipients are a Person queryset (fanned out in one INSERT … SELECT) or an ite
 ids (in batches). Every notice goes through the same engine: one delivery per person however
 many times they are listed, relays for members without a smartphone, each member's channel
 chain, retries, rate limits and quiet hours. `reply_to` (a `channels.base.ReplyContext`)
-answers the one recipient first in the chat they wrote from, with `reply_text`.
+answers the one recipient first in the chat they wrote from, with `reply_text`. `channel` sends
+on that channel first (recipients must have an address there); `parallel_of` marks a copy of
+another notice on one more channel (shown once in the inbox, no fallback); `ack_url` is where one
+tap acknowledges it (duty alerts, docs/reports.md).
 """
 
 from collections.abc import Iterable
@@ -34,6 +37,9 @@ def notify(
     inbox_only: bool = False,
     reply_to: ReplyContext | None = None,
     reply_text: str = "",
+    channel: str = "",
+    parallel_of: Notice | None = None,
+    ack_url: str = "",
 ) -> Notice:
     return do_create_notice(
         recipients,
@@ -47,4 +53,7 @@ def notify(
         inbox_only=inbox_only,
         reply_to=reply_to,
         reply_text=reply_text,
+        channel=channel,
+        parallel_of=parallel_of,
+        ack_url=ack_url,
     )

@@ -10,7 +10,8 @@ INBOX_PAGE = 30
 
 def inbox_q(person: Person) -> Q:
     """Deliveries shown in a person's inbox: their own, and those they relay for someone."""
-    return (Q(person=person) & Q(relay__isnull=True)) | Q(relay=person)
+    mine = (Q(person=person) & Q(relay__isnull=True)) | Q(relay=person)
+    return mine & Q(notice__parallel_of__isnull=True)  # a copy sent on another channel shows once
 
 
 def inbox_items(person: Person, after: int = 0) -> QuerySet[Delivery]:

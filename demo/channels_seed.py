@@ -1,8 +1,9 @@
 """The demo's messaging channels, pointed at `manage.py fake_providers` (docs/channels.md, "Demo").
 
 Cầu Khởi gets a Zalo OA, a Telegram bot and an SMS gateway with the fake's demo credentials;
-the demo resident's Zalo account and the group leader's Telegram account are linked, so their
-bulletins and answers go out through the fake and show in the terminal `make demo` runs in.
+the demo resident's Zalo account, the group leader's Telegram account and both accounts of the
+officer on duty are linked, so their bulletins, answers and duty alerts go out through the fake
+and show in the terminal `make demo` runs in (and at /_fake/received).
 """
 
 from channels.actions import check_add_channel, check_link_identity, do_create_link_code
@@ -13,8 +14,8 @@ from places.models import Unit
 
 FAKE_PROVIDERS_URL = "http://127.0.0.1:8025"
 DEMO_REFRESH_TOKEN = "demo-refresh-token"
-ZALO_USERS = {"resident": "7001"}
-TELEGRAM_USERS = {"leader": "7003"}
+ZALO_USERS = {"resident": "7001", "duty": "7005"}
+TELEGRAM_USERS = {"leader": "7003", "duty": "7006"}
 
 
 def zalo_oa_values() -> dict[str, str]:

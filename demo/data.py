@@ -23,6 +23,7 @@ PERSONAS = {
     "province": ("0901000005", "Phạm Minh Đức", "Provincial officer, Phòng Xây dựng phong trào BVANTQ"),
     "steering": ("0901000006", "Võ Thị Hồng", "Steering committee (Ban điều hành), Cầu Khởi"),
     "neighbour": ("0901000007", "Lê Hoàng An", "Resident of ấp Phước Lợi, Dương Minh Châu"),
+    "duty": ("0901000009", "Huỳnh Văn Phúc", "Commune police officer on duty, Cầu Khởi (Telegram and Zalo linked)"),
 }
 OFFICER_PASSWORD = "canhgiac-demo-2019"
 # A fixed authenticator key for demo officers, so `manage.py demo_totp` can print their current code.

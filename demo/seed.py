@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.text import fold
 from demo import data
 from demo.channels_seed import seed_channels
+from demo.duty_seed import seed_duty
 from demo.reports_seed import seed_reports
 from demo.rollout import seed_rollout
 from groups.models import CommunityGroup, GroupKind, GroupRole, Membership
@@ -160,9 +161,13 @@ def seed(stdout=None) -> bool:
         from bulletins.demo import seed_bulletins
 
         seed_bulletins(commune, neighbour)
-        seed_reports(commune, neighbour, {key: phone for key, (phone, _name, _role) in data.PERSONAS.items()})
+        seed_reports(
+            commune, neighbour, {key: phone for key, (phone, _name, _role) in data.PERSONAS.items() if key != "duty"}
+        )
         seed_rollout(seeder, province)
-        seed_channels(commune, {key: normalize_phone(phone) for key, (phone, _name, _role) in data.PERSONAS.items()})
+        phones = {key: normalize_phone(phone) for key, (phone, _name, _role) in data.PERSONAS.items()}
+        seed_duty(commune, phones)
+        seed_channels(commune, phones)
     return True
 
 

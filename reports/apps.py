@@ -26,3 +26,8 @@ class ReportsConfig(AppConfig):
         from reports.actions.community import ReportsDesk
 
         register_desk(ReportsDesk())
+
+        from duty.sweep import register as register_sweeper
+        from reports.alerting import escalate_overdue
+
+        register_sweeper(escalate_overdue)

@@ -36,3 +36,14 @@ def similarity(a: str, b: str) -> float:
     jaccard = len(words_a & words_b) / len(words_a | words_b)
     sequence = difflib.SequenceMatcher(None, fold(a), fold(b)).ratio()
     return round((jaccard + sequence) / 2, 3)
+
+
+def area_name(report: Report) -> str:
+    """The report's unit with the units above it up to the commune ("Tổ 5, Ấp Phước Hội, Xã Phước Ninh")."""
+    commune = report.unit.commune()
+    names = [report.unit.name]
+    unit = report.unit
+    while commune is not None and unit.pk != commune.pk and unit.parent is not None:
+        unit = unit.parent
+        names.append(unit.name)
+    return ", ".join(names)

@@ -23,7 +23,7 @@ from delivery.notify import notify
 from groups.models import MembershipStatus
 from people.models import Person
 from reports import live
-from reports.helpers import normalize_code
+from reports.helpers import area_name, normalize_code
 from reports.models import Outcome, Report
 from reports.notifications import notify_reporter
 from reports.permissions import can_answer_dispatch
@@ -36,17 +36,6 @@ def map_link(report: Report) -> str:
     if report.latitude is None or report.longitude is None:
         return ""
     return settings.DISPATCH_MAP_URL.format(lat=f"{report.latitude:f}", lon=f"{report.longitude:f}")
-
-
-def area_name(report: Report) -> str:
-    """The report's unit with the units above it up to the commune ("Tổ 5, Ấp Phước Hội, Xã Phước Ninh")."""
-    commune = report.unit.commune()
-    names = [report.unit.name]
-    unit = report.unit
-    while commune is not None and unit.pk != commune.pk and unit.parent is not None:
-        unit = unit.parent
-        names.append(unit.name)
-    return ", ".join(names)
 
 
 def is_urgent(report: Report) -> bool:

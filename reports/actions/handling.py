@@ -16,6 +16,7 @@ from reports import live
 from reports.actions.chat.replies import chat_answer
 from reports.actions.dispatch import do_send_dispatch
 from reports.actions.intake import secret_matches
+from reports.alerting import alert_follow_up
 from reports.helpers import normalize_code
 from reports.models import ChatStatus, Report, ReportMessage, Side, Visibility
 from reports.notifications import notify_reporter
@@ -293,7 +294,9 @@ def check_post_message(report: Report, body: str, *, actor: Person | None, as_re
             report=report, side=side, author=author, body=body, chat_status=ChatStatus.QUEUED if by_chat else ""
         )
         record(author, "report.message", report, unit=report.unit, side=side)
-        if side != Side.REPORTER:
+        if side == Side.REPORTER:
+            alert_follow_up(target)
+        else:
             notice = notify_reporter(report, "message", chat_answer=chat_answer(report, body) if by_chat else None)
             if by_chat and notice is not None:
                 ReportMessage.objects.filter(pk=message.pk).update(held_notice=notice)

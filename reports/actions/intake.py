@@ -20,6 +20,7 @@ from core.text import fold
 from people.models import Person
 from places.models import Tier, Unit
 from reports import live
+from reports.alerting import alert_new_report
 from reports.categories import BY_CODE, Kind
 from reports.checks import WARNING_MESSAGES, in_vietnam, mentions_appearance, sensitive_findings
 from reports.models import RECEIPT_ALPHABET, IntakeChannel, Report, ReportPhoto, Visibility
@@ -316,6 +317,8 @@ def check_submit_report(actor, sub: Submission) -> Filed:
             )
             # Filed in a chat: the chat's answer carries the receipt code, so the notice stays in the inbox.
             notify_reporter(report, "received", told_in_chat=report.chat_identity_id is not None)
+            if not officer_filed:  # an officer filing at the station already has it
+                alert_new_report(report)
             transaction.on_commit(lambda: _after_receipt(report))
     except IntegrityError:
         if sub.idempotency_key and Report.objects.filter(idempotency_key=sub.idempotency_key).exists():

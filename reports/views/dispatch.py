@@ -7,7 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
-from reports.actions.dispatch import access_dispatch, area_name, check_dispatch_step, map_link
+from reports.actions.dispatch import access_dispatch, check_dispatch_step, map_link
+from reports.helpers import area_name
 from reports.models import Outcome
 from reports.permissions import can_work_report
 from reports.views.common import error_text

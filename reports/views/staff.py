@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from core.errors import PermissionDenied
+from duty.queries import units_without_duty
 from groups.models import CommunityGroup
 from people.models import Person
 from places.models import Unit
@@ -44,13 +45,17 @@ def _require_queue(person: Person) -> None:
 def queue(request):
     _require_queue(request.user)
     form, reports = queries.filtered_queue(request.user, request.GET)
-    reminders = queries.queue_reminders(request.user)
-    police = bool(_paths(request.user, police=True))
+    now = timezone.now()
+    reminders = list(queries.queue_reminders(request.user))
+    police_paths = _paths(request.user, police=True)
+    police = bool(police_paths)
     context = {
         "form": form,
         "reports": reports,
-        "reminders": reminders,
-        "now": timezone.now(),
+        "overdue": [r for r in reminders if r.due_at < now],
+        "coming_due": [r for r in reminders if r.due_at >= now],
+        "without_duty": units_without_duty(police_paths, now),
+        "now": now,
         "can_walk_in": police,
         "can_alert": police or AlertTrust.objects.filter(person=request.user).exists(),
     }

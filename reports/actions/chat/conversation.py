@@ -22,6 +22,7 @@ from channels.registry import get_type
 from channels.text import nfc
 from core.errors import ActionError
 from core.text import fold
+from duty.actions import check_chat_acknowledge
 from reports.actions.chat import dialogue
 from reports.actions.chat.dialogue import CANCEL_WORDS, NEW_WORDS, Action, Draft
 from reports.actions.chat.filing import file_conversation, photos_for_filing, unit_for
@@ -37,7 +38,10 @@ def on_message_received(sender, config: ChannelConfig, identity: ChannelIdentity
     if identity.person is None:
         return False
     with translation.override(identity.person.language or "vi"):
-        answer = handle_chat_message(config, identity, message)
+        # An officer answering "OK" to a duty alert acknowledges it (docs/reports.md).
+        answer = check_chat_acknowledge(identity.person, message.text or "", config.slug)
+        if not answer:
+            answer = handle_chat_message(config, identity, message)
     if answer:
         try:
             get_type(config.slug).reply(config, identity.provider_user_id, answer)

@@ -1,0 +1,110 @@
+"""Duty alerts about reports (docs/reports.md, "Duty and escalation").
+
+A new report, a reporter's follow-up and a legal deadline passing alert the police through the
+duty app, which picks the officer on duty of the police unit the report lands in, sends through
+the delivery engine and escalates without an acknowledgement. The alert says what, where and when
+and links to the case; it never carries who reported, nor the resident's own words (they may name
+them): the case page, behind sign-in, shows those.
+"""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from delivery.messages import absolute
+from duty.actions import do_raise_alert
+from duty.models import AlertKind
+from reports.helpers import area_name
+from reports.models import Report
+from reports.triage import report_is_urgent
+from reports.workflow import OPEN_STATUSES
+
+
+def _when(moment) -> str:
+    return formats.date_format(timezone.localtime(moment), "H:i d/m/Y")
+
+
+def case_link(report: Report) -> str:
+    return reverse("reports:staff_detail", args=[report.receipt_code])
+
+
+def summary(report: Report) -> str:
+    """Receipt code, category, place and time, and the case's link: nothing of the reporter."""
+    lines = [
+        _("Report %(code)s: %(category)s.") % {"code": report.receipt_code, "category": report.category_name},
+        _("Where: %(place)s") % {"place": ", ".join(p for p in (report.place_text, area_name(report)) if p)},
+    ]
+    if report.occurred_at:
+        lines.append(_("Happened: %(when)s") % {"when": _when(report.occurred_at)})
+    lines.append(_("Received: %(when)s") % {"when": _when(report.received_at)})
+    if report_is_urgent(report):
+        lines.append(_("Marked urgent by triage."))
+    lines.append(_("Case: %(link)s") % {"link": absolute(case_link(report))})
+    return "\n".join(lines)
+
+
+def alert_new_report(report: Report) -> None:
+    """Alert the officer on duty where the report lands, at its urgency. Call inside the intake transaction."""
+    with translation.override("vi"):
+        do_raise_alert(
+            unit=report.unit,
+            source=report,
+            kind=AlertKind.NEW_REPORT,
+            subject=_("New report %(code)s: %(category)s")
+            % {"code": report.receipt_code, "category": report.category_name},
+            body=summary(report),
+            url=case_link(report),
+            urgent=report_is_urgent(report),
+        )
+
+
+def alert_follow_up(report: Report) -> None:
+    """The reporter wrote again: the officer handling the case, or the officer on duty if nobody is."""
+    assignee = Report.objects.get(pk=report.pk).assignee  # as stored now, not as the caller last read it
+    with translation.override("vi"):
+        do_raise_alert(
+            unit=report.unit,
+            source=report,
+            kind=AlertKind.FOLLOW_UP,
+            subject=_("The reporter wrote on %(code)s") % {"code": report.receipt_code},
+            body="\n".join([_("The reporter sent a new message; read it in the case."), summary(report)]),
+            url=case_link(report),
+            urgent=report_is_urgent(report),
+            to=assignee,
+        )
+
+
+def escalate_overdue(now=None) -> int:
+    """Each legal deadline that passed on an open case alerts its chief and the police above, once."""
+    now = now or timezone.now()
+    overdue = Report.objects.filter(status__in=list(OPEN_STATUSES), merged_into__isnull=True).filter(
+        Q(decision_due_at__lt=now) | Q(forward_due_at__lt=now, forwarded_at__isnull=True)
+    )
+    raised = 0
+    for report in overdue.select_related("unit__parent").order_by("pk")[:500]:
+        deadlines = [("decision", report.decision_due_at)]
+        if not report.forwarded_at:
+            deadlines.append(("forward", report.forward_due_at))
+        for name, due in deadlines:
+            if due is None or due >= now:
+                continue
+            with translation.override("vi"):
+                what = _("forward to the investigation agency") if name == "forward" else _("decide")
+                alert = do_raise_alert(
+                    unit=report.unit,
+                    source=report,
+                    kind=AlertKind.DEADLINE,
+                    subject=_("Deadline passed: %(code)s") % {"code": report.receipt_code},
+                    body="\n".join(
+                        [
+                            _("The time to %(what)s passed at %(due)s.") % {"what": what, "due": _when(due)},
+                            summary(report),
+                        ]
+                    ),
+                    url=case_link(report),
+                    urgent=False,
+                    key=f"deadline:{report.pk}:{name}:{due.isoformat()}",
+                )
+            raised += alert is not None
+    return raised
