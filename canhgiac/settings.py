@@ -202,6 +202,9 @@ CHANNEL_LIMITS = {
     },
 }
 CHANNELS_ENCRYPTION_KEY = env_secret("CHANNELS_ENCRYPTION_KEY")
+# Reporters' names, phones and contacts encrypted at rest: comma-separated key materials, the
+# first writes, all read (core/crypto.py, docs/privacy.md). Empty: derived from SECRET_KEY.
+IDENTITY_ENCRYPTION_KEYS = [key.strip() for key in env_secret("IDENTITY_ENCRYPTION_KEYS").split(",") if key.strip()]
 CHANNELS_HTTP_TIMEOUT_SECONDS = env_int("CHANNELS_HTTP_TIMEOUT_SECONDS", 10)
 CHANNEL_LINK_CODE_TTL_SECONDS = env_int("CHANNEL_LINK_CODE_TTL_SECONDS", 900)
 # Webhook payloads hold residents' messages and phone numbers: processed ones are deleted after

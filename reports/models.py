@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.crypto import EncryptedTextField
 from reports.categories import BY_CODE, LOST_FOUND_KINDS, PUBLIC_KINDS, Kind
 from reports.workflow import OPEN_STATUSES, Status
 
@@ -68,9 +69,10 @@ class Report(models.Model):
     filed_by = models.ForeignKey(
         "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports_filed"
     )
-    reporter_name = models.CharField(_("reporter's name"), max_length=150, blank=True)
-    reporter_phone = models.CharField(_("reporter's phone"), max_length=20, blank=True)
-    reporter_contact = models.CharField(_("reporter's address or other contact"), max_length=300, blank=True)
+    # Encrypted at rest (core/crypto.py): read only through reports.actions.access_identity.
+    reporter_name = EncryptedTextField(_("reporter's name"), max_length=150, blank=True)
+    reporter_phone = EncryptedTextField(_("reporter's phone"), max_length=20, blank=True)
+    reporter_contact = EncryptedTextField(_("reporter's address or other contact"), max_length=300, blank=True)
     secret_hash = models.CharField(max_length=128, blank=True)
     # The chat account a report filed in a Zalo or Telegram conversation came from, so the
     # police's messages go back there (reports/actions/chat.py). Never set on an anonymous report.

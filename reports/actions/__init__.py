@@ -11,6 +11,7 @@ from reports.actions.community import (
     check_share,
 )
 from reports.actions.handling import (
+    IDENTITY_FIELDS,
     access_identity,
     access_report,
     access_report_by_secret,
@@ -32,6 +33,7 @@ from reports.actions.intake import (
 )
 
 __all__ = [
+    "IDENTITY_FIELDS",
     "Filed",
     "Submission",
     "WarningsNeedConfirmation",

@@ -72,21 +72,30 @@ class Identity:
     intake_channel: str
 
 
-def identity_of(report: Report) -> Identity | None:
+# What an officer may reveal one at a time (docs/privacy.md): each reveal is its own audit event.
+IDENTITY_FIELDS = ("name", "phone", "contact")
+
+
+def identity_of(report: Report, fields: tuple[str, ...] = IDENTITY_FIELDS) -> Identity | None:
     if report.visibility == Visibility.ANONYMOUS:
         return None
     person = report.reporter
     return Identity(
-        name=(person.full_name if person else "") or report.reporter_name,
-        phone=(person.display_phone if person else "") or report.reporter_phone,
-        contact=report.reporter_contact or (person.household.address if person and person.household else ""),
+        name=((person.full_name if person else "") or report.reporter_name) if "name" in fields else "",
+        phone=((person.display_phone if person else "") or report.reporter_phone) if "phone" in fields else "",
+        contact=(report.reporter_contact or (person.household.address if person and person.household else ""))
+        if "contact" in fields
+        else "",
         filed_by=report.filed_by.full_name if report.filed_by and report.filed_by_id != report.reporter_id else "",
         intake_channel=report.get_intake_channel_display(),
     )
 
 
-def access_identity(person: Person, report: Report, *, reason: str = "") -> Identity | None:
-    """Who reported. Only the handling police (or the reporter); every staff view is audited."""
+def access_identity(
+    person: Person, report: Report, *, reason: str = "", fields: tuple[str, ...] = IDENTITY_FIELDS
+) -> Identity | None:
+    """Who reported, the fields asked for. Only the handling police (or the reporter); every staff
+    view is audited with the fields it showed."""
     if report.visibility == Visibility.ANONYMOUS:
         return None
     if is_own_report(person, report):
@@ -95,8 +104,17 @@ def access_identity(person: Person, report: Report, *, reason: str = "") -> Iden
 
     if not can_see_identity(person, report):
         raise PermissionDenied
-    record(person, "report.identity_viewed", report, unit=report.unit, reason=reason, visibility=report.visibility)
-    return identity_of(report)
+    fields = tuple(field for field in IDENTITY_FIELDS if field in fields)
+    record(
+        person,
+        "report.identity_viewed",
+        report,
+        unit=report.unit,
+        reason=reason,
+        visibility=report.visibility,
+        fields=list(fields),
+    )
+    return identity_of(report, fields)
 
 
 def _locked(report: Report) -> Report:

@@ -132,8 +132,10 @@ def staff_detail(request, code: str):
 @require_POST
 def reveal_identity(request, code: str):
     report = actions.access_report(request.user, code)
-    identity = actions.access_identity(request.user, report, reason=request.POST.get("reason", ""))
-    return render(request, "reports/_identity.html", {"report": report, "identity": identity})
+    field = request.POST.get("field", "")
+    fields = (field,) if field in actions.IDENTITY_FIELDS else actions.IDENTITY_FIELDS
+    identity = actions.access_identity(request.user, report, reason=request.POST.get("reason", ""), fields=fields)
+    return render(request, "reports/_identity.html", {"report": report, "identity": identity, "one_field": field})
 
 
 @login_required
