@@ -11,7 +11,7 @@ from /reports/{code}/identity, which is audited (docs/reports.md).
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -87,6 +87,45 @@ def on_permission_denied(request, exc):
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
     return api.create_response(request, {"detail": "Not found."}, status=404)
+
+
+class ErrorOut(Schema):
+    """401 (no or unknown credentials), 403 (not allowed, or a session write without its CSRF
+    token), 404 (no such report, or not one the caller may see)."""
+
+    detail: str
+
+
+class InvalidOut(Schema):
+    """400: the input is well-formed but the action refuses it, field by field where it can."""
+
+    detail: str
+    errors: dict[str, list[str]] = Field(default_factory=dict)
+
+
+class MalformedOut(Schema):
+    """422: the body or a parameter does not match the operation's schema."""
+
+    detail: list[dict[str, Any]]
+
+
+ERROR_SCHEMAS: dict[int, type[Schema]] = {
+    400: InvalidOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+    422: MalformedOut,
+}
+
+
+def answers(success: dict[int, object], *errors: int) -> dict[int, object]:
+    """An operation's responses: its successes and the errors it can answer, so /api/openapi.json
+    declares every status a client may meet (checked by api/tests/test_schema.py)."""
+    return {**success, **{code: ERROR_SCHEMAS[code] for code in errors}}
+
+
+READ = (401, 403, 404)
+WRITE = (400, 401, 403, 404, 422)
 
 
 class CategoryOut(Schema):
@@ -271,7 +310,7 @@ def list_categories(request):
 
 @api.post(
     "/reports",
-    response={200: FiledOut, 201: FiledOut},
+    response=answers({200: FiledOut, 201: FiledOut}, 400, 403, 422),
     auth=[django_auth, KeyAuth(), _no_auth],
     tags=["reports"],
 )
@@ -308,7 +347,7 @@ def file_report(request, payload: ReportIn):
     return Reply(status, {"created": filed.created, "report": report_out(filed.report, person), "secret": filed.secret})
 
 
-@api.get("/reports", response=list[ReportOut], auth=POLICE_AUTH, tags=["police"])
+@api.get("/reports", response=answers({200: list[ReportOut]}, 401, 403), auth=POLICE_AUTH, tags=["police"])
 def queue(
     request,
     q: str = "",
@@ -328,20 +367,20 @@ def queue(
     return [report_out(r, person) for r in listed]
 
 
-@api.get("/reports/mine", response=list[ReportOut], auth=django_auth, tags=["reports"])
+@api.get("/reports/mine", response=answers({200: list[ReportOut]}, 401), auth=django_auth, tags=["reports"])
 def mine(request):
     reports = Report.objects.filter(reporter=request.user).select_related("unit", "merged_into")
     return [report_out(r, request.user) for r in reports]
 
 
-@api.get("/reports/{code}", response=ReportOut, auth=POLICE_AUTH, tags=["reports"])
+@api.get("/reports/{code}", response=answers({200: ReportOut}, *READ), auth=POLICE_AUTH, tags=["reports"])
 def get_report(request, code: str):
     audit_key_use(request, "GET /api/reports/{code}", code)
     person = caller(request)
     return report_out(actions.access_report(person, code), person)
 
 
-@api.post("/reports/{code}/follow", response=FollowOut, auth=None, tags=["reports"])
+@api.post("/reports/{code}/follow", response=answers({200: FollowOut}, 400, 404, 422), auth=None, tags=["reports"])
 def follow(request, code: str, payload: FollowIn):
     """The anonymous reporter's view, with receipt code + secret; optionally sends a message."""
     ip = request.META.get("REMOTE_ADDR")
@@ -360,7 +399,12 @@ def follow(request, code: str, payload: FollowIn):
     }
 
 
-@api.get("/reports/{code}/identity", response={200: IdentityOut, 204: None}, auth=POLICE_AUTH, tags=["police"])
+@api.get(
+    "/reports/{code}/identity",
+    response=answers({200: IdentityOut, 204: None}, *READ),
+    auth=POLICE_AUTH,
+    tags=["police"],
+)
 def identity(request, code: str, reason: str = ""):
     """Who reported: only for the handling police (and the reporter). Every call is audited."""
     audit_key_use(request, "GET /api/reports/{code}/identity", code)
@@ -372,7 +416,7 @@ def identity(request, code: str, reason: str = ""):
     return Reply(200, found.__dict__)
 
 
-@api.post("/reports/{code}/transitions", response=ReportOut, auth=POLICE_AUTH, tags=["police"])
+@api.post("/reports/{code}/transitions", response=answers({200: ReportOut}, *WRITE), auth=POLICE_AUTH, tags=["police"])
 def transition(request, code: str, payload: TransitionIn):
     audit_key_use(request, "POST /api/reports/{code}/transitions", code)
     person = caller(request)
@@ -390,7 +434,7 @@ def transition(request, code: str, payload: TransitionIn):
     return report_out(report, person)
 
 
-@api.post("/reports/{code}/assign", response=ReportOut, auth=POLICE_AUTH, tags=["police"])
+@api.post("/reports/{code}/assign", response=answers({200: ReportOut}, *WRITE), auth=POLICE_AUTH, tags=["police"])
 def assign(request, code: str, payload: AssignIn):
     """Send an officer or a patrol without changing the status; they get the case on their phones."""
     audit_key_use(request, "POST /api/reports/{code}/assign", code)
@@ -405,14 +449,16 @@ def assign(request, code: str, payload: AssignIn):
     return report_out(report, person)
 
 
-@api.get("/reports/{code}/messages", response=list[MessageOut], auth=POLICE_AUTH, tags=["reports"])
+@api.get(
+    "/reports/{code}/messages", response=answers({200: list[MessageOut]}, *READ), auth=POLICE_AUTH, tags=["reports"]
+)
 def list_messages(request, code: str):
     audit_key_use(request, "GET /api/reports/{code}/messages", code)
     report = actions.access_report(caller(request), code)
     return list(report.messages.all())
 
 
-@api.post("/reports/{code}/messages", response={201: MessageOut}, auth=POLICE_AUTH, tags=["reports"])
+@api.post("/reports/{code}/messages", response=answers({201: MessageOut}, *WRITE), auth=POLICE_AUTH, tags=["reports"])
 def post_message(request, code: str, payload: MessageIn):
     audit_key_use(request, "POST /api/reports/{code}/messages", code)
     person = caller(request)
@@ -421,7 +467,9 @@ def post_message(request, code: str, payload: MessageIn):
     return Reply(201, message)
 
 
-@api.get("/reports/{code}/duplicates", response=list[DuplicateOut], auth=POLICE_AUTH, tags=["police"])
+@api.get(
+    "/reports/{code}/duplicates", response=answers({200: list[DuplicateOut]}, *READ), auth=POLICE_AUTH, tags=["police"]
+)
 def duplicates(request, code: str):
     audit_key_use(request, "GET /api/reports/{code}/duplicates", code)
     person = caller(request)
@@ -434,7 +482,7 @@ def duplicates(request, code: str):
     ]
 
 
-@api.post("/reports/{code}/merge", response=ReportOut, auth=POLICE_AUTH, tags=["police"])
+@api.post("/reports/{code}/merge", response=answers({200: ReportOut}, *WRITE), auth=POLICE_AUTH, tags=["police"])
 def merge(request, code: str, payload: MergeIn):
     audit_key_use(request, "POST /api/reports/{code}/merge", code, payload.into)
     person = caller(request)
@@ -443,7 +491,7 @@ def merge(request, code: str, payload: MergeIn):
     return report_out(actions.check_merge(person, duplicate, primary, payload.reason), person)
 
 
-@api.post("/alerts", response={201: AlertOut}, auth=django_auth, tags=["police"])
+@api.post("/alerts", response=answers({201: AlertOut}, *WRITE), auth=django_auth, tags=["police"])
 def raise_alert(request, payload: AlertIn):
     unit = Unit.objects.filter(code=payload.unit_code).first()
     if unit is None:

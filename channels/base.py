@@ -9,6 +9,8 @@ channel type's folder needs to know what a Zalo or Telegram payload looks like.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.crypto import salted_hmac
+
 
 @dataclass(frozen=True)
 class SendResult:
@@ -71,6 +73,15 @@ class OutboundMessage:
     reply_to: ReplyContext | None = None
     # Where one tap acknowledges the message (a duty alert); Web Push offers it as an action.
     ack_url: str = ""
+
+    @property
+    def idempotency_key(self) -> str:
+        """For providers that take one: the same for every attempt of one delivery, so a send
+        repeated after a worker died mid-call is not a second message; keyed with SECRET_KEY, so
+        two installations on one provider account never share a key. Empty without a reference."""
+        if not self.reference:
+            return ""
+        return salted_hmac("canhgiac.channels.idempotency", self.reference, algorithm="sha256").hexdigest()[:32]
 
 
 @dataclass(frozen=True)

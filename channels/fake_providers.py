@@ -31,6 +31,7 @@ class FakeProviders(ZnsFake, ZaloOAFake, ZaloBotFake, TelegramFake, SmsGatewayFa
         self.setup_zalo_oa(refresh_tokens)
         self.setup_bot_api()
         self.setup_webpush()
+        self.setup_sms_gateway()
 
     def base_urls(self) -> dict[str, str]:
         """The settings that point every client at this server."""
@@ -40,6 +41,7 @@ class FakeProviders(ZnsFake, ZaloOAFake, ZaloBotFake, TelegramFake, SmsGatewayFa
         super().reset()
         with self.lock:
             self.bot_updates.clear()
+            self.sent.clear()
 
     def route_for(self, method: str, path: str, segments: list[str]):
         return (

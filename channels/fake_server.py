@@ -71,6 +71,7 @@ class FakeServer:
         self.media: dict[str, tuple[bytes, str]] = {}
         self.target = target or WebhookTarget()
         self.server: ThreadingHTTPServer | None = None
+        self.latency = 0.0  # seconds every provider call takes, as a slow network would (crash tests)
 
     def route_for(self, method: str, path: str, segments: list[str]) -> tuple[str, Handler | None] | None:
         """The types' routes: the composing server asks each type's fake in turn."""
@@ -152,7 +153,12 @@ class FakeServer:
     def handle(self, request: BaseHTTPRequestHandler) -> None:
         parts = urlsplit(request.path)
         length = int(request.headers.get("Content-Length") or 0)
-        raw = request.rfile.read(length) if length else b""
+        try:
+            raw = request.rfile.read(length) if length else b""
+        except ConnectionResetError:
+            return
+        if len(raw) < length:
+            return  # the client died mid-request: a provider acts on no half-received call
         route, answer = self.route(request.command, parts.path)
         received = Received(route, request.command, parts.path, dict(request.headers.items()), raw=raw)
         self.read_body(received, request.headers.get("Content-Type", ""), raw)
@@ -168,6 +174,8 @@ class FakeServer:
             script = None
         if script is not None and script.delay:
             time.sleep(script.delay)
+        elif self.latency and not route.startswith("_fake"):
+            time.sleep(self.latency)
         status, body = answer(received, script) if answer else (404, {"error": "no such route"})
         content_type = "application/json; charset=utf-8"
         if isinstance(body, tuple):  # a file: (bytes, content type)

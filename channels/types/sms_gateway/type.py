@@ -111,12 +111,12 @@ class SmsGatewayType(ChannelType):
     def send(self, config: ChannelConfig | None, message: OutboundMessage) -> SendResult:
         config = self.configured(config)
         text = "\n".join(part for part in [message.subject, message.text, message.url] if part)
-        return self.send_text(config, message.address, text)
+        return self.send_text(config, message.address, text, idempotency_key=message.idempotency_key)
 
     def reply(self, config: ChannelConfig, user_id: str, text: str) -> SendResult:
         return self.send_text(config, user_id, text)
 
-    def send_text(self, config: ChannelConfig, address: str, text: str) -> SendResult:
+    def send_text(self, config: ChannelConfig, address: str, text: str, *, idempotency_key: str = "") -> SendResult:
         options = config.settings
         phone = self.validate_address(address)
         phone = {"84": phone[1:], "national": "0" + phone[3:]}.get(options.get("phone_format", "e164"), phone)
@@ -126,6 +126,8 @@ class SmsGatewayType(ChannelType):
         )
         secret = config.secrets.get("auth_value", "")
         headers = {options.get("auth_header") or "Authorization": secret} if secret else {}
+        if idempotency_key:
+            headers["Idempotency-Key"] = idempotency_key
         content = {"data": body} if options.get("form_encoded") else {"json": body}
         response = http.call("sms_gateway", "POST", options["url"], secrets=[secret], headers=headers, **content)
         try:
