@@ -5,6 +5,8 @@ and is documented in docs/configuration.md (a test keeps the two in step). The d
 a working embedded setup: SQLite in var/, the database task queue, console sign-in codes.
 """
 
+import hashlib
+import hmac
 import secrets
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,10 @@ def _demo_secret_key() -> str:
 
 
 SECRET_KEY = env_secret("SECRET_KEY") or _demo_secret_key()
+# Key of the keyed hashes of secrets handed to people (core/hashing.py, docs/security.md); by
+# default derived from SECRET_KEY. After a rotation, the old key goes in HMAC_KEY_FALLBACKS.
+HMAC_KEY = env_secret("HMAC_KEY") or hmac.new(SECRET_KEY.encode(), b"canhgiac.hmac-key", hashlib.sha256).hexdigest()
+HMAC_KEY_FALLBACKS = [key.strip() for key in env_secret("HMAC_KEY_FALLBACKS").split(",") if key.strip()]
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -207,6 +213,10 @@ CHANNELS_ENCRYPTION_KEY = env_secret("CHANNELS_ENCRYPTION_KEY")
 IDENTITY_ENCRYPTION_KEYS = [key.strip() for key in env_secret("IDENTITY_ENCRYPTION_KEYS").split(",") if key.strip()]
 CHANNELS_HTTP_TIMEOUT_SECONDS = env_int("CHANNELS_HTTP_TIMEOUT_SECONDS", 10)
 CHANNEL_LINK_CODE_TTL_SECONDS = env_int("CHANNEL_LINK_CODE_TTL_SECONDS", 900)
+# A signed webhook event whose signed time is older than this, or further in the future than the
+# allowed clock skew, is refused (docs/security.md): a captured event cannot be replayed later.
+WEBHOOK_MAX_AGE_SECONDS = env_int("WEBHOOK_MAX_AGE_SECONDS", 3600)
+WEBHOOK_CLOCK_SKEW_SECONDS = env_int("WEBHOOK_CLOCK_SKEW_SECONDS", 300)
 # Webhook payloads hold residents' messages and phone numbers: processed ones are deleted after
 # this many days (0 keeps them). Reports keep what was filed through a conversation.
 CHANNEL_EVENT_RETENTION_DAYS = env_int("CHANNEL_EVENT_RETENTION_DAYS", 30)

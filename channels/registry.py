@@ -6,7 +6,7 @@ command validate the same way), how to send, and how to verify and parse its web
 Adding a channel type touches its folder and the CHANNEL_TYPES setting (docs/channels.md).
 """
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from functools import cache
 from importlib import import_module
 from typing import TYPE_CHECKING, ClassVar
@@ -110,6 +110,12 @@ class ChannelType:
 
     def parse(self, payload: dict) -> ParsedWebhook:
         raise NotImplementedError(f"{self.slug} receives no webhooks")
+
+    def signed_at(self, payload: dict) -> datetime | None:
+        """When the provider signed a verified event, for types whose signature covers a time
+        (Zalo's `timestamp`): the shared view refuses events outside WEBHOOK_MAX_AGE_SECONDS.
+        None for types whose signature carries no time (a secret token in a header)."""
+        return None
 
 
 @cache

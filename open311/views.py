@@ -1,9 +1,9 @@
 """Open311 GeoReport v2 (docs/open311.md): so existing civic-reporting clients work unchanged.
 
 Services are report categories; service_request_id is the receipt code; our detailed states map
-to open/closed with the detailed state in status_notes. Public GETs never include a reporter's
-identity, and include the description and place only for kinds meant for the public (public
-order problems, lost & found), never for crime tips.
+to open/closed with the detailed state in status_notes. Public GETs list only the kinds meant for
+the public (public-order problems, lost & found); crime tips and suspicious activity are listed
+only to a police key of their unit, and never with their text, place or reporter.
 """
 
 import json
@@ -19,9 +19,9 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from api.actions import do_note_key_used
+from api.actions import do_note_key_used, do_record_key_use
 from api.models import ApiKey
-from open311.queries import service_requests
+from open311.queries import visible_requests
 from places.models import Unit
 from places.queries import communes_of
 from reports.actions import WarningsNeedConfirmation, check_submit_report, client_submission, do_give_open311_token
@@ -198,6 +198,26 @@ def request_data(report: Report, request, commune: Unit | None) -> dict:
     }
 
 
+def reading_key(request) -> ApiKey | None:
+    """The API key of a GET: `api_key` in the query (the Open311 way) or `Authorization: Bearer`.
+    A key that is given but unknown or revoked is refused rather than read as no key."""
+    bearer = request.headers.get("Authorization", "")
+    raw = request.GET.get("api_key", "") or (bearer[7:].strip() if bearer.lower().startswith("bearer ") else "")
+    if not raw:
+        return None
+    api_key = ApiKey.find(raw)
+    if api_key is None:
+        raise Open311Error(403, _("This api_key is not valid."))
+    return api_key
+
+
+def listed(reports: list[Report], request, api_key: ApiKey | None, operation: str) -> list[dict]:
+    """The service requests of `reports`; a police key's reading of crime tips is audited."""
+    if api_key is not None and api_key.person is not None:
+        do_record_key_use(api_key, operation, codes=[r.receipt_code for r in reports if r.kind not in PUBLIC_KINDS])
+    return requests_data(reports, request)
+
+
 def requests_data(reports: list[Report], request) -> list[dict]:
     """The service requests of reports read by `service_requests()`; the communes of all their
     units are read at once, so the list costs the same queries however long it is."""
@@ -211,7 +231,8 @@ def requests_(request, fmt):
         return _create(request, fmt)
     if request.method != "GET":
         raise Open311Error(405, "GET or POST")
-    reports = service_requests()
+    api_key = reading_key(request)
+    reports = visible_requests(api_key)
     ids = [i.strip() for i in request.GET.get("service_request_id", "").split(",") if i.strip()]
     if ids:
         reports = reports.filter(receipt_code__in=ids)
@@ -232,7 +253,7 @@ def requests_(request, fmt):
             reports = reports.filter(status__in=list(OPEN_STATUSES))
         elif statuses == {"closed"}:
             reports = reports.exclude(status__in=list(OPEN_STATUSES))
-    data = requests_data(list(reports.order_by("-received_at")[:MAX_RESULTS]), request)
+    data = listed(list(reports.order_by("-received_at")[:MAX_RESULTS]), request, api_key, "GET /open311/v2/requests")
     return render(data, fmt, root="service_requests", item="request")
 
 
@@ -313,10 +334,12 @@ def _create(request, fmt):
 
 @open311_view
 def request_detail(request, request_id, fmt):
-    report = service_requests().filter(receipt_code=request_id).first()
+    api_key = reading_key(request)
+    report = visible_requests(api_key).filter(receipt_code=request_id).first()
     if report is None:
         raise Open311Error(404, _("No such service request."))
-    return render(requests_data([report], request), fmt, root="service_requests", item="request")
+    data = listed([report], request, api_key, "GET /open311/v2/requests/{id}")
+    return render(data, fmt, root="service_requests", item="request")
 
 
 @open311_view

@@ -14,6 +14,7 @@ from fpdf.enums import XPos, YPos
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from core.spreadsheets import safe_row
 from steering.periodic import PeriodicReport
 
 FONTS = Path(__file__).resolve().parent / "fonts"
@@ -52,54 +53,54 @@ def to_xlsx(report: PeriodicReport) -> bytes:
     sheet.title = _("Summary")[:31]
     bold = Font(bold=True)
     for line in header_lines(report):
-        sheet.append([line])
+        sheet.append(safe_row([line]))
     sheet["A1"].font = Font(bold=True, size=14)
     for section in report.sections:
-        sheet.append([])
-        sheet.append([section.title])
+        sheet.append(safe_row([]))
+        sheet.append(safe_row([section.title]))
         sheet.cell(sheet.max_row, 1).font = bold
         if section.note:
-            sheet.append([section.note])
+            sheet.append(safe_row([section.note]))
             continue
-        sheet.append([_("Figure"), _("Start of period"), _("End of period"), _("Change")])
+        sheet.append(safe_row([_("Figure"), _("Start of period"), _("End of period"), _("Change")]))
         for cell in sheet[sheet.max_row]:
             cell.font = bold
         for figure in section.lines:
-            sheet.append([figure.label, figure.start, figure.end, figure.change])
+            sheet.append(safe_row([figure.label, figure.start, figure.end, figure.change]))
     sheet.column_dimensions["A"].width = 48
     for column in "BCD":
         sheet.column_dimensions[column].width = 16
 
     if report.children:
         units = book.create_sheet(_("Units")[:31])
-        units.append([_("Unit"), *report.child_columns])
+        units.append(safe_row([_("Unit"), *report.child_columns]))
         for cell in units[1]:
             cell.font = bold
         for name, figures in report.children:
-            units.append([name, *[figure.value for figure in figures]])
+            units.append(safe_row([name, *[figure.value for figure in figures]]))
         units.column_dimensions["A"].width = 36
 
     directives = book.create_sheet(_("Directives")[:31])
-    directives.append([_("Directive"), _("Deadline"), _("Units"), _("Met"), _("Missing"), _("Overdue")])
+    directives.append(safe_row([_("Directive"), _("Deadline"), _("Units"), _("Met"), _("Missing"), _("Overdue")]))
     for cell in directives[1]:
         cell.font = bold
     for title, deadline, tally in report.directives:
-        directives.append([title, deadline, tally.total, tally.met, tally.missing, tally.overdue])
+        directives.append(safe_row([title, deadline, tally.total, tally.met, tally.missing, tally.overdue]))
     directives.column_dimensions["A"].width = 48
     for listing in report.listings:
         listed = book.create_sheet(listing.title[:31])
-        listed.append([listing.title])
+        listed.append(safe_row([listing.title]))
         listed["A1"].font = Font(bold=True, size=12)
-        listed.append([listing.rule])
-        listed.append(listing.columns)
+        listed.append(safe_row([listing.rule]))
+        listed.append(safe_row(listing.columns))
         for cell in listed[listed.max_row]:
             cell.font = bold
         for row in listing.rows:
-            listed.append(row)
+            listed.append(safe_row(row))
         if not listing.rows:
-            listed.append([_("None in this period.")])
+            listed.append(safe_row([_("None in this period.")]))
         if listing.more:
-            listed.append([more_text(listing.more)])
+            listed.append(safe_row([more_text(listing.more)]))
         for column, width in zip("ABCDEFG", (16, 12, 36, 28, 18, 24, 44), strict=False):
             listed.column_dimensions[column].width = width
     output = BytesIO()

@@ -4,13 +4,15 @@ that client does not implement) is driven with form-encoded HTTP exactly as the 
 import io
 import xml.etree.ElementTree as ET
 
+import httpx
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from georeport import GeoReport
 
 from api.models import ApiKey
-from canhgiac.testing import build_world, create_report
+from audit.models import AuditEvent
+from canhgiac.testing import build_world, create_report, extend_with_neighbour
 from reports.actions import check_transition
 from reports.models import Report
 
@@ -38,23 +40,40 @@ def test_the_georeport_client_reads_a_service_definition(live_world, client_for)
     assert definition["attributes"][0]["code"] == "behaviour"
 
 
-def test_the_georeport_client_reads_requests_with_filters(live_world, client_for):
+def police_key(unit) -> str:
+    out = io.StringIO()
+    call_command("create_api_key", "--name", f"police-{unit.code}", "--unit", unit.code, "--police", stdout=out)
+    return out.getvalue().strip()
+
+
+def test_the_georeport_client_reads_requests_with_filters(live_world, client_for, live_server):
     lost = create_report(live_world.resident, live_world.rg, kind="lost", category="lost_item", description="Mất ví")
-    theft = create_report(live_world.resident, live_world.rg).report
-    check_transition(live_world.officer, theft, "acknowledged")
-    check_transition(live_world.officer, theft, "unfounded", reason="Không có dấu hiệu")
+    noise = create_report(live_world.resident, live_world.rg, kind="public_order", category="noise").report
+    check_transition(live_world.officer, noise, "acknowledged")
+    check_transition(live_world.officer, noise, "unfounded", reason="Không có dấu hiệu")
     everything = client_for.get_service_requests()
-    assert {r["service_request_id"] for r in everything} == {lost.report.receipt_code, theft.receipt_code}
+    assert {r["service_request_id"] for r in everything} == {lost.report.receipt_code, noise.receipt_code}
     open_only = client_for.get_service_requests(status="open")
     assert [r["service_request_id"] for r in open_only] == [lost.report.receipt_code]
-    by_code = client_for.get_service_requests(service_code="theft")
+    by_code = client_for.get_service_requests(service_code="noise")
     assert by_code[0]["status"] == "closed" and by_code[0]["status_notes"]
     one = client_for.get_service_request(lost.report.receipt_code)
     assert one["description"] == "Mất ví"
 
 
-def test_crime_tips_never_publish_their_text_place_or_reporter(live_world, client_for):
-    report = create_report(
+def test_a_police_key_filters_the_tips_of_its_unit(live_world, live_server):
+    theft = create_report(live_world.resident, live_world.rg).report
+    check_transition(live_world.officer, theft, "acknowledged")
+    key = police_key(live_world.commune)
+    with httpx.Client(base_url=f"{live_server.url}/open311/v2", params={"api_key": key}, timeout=10) as http:
+        by_code = http.get("/requests.json", params={"service_code": "theft", "status": "open"}).json()
+        assert [r["service_request_id"] for r in by_code] == [theft.receipt_code]
+        assert by_code[0]["status_notes"]
+
+
+def test_without_a_police_key_only_public_order_and_lost_and_found_are_listed(live_world, live_server):
+    """Issue 13, finding 3: a crime tip or a suspicious-activity report is not even listed."""
+    tip = create_report(
         live_world.resident,
         live_world.rg,
         description="Ông Tư bán ma túy",
@@ -62,9 +81,49 @@ def test_crime_tips_never_publish_their_text_place_or_reporter(live_world, clien
         latitude="11.3",
         longitude="106.1",
     ).report
-    data = client_for.get_service_request(report.receipt_code)
-    assert data["description"] == "" and data["address"] == "" and data["lat"] is None
-    assert live_world.resident.full_name not in str(data)
+    suspicious = create_report(
+        None,
+        live_world.rg,
+        visibility="anonymous",
+        kind="suspicious",
+        category="suspicious_person",
+        description="Hai thanh niên lạ đứng nhìn vào các nhà lúc 1 giờ sáng",
+        behaviour="đứng nhìn vào nhà",
+    ).report
+    noise = create_report(live_world.resident, live_world.rg, kind="public_order", category="noise").report
+    found = create_report(live_world.resident, live_world.rg, kind="found", category="found_item").report
+    public = {noise.receipt_code, found.receipt_code}
+    hidden = [tip.receipt_code, suspicious.receipt_code]
+    other_key = ApiKey.issue("city-app", unit=live_world.commune)[1]  # a filing key, not a police key
+    with httpx.Client(base_url=f"{live_server.url}/open311/v2", timeout=10) as http:
+        for params in ({}, {"api_key": other_key}, {"service_code": "drugs,suspicious_person"}):
+            listed = http.get("/requests.json", params=params)
+            assert listed.status_code == 200
+            assert {r["service_request_id"] for r in listed.json()} <= public
+            assert not any(code in listed.text for code in hidden)
+            assert public <= {r["service_request_id"] for r in listed.json()} or "service_code" in params
+        for code in hidden:
+            assert http.get(f"/requests/{code}.json").status_code == 404
+            assert http.get("/requests.json", params={"service_request_id": code}).json() == []
+        assert http.get("/requests.json", params={"api_key": "cg_forged"}).status_code == 403
+
+
+def test_a_police_key_lists_the_tips_of_its_unit_only_and_never_their_text(live_world, live_server):
+    more = extend_with_neighbour(live_world)
+    tip = create_report(live_world.resident, live_world.rg, description="Ông Tư bán ma túy", place_text="nhà số 5")
+    beside = create_report(more.neighbour_resident, more.neighbour_rg, description="Trộm chó")
+    mine, theirs = tip.report.receipt_code, beside.report.receipt_code
+    key = police_key(live_world.commune)
+    with httpx.Client(base_url=f"{live_server.url}/open311/v2", timeout=10) as http:
+        listed = http.get("/requests.json", headers={"Authorization": f"Bearer {key}"})
+        codes = {r["service_request_id"] for r in listed.json()}
+        assert mine in codes and theirs not in codes
+        one = http.get(f"/requests/{mine}.json", params={"api_key": key}).json()[0]
+        assert one["description"] == "" and one["address"] == "" and one["lat"] is None
+        assert live_world.resident.full_name not in listed.text and "ma túy" not in listed.text
+        assert http.get(f"/requests/{theirs}.json", params={"api_key": key}).status_code == 404
+    used = AuditEvent.objects.filter(verb="api_key.used").order_by("-pk").first()
+    assert used is not None and mine in used.data["reports"]
 
 
 def test_the_georeport_client_reads_xml_requests(live_world, live_server):

@@ -7,7 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Protocol
 
 from django.conf import settings
-from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.hashers import check_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from audit.actions import record
 from channels.models import ChannelIdentity
 from core.errors import ActionError, PermissionDenied
+from core.hashing import is_keyed_hash, keyed_hash, keyed_hash_matches
 from core.photos import clean_photos
 from core.text import fold
 from people.models import Person
@@ -141,7 +142,20 @@ def normalize_secret(secret: str) -> str:
 
 
 def secret_matches(report: Report, secret: str) -> bool:
-    return bool(report.secret_hash) and check_password(normalize_secret(secret), report.secret_hash)
+    """Whether `secret` is the report's follow-up secret: a keyed hash, compared in constant time.
+
+    Reports filed before the keyed hash keep a PBKDF2 hash; it is checked the slow way once and
+    replaced by the keyed hash when it matches (docs/security.md, finding 5)."""
+    stored, normalized = report.secret_hash, normalize_secret(secret)
+    if not stored or not normalized:
+        return False
+    if is_keyed_hash(stored):
+        return keyed_hash_matches(normalized, stored)
+    if not check_password(normalized, stored):
+        return False
+    report.secret_hash = keyed_hash(normalized)
+    Report.objects.filter(pk=report.pk, secret_hash=stored).update(secret_hash=report.secret_hash)
+    return True
 
 
 def _coordinates(sub: Submission) -> tuple[Decimal | None, Decimal | None]:
@@ -277,7 +291,7 @@ def check_submit_report(actor, sub: Submission) -> Filed:
     )
     if anonymous:
         secret = sub.secret or new_secret()
-        report.secret_hash = make_password(normalize_secret(secret))
+        report.secret_hash = keyed_hash(normalize_secret(secret))
         report.filed_by = actor if officer_filed else None
     else:
         report.reporter = sub.on_behalf_of or (actor if signed_in and not officer_filed else None)

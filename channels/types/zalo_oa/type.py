@@ -1,6 +1,6 @@
 """Zalo Official Account: consultation messages to followers, OA and ZNS webhooks at /hooks/zalo_oa/."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -95,6 +95,10 @@ class ZaloOAType(ChannelType):
 
     def parse(self, payload: dict) -> ParsedWebhook:
         return events.parse(self.slug, payload)
+
+    def signed_at(self, payload: dict) -> datetime:
+        """Zalo signs the event's `timestamp` (milliseconds) with the body; without one it is as old as can be."""
+        return events.signed_moment(payload.get("timestamp"))
 
 
 TYPE = ZaloOAType()
