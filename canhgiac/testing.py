@@ -25,6 +25,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from coverage.actions import (
     check_add_household_member,
     check_create_unit,
+    check_declare_households,
     check_register_household,
     check_set_neighbours,
     check_set_relay,
@@ -108,6 +109,7 @@ def build_world() -> World:
 
     household = check_register_household(officer, rg, "Số 12 đường Phước Ninh")
     leader_home = check_register_household(officer, rg, "Số 3 đường ĐT 781")
+    check_declare_households(officer, rg, 2)  # Tổ 1 declares its households; Tổ 2 and the other hamlet have not
     resident = check_add_household_member(officer, household, full_name="Nguyễn Văn Thanh", phone="0901000001")
     relay = check_add_household_member(officer, household, full_name="Trần Thị Mai", phone="0901000002")
     elder = check_add_household_member(officer, household, full_name="Trần Thị Sáu", has_smartphone=False)

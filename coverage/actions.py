@@ -19,7 +19,13 @@ from groups.permissions import can_manage_household
 from people.models import Household, Person
 from people.permissions import can_manage_unit
 from people.phones import normalize_phone
-from places.actions import do_create_unit, do_rename_unit, do_set_neighbours, refuse_official
+from places.actions import (
+    do_create_unit,
+    do_declare_households,
+    do_rename_unit,
+    do_set_neighbours,
+    refuse_official,
+)
 from places.models import Tier, Unit
 
 
@@ -40,6 +46,13 @@ def check_set_neighbours(actor: Person, unit: Unit, neighbours: list[Unit]) -> U
     if not can_manage_unit(actor, unit):
         raise PermissionDenied
     return do_set_neighbours(actor, unit, neighbours)
+
+
+def check_declare_households(actor: Person, unit: Unit, total: int | None) -> Unit:
+    """The unit's officers and the residential group's leaders type its household total."""
+    if unit.tier != Tier.RESIDENTIAL_GROUP or not can_manage_household(actor, Household(residential_group=unit)):
+        raise PermissionDenied
+    return do_declare_households(actor, unit, total)
 
 
 def check_start_unit_import(actor: Person, commune: Unit, filename: str, content: bytes) -> UnitImport:

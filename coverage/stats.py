@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Q
 
-from coverage.reach import covered_households
+from coverage.reach import coverage_by_residential_group, covered_households, roll_up
 from groups.models import CommunityGroup, Membership, MembershipStatus
 from people.models import Household
 from places.models import Tier, Unit
@@ -19,7 +19,10 @@ def groups_and_members(unit: Unit | None) -> tuple[dict[str, int], int]:
 
 
 def unit_stats(unit: Unit | None) -> dict:
-    """Units by tier, groups by kind, members, households and coverage for a subtree (None: the country)."""
+    """Units by tier, groups by kind, members, households and coverage for a subtree (None: the country).
+
+    Coverage is households reached / households declared, over the residential groups that declared
+    a total (docs/coverage.md)."""
     in_tree = Q(path__startswith=unit.path) if unit else Q()
     households_q = Household.objects.filter(**({"residential_group__path__startswith": unit.path} if unit else {}))
 
@@ -27,6 +30,13 @@ def unit_stats(unit: Unit | None) -> dict:
     by_kind, members = groups_and_members(unit)
     households = households_q.count()
     covered = covered_households().filter(pk__in=households_q.values("pk")).count()
+    roots = [unit] if unit else list(Unit.objects.filter(parent__isnull=True))
+    declared = covered_declared = undeclared = 0
+    for root in roots:
+        rolled = roll_up(root, coverage_by_residential_group(root))
+        declared += rolled.declared
+        covered_declared += rolled.covered_declared
+        undeclared += rolled.undeclared_groups
     return {
         "unit": {"code": unit.code, "name": unit.name, "kind": unit.kind} if unit else None,
         "units": {Tier(tier).name.lower(): count for tier, count in sorted(tiers.items())},
@@ -34,5 +44,7 @@ def unit_stats(unit: Unit | None) -> dict:
         "members": members,
         "households": households,
         "covered_households": covered,
-        "coverage_percent": round(100 * covered / households, 1) if households else None,
+        "declared_households": declared,
+        "undeclared_residential_groups": undeclared,
+        "coverage_percent": round(100 * covered_declared / declared, 1) if declared else None,
     }

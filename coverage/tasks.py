@@ -38,5 +38,6 @@ def run_unit_import(import_id: int) -> None:
             job.status = ImportStatus.DONE if result.ok else ImportStatus.REJECTED
             job.errors = [[number, reason] for number, reason in result.errors]
             job.created_count = len(result.created)
+            job.declared_count = len(result.declared)
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "errors", "created_count", "finished_at"])
+    job.save(update_fields=["status", "errors", "created_count", "declared_count", "finished_at"])

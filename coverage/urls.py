@@ -12,6 +12,7 @@ urlpatterns = [
     path("units/<str:code>/imports/", views.start_import, name="start_import"),
     path("units/<str:code>/imports/<int:import_id>/", views.import_status, name="import_status"),
     path("units/<str:code>/neighbours/", views.set_neighbours, name="set_neighbours"),
+    path("units/<str:code>/households-declared/", views.declare_households, name="declare_households"),
     path("units/<str:unit_code>/households/new/", views.household_create, name="household_create"),
     path("households/<int:household_id>/", views.household, name="household"),
     path("households/<int:household_id>/edit/", views.update_household, name="update_household"),

@@ -13,6 +13,7 @@ from core.errors import PermissionDenied
 from core.forms import form_errors_text
 from coverage.actions import (
     check_create_unit,
+    check_declare_households,
     check_enroll_member,
     check_register_household,
     check_remove_household_member,
@@ -80,6 +81,8 @@ def unit_detail(request, code: str):
         "groups": groups,
         "households": households,
         "neighbours": unit.neighbours.all(),
+        "can_declare": unit.tier == Tier.RESIDENTIAL_GROUP
+        and can_manage_household(request.user, Household(residential_group=unit)),
     }
     if manage and Tier(unit.tier) in CHILD_KINDS:
         context["child_form"] = ChildUnitForm(kinds=CHILD_KINDS[Tier(unit.tier)])
@@ -116,6 +119,25 @@ def rename_unit(request, code: str):
         check_rename_unit(request.user, unit, request.POST.get("name", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+    return redirect("coverage:unit", code=unit.code)
+
+
+@login_required
+@require_POST
+def declare_households(request, code: str):
+    unit = access_unit(request.user, code)
+    raw = request.POST.get("declared_households", "").strip()
+    try:
+        total = int(raw) if raw else None
+    except ValueError:
+        messages.error(request, _("Type the number of households."))
+        return redirect("coverage:unit", code=unit.code)
+    try:
+        check_declare_households(request.user, unit, total)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Household total saved."))
     return redirect("coverage:unit", code=unit.code)
 
 

@@ -85,6 +85,27 @@ def do_rename_unit(actor, unit: Unit, name: str) -> Unit:
     return unit
 
 
+MAX_DECLARED_HOUSEHOLDS = 5000  # far above any residential group; catches a typed extra digit
+
+
+def do_declare_households(actor, unit: Unit, total: int | None) -> Unit:
+    """Record the number of households a residential group says it has (None: withdraw the declaration)."""
+    if unit.tier != Tier.RESIDENTIAL_GROUP:
+        raise ActionError(_("Only a residential group declares its households."), code="not_residential_group")
+    if total is not None and not 0 < total <= MAX_DECLARED_HOUSEHOLDS:
+        raise ActionError(
+            _("A residential group declares between 1 and %(max)d households."),
+            code="range",
+            params={"max": MAX_DECLARED_HOUSEHOLDS},
+        )
+    with transaction.atomic():
+        old = unit.declared_households
+        unit.declared_households = total
+        unit.save(update_fields=["declared_households", "updated_at"])
+        record(actor, "unit.households_declared", unit, unit=unit, old=old, new=total)
+    return unit
+
+
 def do_set_neighbours(actor, unit: Unit, neighbours: list[Unit]) -> Unit:
     """Record the communes next to this one; lost & found posts are shared with them."""
     for other in neighbours:

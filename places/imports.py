@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from audit.actions import record
 from core.errors import ActionError
 from core.text import fold
-from places.actions import next_child_code, tier_of, validate_child
+from places.actions import MAX_DECLARED_HOUSEHOLDS, next_child_code, tier_of, validate_child
 from places.models import Tier, Unit, UnitKind
 
 HEADER_ALIASES = {
@@ -25,6 +25,7 @@ HEADER_ALIASES = {
     "name": {"name", "ten", "ten don vi"},
     "parent": {"parent", "thuoc", "truc thuoc", "don vi cha"},
     "code": {"code", "ma", "ma don vi"},
+    "households": {"households", "so ho", "tong so ho", "so ho gia dinh"},
 }
 
 KIND_ALIASES = {
@@ -45,6 +46,7 @@ KIND_ALIASES = {
 @dataclass
 class ImportResult:
     created: list[Unit] = field(default_factory=list)
+    declared: list[Unit] = field(default_factory=list)  # existing residential groups whose total the file set
     errors: list[tuple[int, str]] = field(default_factory=list)
 
     @property
@@ -114,7 +116,7 @@ def import_units(actor, commune: Unit, filename: str, content: bytes) -> ImportR
     columns: dict[str, int] = {}
     for index, title in enumerate(rows[0]):
         for key, aliases in HEADER_ALIASES.items():
-            if fold(title) in aliases:
+            if fold(title).replace("_", " ") in aliases:
                 columns[key] = index
     missing = [key for key in ("kind", "name") if key not in columns]
     if missing:
@@ -131,11 +133,12 @@ def import_units(actor, commune: Unit, filename: str, content: bytes) -> ImportR
     # groups such as "Tổ 1" repeat from hamlet to hamlet, so they are matched within a parent).
     existing: dict[str, Unit] = {u.code: u for u in commune.subtree()}
     existing.update({fold(u.name): u for u in commune.subtree().filter(tier=Tier.HAMLET)})
-    taken = {(u.parent.code if u.parent else "", fold(u.name)) for u in commune.subtree().select_related("parent")}
+    taken = {(u.parent.code if u.parent else "", fold(u.name)): u for u in commune.subtree().select_related("parent")}
     parents_in_file: set[str] = set()
     rows_by_name: dict[tuple[str, str], int] = {}
     codes_in_file: set[str] = set()
-    planned: list[tuple[int, str, str, str, str]] = []  # row number, name, kind, parent key, code
+    planned: list[tuple[int, str, str, str, str, int | None]] = []  # row, name, kind, parent key, code, households
+    updates: list[tuple[Unit, int]] = []  # existing residential groups and their declared totals
 
     for number, row in enumerate(rows[1:], start=2):
         if not any(row):
@@ -153,6 +156,24 @@ def import_units(actor, commune: Unit, filename: str, content: bytes) -> ImportR
         if not name:
             result.errors.append((number, _("the name is empty")))
             continue
+        households: int | None = None
+        if cell(row, "households"):
+            try:
+                households = int(cell(row, "households").replace(".", "").replace(",", ""))
+            except ValueError:
+                households = 0
+            if Tier(tier_of(kind)) != Tier.RESIDENTIAL_GROUP:
+                result.errors.append((number, _("only a residential group declares a household total")))
+                continue
+            if not 0 < households <= MAX_DECLARED_HOUSEHOLDS:
+                result.errors.append(
+                    (
+                        number,
+                        _("the household total “%(total)s” is not a number from 1 to %(max)d")
+                        % {"total": cell(row, "households"), "max": MAX_DECLARED_HOUSEHOLDS},
+                    )
+                )
+                continue
         parent_key = commune.code
         if parent_ref:
             parent_key = parent_ref if parent_ref in existing or parent_ref in codes_in_file else fold(parent_ref)
@@ -171,7 +192,11 @@ def import_units(actor, commune: Unit, filename: str, content: bytes) -> ImportR
                 continue
             codes_in_file.add(code)
         parent_code = existing[parent_key].code if parent_key in existing else parent_key
-        if (parent_code, fold(name)) in taken:
+        existing_unit = taken.get((parent_code, fold(name)))
+        if existing_unit is not None and households is not None and existing_unit.tier == Tier.RESIDENTIAL_GROUP:
+            updates.append((existing_unit, households))
+            continue
+        if existing_unit is not None:
             result.errors.append((number, _("“%(name)s” already exists there") % {"name": name}))
             continue
         if (parent_key, fold(name)) in rows_by_name:
@@ -188,7 +213,7 @@ def import_units(actor, commune: Unit, filename: str, content: bytes) -> ImportR
             parents_in_file.add(fold(name))
             if code:
                 parents_in_file.add(code)
-        planned.append((number, name, kind, parent_key, code))
+        planned.append((number, name, kind, parent_key, code, households))
 
     if result.errors:
         return result
@@ -196,7 +221,7 @@ def import_units(actor, commune: Unit, filename: str, content: bytes) -> ImportR
     try:
         with transaction.atomic():
             created_by_key: dict[str, Unit] = {}
-            for number, name, kind, parent_key, code in planned:
+            for number, name, kind, parent_key, code, households in planned:
                 parent = created_by_key.get(parent_key) or existing.get(parent_key)
                 assert parent is not None
                 try:
@@ -204,16 +229,35 @@ def import_units(actor, commune: Unit, filename: str, content: bytes) -> ImportR
                 except ActionError as error:
                     result.errors.append((number, " ".join(error.messages)))
                     continue
-                unit = Unit.objects.create(name=name, kind=kind, parent=parent, code=code or next_child_code(parent))
+                unit = Unit.objects.create(
+                    name=name,
+                    kind=kind,
+                    parent=parent,
+                    code=code or next_child_code(parent),
+                    declared_households=households,
+                )
                 created_by_key[unit.code] = unit
                 if unit.tier == Tier.HAMLET:
                     created_by_key[fold(name)] = unit
                 result.created.append(unit)
             if result.errors:
                 raise _Rollback
-            record(actor, "unit.imported", commune, unit=commune, filename=filename, created=len(result.created))
+            for unit, households in updates:
+                unit.declared_households = households
+                unit.save(update_fields=["declared_households", "updated_at"])
+                result.declared.append(unit)
+            record(
+                actor,
+                "unit.imported",
+                commune,
+                unit=commune,
+                filename=filename,
+                created=len(result.created),
+                declared=len(result.declared),
+            )
     except _Rollback:
         result.created = []
+        result.declared = []
     return result
 
 

@@ -64,6 +64,12 @@ class Unit(models.Model):
     )
     neighbours = models.ManyToManyField("self", blank=True, symmetrical=True, verbose_name=_("neighbouring units"))
     search_name = models.CharField(max_length=200, editable=False, db_index=True)
+    declared_households = models.PositiveIntegerField(
+        _("households declared"),
+        null=True,
+        blank=True,
+        help_text=_("A residential group's own count of its households: the denominator of coverage."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -17,7 +17,7 @@ from places.models import Tier, Unit
 from steering import charts, metrics
 from steering.compliance import Tally, province_of
 from steering.models import ComplianceSnapshot, Counter, Directive, RollupRun
-from steering.templatetags.steering import figure
+from steering.templatetags.steering import shown
 
 HISTORY_DAYS = 180
 
@@ -94,7 +94,7 @@ def children_rows(unit: Unit, rows: list[ChildRow]) -> SafeString:
             (
                 link.replace("CODE", row.unit.code),
                 row.unit.name,
-                format_html_join("", "<td>{}</td>", ((figure(f.value, f.percent),) for f in row.figures)),
+                format_html_join("", "<td>{}</td>", ((shown(f),) for f in row.figures)),
             )
             for row in rows
         ),

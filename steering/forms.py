@@ -1,6 +1,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from groups.models import UNIT_GROUP_KINDS, CommunityGroup, GroupKind
 from people.models import Person
@@ -92,6 +93,33 @@ class PeriodForm(forms.Form):
     number = forms.IntegerField(
         label=_("Month or quarter"), min_value=1, max_value=12, required=False, help_text=_("Leave empty for a year.")
     )
+    # The document's own parts (Decree 30/2020/NĐ-CP); left empty, each takes its default.
+    doc_number = forms.CharField(
+        label=_("Document number"),
+        max_length=10,
+        required=False,
+        help_text=_("Leave empty for the clerk to number it on issue."),
+    )
+    issuing_body = forms.CharField(label=_("Issuing body"), max_length=200, required=False)
+    signer_title = forms.CharField(label=_("Signer's position"), max_length=100, required=False)
+    signer_name = forms.CharField(label=_("Signer's name"), max_length=150, required=False)
+    recipients = forms.CharField(
+        label=pgettext_lazy("official document", "Recipients"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One per line."),
+    )
+
+    def letterhead_overrides(self) -> dict:
+        data = self.cleaned_data
+        recipients = [line.strip(" -;.") for line in data.get("recipients", "").splitlines()]
+        return {
+            "number": data.get("doc_number", "").strip(),
+            "issuing_body": data.get("issuing_body", "").strip(),
+            "signer_title": data.get("signer_title", "").strip(),
+            "signer_name": data.get("signer_name", "").strip(),
+            "recipients": [line for line in recipients if line],
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.functional import Promise as StrPromise
 from django.utils.translation import gettext_lazy as _
 
-from coverage.reach import coverage_by_residential_group, reached_directly_q
+from coverage.reach import GroupCounts, coverage_by_residential_group, reached_directly_q, with_declarations
 from groups.models import CommunityGroup, GroupKind, Membership, MembershipStatus
 from people.models import Household, Person
 from places.models import Tier, Unit
@@ -31,6 +31,7 @@ class Figure:
     value: float | int | None
     percent: bool = False
     short: "str | StrPromise" = ""  # a column heading for tables; the label when empty
+    missing: "str | StrPromise" = ""  # said instead of "—" when the value is unknown (e.g. "not declared")
 
     @property
     def heading(self) -> str:
@@ -244,8 +245,9 @@ def _member_of_active_group_at(person_ref: str, as_of: datetime) -> Exists:
     return Exists(memberships_at(as_of).filter(person=OuterRef(person_ref)))
 
 
-def coverage_at(root: Unit, as_of: datetime) -> dict[str, tuple[int, int]]:
-    """coverage.reach's definition at a past moment: memberships as they were then, people as they are now."""
+def coverage_at(root: Unit, as_of: datetime) -> GroupCounts:
+    """coverage.reach's definition at a past moment: memberships as they were then, people and
+    declared household totals as they are now."""
     direct = reached_directly_q() & Q(_member_of_active_group_at("pk", as_of))
     via_relay = (
         Q(has_smartphone=False) & reached_directly_q("relay__") & Q(_member_of_active_group_at("relay_id", as_of))
@@ -257,11 +259,13 @@ def coverage_at(root: Unit, as_of: datetime) -> dict[str, tuple[int, int]]:
         .values("residential_group__path")
         .annotate(total=Count("id"), covered=Count("id", filter=Q(is_covered=True)))
     )
-    return {row["residential_group__path"]: (row["total"], row["covered"]) for row in rows}
+    return with_declarations(
+        root, {row["residential_group__path"]: (row["total"], row["covered"]) for row in rows}, as_of
+    )
 
 
 class CoverageProvider(MetricProvider):
-    """Households registered and reached, by coverage.reach's definition (docs/coverage.md)."""
+    """Households registered, reached and declared, by coverage.reach's definition (docs/coverage.md)."""
 
     slug = "coverage"
     title = _("Household coverage")
@@ -270,21 +274,36 @@ class CoverageProvider(MetricProvider):
         per_group = coverage_by_residential_group(root) if as_of is None else coverage_at(root, as_of)
         measured = {unit.path for unit in units}
         values: Values = {}
-        for path, (total, covered) in per_group.items():
+        for path, (total, covered, declared) in per_group.items():
             add_to_ancestors(values, path, measured, "coverage.households", total)
             add_to_ancestors(values, path, measured, "coverage.covered", covered)
+            if declared is None:
+                add_to_ancestors(values, path, measured, "coverage.undeclared_groups", 1)
+            else:
+                add_to_ancestors(values, path, measured, "coverage.declared", declared)
+                add_to_ancestors(values, path, measured, "coverage.covered_declared", covered)
         return values
 
     def summary(self, values: Mapping[str, int]) -> list[Figure]:
         households, covered = values.get("coverage.households", 0), values.get("coverage.covered", 0)
+        declared, covered_declared = values.get("coverage.declared", 0), values.get("coverage.covered_declared", 0)
         return [
             Figure("coverage.households", _("Households registered"), households, short=_("Households")),
             Figure("coverage.covered", _("Households reached"), covered, short=_("Reached")),
+            Figure("coverage.declared", _("Households declared"), declared, short=_("Declared")),
             Figure(
                 "coverage.percent",
-                _("Coverage"),
-                round(100 * covered / households, 1) if households else None,
+                _("Coverage (reached / declared)"),
+                round(100 * covered_declared / declared, 1) if declared else None,
                 percent=True,
+                short=_("Coverage"),
+                missing=_("not declared") if values.get("coverage.undeclared_groups") else "",
+            ),
+            Figure(
+                "coverage.undeclared_groups",
+                _("Residential groups not declared"),
+                values.get("coverage.undeclared_groups", 0),
+                short=_("Not declared"),
             ),
         ]
 
@@ -294,7 +313,7 @@ class CoverageProvider(MetricProvider):
                 "coverage",
                 str(_("Household coverage over time")),
                 "line",
-                series=[(str(_("Coverage")), history.ratio_series("coverage.covered", "coverage.households"))],
+                series=[(str(_("Coverage")), history.ratio_series("coverage.covered_declared", "coverage.declared"))],
                 percent=True,
             )
         ]

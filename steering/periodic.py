@@ -4,6 +4,10 @@ Figures come from the same metric providers as the dashboards, measured at the s
 end of the period (`measure(as_of=…)`), so a report of a past period stays what it was. Sections
 the reports and bulletins apps fill are listed with a note while their providers are not
 registered. Providers may also list rows for the period (`listings`, e.g. notable cases).
+
+The report goes out as an administrative document in the form of Decree 30/2020/NĐ-CP (national
+title and motto, issuing body, number and symbol, place and date, type and title, body,
+recipients, signature): `Letterhead` holds those parts, `steering/exports.py` lays them out.
 """
 
 from dataclasses import dataclass, field
@@ -106,6 +110,73 @@ class Section:
     note: str = ""
 
 
+NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"  # Decree 30/2020, appendix I: never translated
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+UNIT_PREFIXES = ("Thành phố ", "Tỉnh ", "Xã ", "Phường ", "Thị trấn ", "Đặc khu ", "Ấp ", "Khu phố ", "Thôn ")
+
+
+def place_name(unit: Unit) -> str:
+    """The place written before the date: the unit's name without its kind ("Cầu Khởi", "Tây Ninh")."""
+    for prefix in UNIT_PREFIXES:
+        if unit.name.startswith(prefix):
+            return unit.name[len(prefix) :]
+    return unit.name
+
+
+def vietnamese_date(day: date) -> str:
+    """ "ngày 05 tháng 02 năm 2026": a zero before days under 10 and months 1 and 2 (Decree 30)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+@dataclass
+class Letterhead:
+    """The parts of the document around the figures, editable when downloading."""
+
+    parent_body: str  # the body above the issuer, e.g. "UBND XÃ CẦU KHỞI"
+    issuing_body: str
+    number: str  # empty: left blank for the clerk to number on issue
+    symbol: str  # "BC-BCĐ": report (BC) of the steering committee (BCĐ)
+    place: str
+    signed_on: date
+    authority: str  # "TM. BAN CHỈ ĐẠO"
+    signer_title: str
+    signer_name: str
+    recipients: list[str]
+
+    @property
+    def number_line(self) -> str:
+        return f"Số: {self.number or ' ' * 8}/{self.symbol}"
+
+    @property
+    def place_date_line(self) -> str:
+        return f"{self.place}, {vietnamese_date(self.signed_on)}"
+
+
+def default_letterhead(unit: Unit, default_signer: str = "", **overrides: object) -> Letterhead:
+    parent = unit.parent
+    # The committee reports from its own level to the one above; the People's Committee of its unit heads it.
+    parent_body = _("PEOPLE'S COMMITTEE OF %(unit)s") % {"unit": unit.name.upper()}
+    recipients = [_("Steering committee of %(unit)s (to report)") % {"unit": parent.name}] if parent else []
+    recipients += [_("Members of the steering committee"), _("Commune and ward police"), _("Filed: archive")]
+    fields: dict[str, object] = {
+        "parent_body": parent_body,
+        "issuing_body": _(
+            "STEERING COMMITTEE FOR CRIME PREVENTION AND THE ALL PEOPLE PROTECT NATIONAL SECURITY MOVEMENT"
+        ),
+        "number": "",
+        "symbol": "BC-BCĐ",
+        "place": place_name(unit),
+        "signed_on": timezone.localdate(),
+        "authority": _("ON BEHALF OF THE STEERING COMMITTEE"),
+        "signer_title": _("HEAD"),
+        "signer_name": default_signer,
+        "recipients": recipients,
+    }
+    fields.update({key: value for key, value in overrides.items() if value not in ("", None, [])})
+    return Letterhead(**fields)  # type: ignore[arg-type]
+
+
 @dataclass
 class PeriodicReport:
     unit: Unit
@@ -116,6 +187,19 @@ class PeriodicReport:
     child_columns: list[str]
     children: list[tuple[str, list[metrics.Figure]]]
     directives: list[tuple[str, date, compliance.Tally]]
+    counted_to: datetime  # the moment the end figures count to: the end of the period, or when generated
+    letterhead: Letterhead | None = None
+
+    @property
+    def still_running(self) -> bool:
+        """The period has not ended: its figures are those of the moment the report was made."""
+        return self.counted_to == self.generated_at
+
+    @property
+    def title(self) -> str:
+        return _("Results of the crime-prevention groups model, %(period)s") % {
+            "period": self.period.label[:1].lower() + self.period.label[1:]
+        }
 
     @property
     def filename(self) -> str:
@@ -126,7 +210,8 @@ def values_of(measured: metrics.Values, path: str) -> dict[str, int]:
     return {metric: value for (unit_path, metric), value in measured.items() if unit_path == path}
 
 
-def build(unit: Unit, period: Period) -> PeriodicReport:
+def build(unit: Unit, period: Period, letterhead: Letterhead | None = None) -> PeriodicReport:
+    generated_at = timezone.now()
     children = list(unit.children.order_by("name")) if unit.tier < Tier.RESIDENTIAL_GROUP else []
     units = [unit, *children]
     start_at, end_at = moment(period.start, end=False), moment(period.end, end=True)
@@ -176,4 +261,7 @@ def build(unit: Unit, period: Period) -> PeriodicReport:
         for item in compliance.evaluate(directive, scope, today=today, as_of=end_at):
             tally.add(item.status)
         directives.append((directive.title, directive.deadline, tally))
-    return PeriodicReport(unit, period, timezone.now(), sections, listings, columns, child_rows, directives)
+    counted_to = end_at or generated_at
+    return PeriodicReport(
+        unit, period, generated_at, sections, listings, columns, child_rows, directives, counted_to, letterhead
+    )

@@ -66,7 +66,11 @@ def stored_coverages(units: list[Unit]) -> dict[int, Coverage]:
                 values[unit_id][metric] = value
     return {
         unit.pk: Coverage(
-            unit, values[unit.pk].get("coverage.households", 0), values[unit.pk].get("coverage.covered", 0)
+            unit,
+            *(
+                values[unit.pk].get(f"coverage.{metric}", 0)
+                for metric in ("households", "covered", "declared", "covered_declared", "undeclared_groups")
+            ),
         )
         for unit in units
         if unit.pk in values

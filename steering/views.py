@@ -95,7 +95,7 @@ def map_json(request, code: str):
 @login_required
 def report_download(request, code: str, fmt: str):
     unit = access_unit(request.user, code, can_export_report)
-    if fmt not in ("xlsx", "pdf"):
+    if fmt not in ("xlsx", "pdf", "docx"):
         raise Http404
     form = PeriodForm(request.GET)
     try:
@@ -110,10 +110,14 @@ def report_download(request, code: str, fmt: str):
         return redirect(target, unit.code)
     # Reports go upward in Vietnamese, whatever language the officer reads the site in.
     with translation.override("vi"):
-        report = periodic.build(unit, period)
+        letterhead = periodic.default_letterhead(unit, request.user.full_name, **form.letterhead_overrides())
+        report = periodic.build(unit, period, letterhead)
         if fmt == "xlsx":
             content = exports.to_xlsx(report)
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        elif fmt == "docx":
+            content = exports.to_docx(report)
+            content_type = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         else:
             content, content_type = exports.to_pdf(report), "application/pdf"
     response = HttpResponse(content, content_type=content_type)

@@ -51,3 +51,29 @@ def test_a_local_unit_is_renamed_but_an_official_one_is_not(world, client):
     client.post(f"/units/{world.commune.code}/rename/", {"name": "Xã Khác"})
     world.commune.refresh_from_db()
     assert world.commune.name == "Xã Cầu Khởi"
+
+
+def test_a_leader_types_the_household_total_and_the_page_counts_coverage_against_it(world, client):
+    signed_in(client, world.leader)
+    page = client.get(f"/units/{world.rg.code}/").content.decode()
+    assert 'data-testid="declare-form"' in page and 'data-testid="coverage">100,0%' in page
+    client.post(f"/units/{world.rg.code}/households-declared/", {"declared_households": "8"})
+    page = client.get(f"/units/{world.rg.code}/").content.decode()
+    assert 'data-testid="declared">8<' in page and 'data-testid="coverage">25,0%' in page
+
+
+def test_a_group_that_has_not_declared_says_so_instead_of_a_percentage(world, client):
+    signed_in(client, world.officer)
+    page = client.get(f"/units/{world.rg2.code}/").content.decode()
+    assert 'data-testid="coverage" class="missing">chưa khai báo<' in page
+    commune = client.get(f"/units/{world.commune.code}/").content.decode()
+    assert 'data-testid="undeclared-groups"' in commune and "2 tổ dân cư chưa khai báo" in commune
+    assert 'data-testid="not-declared"' in commune  # Ấp Phước Lễ: its only group has not declared
+
+
+def test_a_resident_cannot_declare_the_household_total(world, client):
+    signed_in(client, world.resident)
+    response = client.post(f"/units/{world.rg.code}/households-declared/", {"declared_households": "8"})
+    assert response.status_code == 403
+    world.rg.refresh_from_db()
+    assert world.rg.declared_households == 2

@@ -96,3 +96,20 @@ def test_an_upload_runs_as_a_task_and_its_page_lists_the_bad_rows(world, client,
     page = client.get(response.url).content.decode()
     assert "Ấp Không Có" in page and "<td>3</td>" in page
     assert not Unit.objects.filter(name="Ấp Mới").exists()
+
+
+def test_the_file_declares_household_totals_and_updates_those_of_existing_groups(world):
+    content = csv_bytes("loai,ten,thuoc,so_ho\nấp,Ấp Phước Bình,,\ntổ,Tổ 1,Ấp Phước Bình,42\ntổ,Tổ 2,Ấp Phước Hội,17\n")
+    result = import_units(world.officer, world.commune, "units.csv", content)
+    assert result.ok, result.errors
+    assert [(u.name, u.declared_households) for u in result.created] == [("Ấp Phước Bình", None), ("Tổ 1", 42)]
+    world.rg2.refresh_from_db()
+    assert world.rg2.declared_households == 17 and result.declared == [world.rg2]
+
+
+def test_a_household_total_on_a_hamlet_or_not_a_number_is_a_bad_row(world):
+    content = csv_bytes("loai,ten,thuoc,so_ho\nấp,Ấp Phước Bình,,30\ntổ,Tổ 9,Ấp Phước Hội,nhiều\n")
+    result = import_units(world.officer, world.commune, "units.csv", content)
+    assert [number for number, _reason in result.errors] == [2, 3]
+    world.rg2.refresh_from_db()
+    assert world.rg2.declared_households is None

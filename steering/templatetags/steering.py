@@ -15,3 +15,11 @@ def figure(value, percent: bool = False) -> str:
     if percent:
         return f"{value:.1f}".replace(".", get_format("DECIMAL_SEPARATOR")) + "%"
     return f"{int(value):,}".replace(",", get_format("THOUSAND_SEPARATOR"))
+
+
+@register.filter
+def shown(fig) -> str:
+    """A metrics.Figure as shown: its value, or what is missing ("not declared") when it has none."""
+    if fig.value is None and fig.missing:
+        return str(fig.missing)
+    return figure(fig.value, fig.percent)

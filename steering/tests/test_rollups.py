@@ -40,6 +40,9 @@ def test_rollups_equal_a_direct_count_for_the_province_its_communes_and_hamlets(
         assert stored.get("members.total", 0) == members, unit
         assert stored.get("coverage.households", 0) == coverage.households, unit
         assert stored.get("coverage.covered", 0) == coverage.covered, unit
+        assert stored.get("coverage.declared", 0) == coverage.declared, unit
+        assert stored.get("coverage.covered_declared", 0) == coverage.covered_declared, unit
+        assert stored.get("coverage.undeclared_groups", 0) == coverage.undeclared_groups, unit
     assert counters_of(world.province)["members.total"] == 5
     assert RollupRun.objects.get(unit=world.province).finished_at is not None
 

@@ -30,7 +30,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  groups/{kind}: {count}")
         self.stdout.write(f"  members: {stats['members']}")
         self.stdout.write(f"  households: {stats['households']} (covered {stats['covered_households']})")
-        self.stdout.write(f"  coverage: {stats['coverage_percent']}%")
+        self.stdout.write(
+            f"  declared: {stats['declared_households']}"
+            f" ({stats['undeclared_residential_groups']} residential groups not declared)"
+        )
+        self.stdout.write(f"  coverage (reached / declared): {stats['coverage_percent']}%")
 
 
 def _dumps(value) -> str:
