@@ -10,4 +10,5 @@ urlpatterns = [
     path("signin/officer/setup/", views.officer_setup, name="officer_setup"),
     path("signout/", views.signout, name="signout"),
     path("me/", views.profile, name="profile"),
+    path("privacy/", views.privacy_notice, name="privacy_notice"),
 ]

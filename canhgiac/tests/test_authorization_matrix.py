@@ -72,6 +72,14 @@ PAGES: dict[str, Row] = {
     "people:officer_setup": get("/signin/officer/setup/", SIGNED_IN_ONLY),
     "people:signout": post("/signout/", EVERYONE),
     "people:profile": get("/me/", SIGNED_IN_ONLY),
+    "people:privacy_notice": get("/privacy/", EVERYONE),
+    # One's own data: always the signed-in person's (privacy/tests); consent for another person
+    # only by their relay (the elder's).
+    "privacy:mine": get("/me/data/", SIGNED_IN_ONLY),
+    "privacy:json": get("/me/data.json", SIGNED_IN_ONLY),
+    "privacy:pdf": get("/me/data.pdf", SIGNED_IN_ONLY),
+    "privacy:consent": post("/me/data/consent/{elder}/", allow("relay")),
+    "privacy:delete": get("/me/data/delete/", SIGNED_IN_ONLY),
     # Groups: the first commune's residential group.
     "groups:mine": get("/groups/", SIGNED_IN_ONLY),
     # An outsider gets the group's name and a request-to-join form, not its members (groups/tests).
