@@ -16,6 +16,7 @@ keys of the commune / of the far commune); admin (back-office superuser, no mand
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from canhgiac.tests.authorization import (
@@ -408,3 +409,11 @@ def test_the_admin_site_opens_to_the_admin_alone(matrix):
         for persona in PERSONAS:
             if persona != "admin":
                 assert classify(personas.request(persona, row)) == "no", (pattern, persona)
+
+
+def test_the_matrix_size_the_docs_give_is_the_real_one():
+    admin = [route for route in project_routes() if route.pattern.startswith("admin/")]
+    cases = (len(PAGES) + len(API) + len(admin)) * len(PERSONAS)
+    for page in ("security.md", "benchmarks.md"):
+        text = (settings.BASE_DIR / "docs" / page).read_text()
+        assert f"{cases:,}" in text, f"docs/{page} should give the matrix size, {cases:,} cases"
