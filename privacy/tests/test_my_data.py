@@ -3,6 +3,7 @@
 import io
 import json
 
+from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -43,6 +44,7 @@ def test_deleting_keeps_open_reports_and_the_audit_log_and_clears_the_rest(world
     closed = create_report(world.resident, world.rg, description="Trộm gà đêm qua").report
     do_transition(world.officer, closed, "acknowledged")
     do_transition(world.officer, closed, "resolved", reason="đã xử lý")
+    phone = signed_in(Client(), world.resident)  # the same person signed in on another device
     signed_in(client, world.resident)
     page = client.get(reverse("privacy:delete"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "1 tin báo" in page and "Nhật ký" in page
@@ -56,6 +58,7 @@ def test_deleting_keeps_open_reports_and_the_audit_log_and_clears_the_rest(world
     assert AuditEvent.objects.filter(verb="person.erased", actor=person).exists()
     assert AuditEvent.objects.filter(actor=person).count() > 1  # the earlier history is kept
     assert client.get(reverse("privacy:mine")).status_code == 302  # signed out
+    assert phone.get(reverse("privacy:mine")).status_code == 302  # and on every other device
 
 
 def test_an_officer_cannot_erase_their_account_themselves(world, client):
