@@ -48,6 +48,12 @@ def test_a_relay_records_an_elders_consent_and_a_resident_deletes_their_data(bro
 
     create_report(live_world.resident, live_world.rg)
     resident = page_for(browser, live_server, live_world.resident)
+    resident.goto("/me/")  # no consent yet: the profile asks for it, with the notice one tap away
+    assert resident.get_by_role("checkbox").is_visible()
+    resident.screenshot(path=SHOTS / "privacy-consent-at-signup.png", full_page=True)
+    resident.click("text=thông báo xử lý dữ liệu cá nhân")
+    assert resident.locator("h1").inner_text() == "Thông báo xử lý dữ liệu cá nhân"
+    resident.screenshot(path=SHOTS / "privacy-notice.png", full_page=True)
     resident.goto("/me/data/")
     with resident.expect_download() as download:
         resident.click("text=PDF")
