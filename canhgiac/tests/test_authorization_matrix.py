@@ -396,7 +396,8 @@ def test_every_api_operation_answers_each_persona_as_the_table_says(matrix):
 
 def test_the_admin_site_opens_to_the_admin_alone(matrix):
     personas, scenario = matrix
-    rows, broken = {}, {}
+    rows: dict[str, Row] = {}
+    broken: dict[str, Row] = {}
     for route in project_routes():
         if route.pattern.startswith("admin/"):
             method = "POST" if route.pattern == "admin/logout/" else "GET"

@@ -28,7 +28,7 @@ def test_the_daily_sweep_strips_old_closed_reports_and_counts_them(world, settin
     still_open = create_report(world.resident, world.rg).report
     Report.objects.filter(pk=still_open.pk).update(received_at=timezone.now() - timedelta(days=400))
     ReportMessage.objects.create(report=old, side="reporter", author=world.resident, body="Số nhà tôi là 9")
-    photo_name = ReportPhoto.objects.get(report=old).image.name
+    photo_name = ReportPhoto.objects.get(report=old).image.name or ""
     storage = ReportPhoto._meta.get_field("image").storage
     assert storage.exists(photo_name)
 
