@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "demo",
     "delivery",
     "bulletins",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +166,8 @@ REPORT_MAX_PHOTO_BYTES = env_int("REPORT_MAX_PHOTO_BYTES", 8 * 1024 * 1024)
 REPORT_MAX_TEXT = env_int("REPORT_MAX_TEXT", 5000)
 REPORT_REMINDER_LEAD_HOURS = env_int("REPORT_REMINDER_LEAD_HOURS", 48)
 REPORT_FOLLOW_MAX_FAILURES = env_int("REPORT_FOLLOW_MAX_FAILURES", 10)
+# Closed reports lose their personal data and photos this many days after closing (docs/privacy.md).
+REPORT_RETENTION_DAYS = env_int("REPORT_RETENTION_DAYS", 365)
 REPORT_DEADLINES: dict[str, dict[str, int | None]] = {}
 # Lost & found matching (reports/matching.py): days apart, km apart (when both posts carry
 # coordinates), and the least description score, in percent, for a suggested match.
@@ -327,6 +330,10 @@ SCHEDULED_JOBS: dict[str, dict[str, Any]] = {
     "steering.daily": {"task": "steering.tasks.daily", "at": env_str("STEERING_DAILY_AT", "00:15")},
     "reports.deadline_reminders": {"task": "reports.tasks.send_deadline_reminders", "every_minutes": 15},
     "duty.sweep": {"task": "duty.tasks.sweep_task", "every_minutes": 1},
+    "reports.retention": {
+        "task": "reports.tasks.remove_expired_personal_data",
+        "at": env_str("REPORT_RETENTION_AT", "02:30"),
+    },
 }
 
 # Prometheus metrics at /metrics, for these addresses or a bearer token (docs/deployment.md).

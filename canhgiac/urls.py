@@ -21,6 +21,7 @@ urlpatterns: list = [
     path("api/", include("api.urls")),
     path("steering/", include("steering.urls")),
     path("", include("channels.urls")),
+    path("", include("privacy.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -101,7 +101,11 @@ def encrypted_columns(app_registry=apps) -> list[tuple[str, list[str]]]:
     """(table, [columns]) of every model with encrypted fields."""
     found = []
     for model in app_registry.get_models():
-        columns = [field.column for field in model._meta.concrete_fields if isinstance(field, EncryptedTextField)]
+        columns = [
+            field.column
+            for field in model._meta.concrete_fields
+            if isinstance(field, EncryptedTextField) and field.column
+        ]
         if columns and not model._meta.proxy:
             found.append((model._meta.db_table, columns))
     return found

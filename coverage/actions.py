@@ -16,6 +16,7 @@ from coverage.tasks import run_unit_import
 from groups.actions import do_add_member
 from groups.models import CommunityGroup, GroupKind
 from groups.permissions import can_manage_household
+from people.actions import do_record_consent
 from people.models import Household, Person
 from people.permissions import can_manage_unit
 from people.phones import normalize_phone
@@ -168,16 +169,26 @@ def residential_groups_of(household: Household):
 
 
 def check_enroll_member(
-    actor: Person, household: Household, *, full_name: str, phone: str = "", has_smartphone: bool = True, enroll: bool
+    actor: Person,
+    household: Household,
+    *,
+    full_name: str,
+    phone: str = "",
+    has_smartphone: bool = True,
+    enroll: bool,
+    consent_method: str = "",
 ) -> Person:
     """Add a member to the household and, when asked, to its residential group's group(s).
 
-    Members without a smartphone are enrolled too: they are reached through their relay.
+    Members without a smartphone are enrolled too: they are reached through their relay. The
+    member's agreement to the privacy notice is recorded with who enrolled them and how.
     """
     with transaction.atomic():
         person = check_add_household_member(
             actor, household, full_name=full_name, phone=phone, has_smartphone=has_smartphone
         )
+        if consent_method:
+            do_record_consent(person, method=consent_method, recorded_by=actor)
         if enroll:
             for group in residential_groups_of(household):
                 do_add_member(actor, group, person)

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from people.forms import PhoneField
+from people.models import ConsentMethod
 from places.models import UnitKind
 
 
@@ -31,6 +32,16 @@ class MemberForm(forms.Form):
     phone = PhoneField(required=False, help_text=_("Leave empty for a member without a phone."))
     has_smartphone = forms.BooleanField(label=_("Uses a smartphone"), required=False, initial=True)
     enroll = forms.BooleanField(label=_("Add to the residential group's group"), required=False, initial=True)
+    consent_method = forms.ChoiceField(
+        label=_("Agreement to the privacy notice"),
+        required=False,
+        choices=[
+            ("", _("Not asked yet")),
+            (ConsentMethod.PAPER, ConsentMethod.PAPER.label),
+            (ConsentMethod.SPOKEN, ConsentMethod.SPOKEN.label),
+        ],
+        help_text=_("Read the notice at /privacy/ with them; record how they agreed."),
+    )
 
     def clean(self):
         data = super().clean()

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.actions import record
 from core.errors import ActionError, PermissionDenied
-from people.models import Mandate, Person, SigninCode
+from people.models import NOTICE_VERSION, Consent, ConsentMethod, Mandate, Person, SigninCode
 from people.permissions import can_manage_unit
 from people.phones import normalize_phone
 from people.tasks import send_signin_code
@@ -134,3 +134,49 @@ def check_grant_mandate(actor: Person, person: Person, role: str, unit: Unit, ti
         )
         record(actor, "mandate.granted", mandate, unit=unit, role=role, person=person.pk)
     return mandate
+
+
+def current_consent(person: Person) -> Consent | None:
+    return person.consents.filter(withdrawn_at__isnull=True, notice_version=NOTICE_VERSION).first()
+
+
+def do_record_consent(person: Person, *, method: str, recorded_by: Person | None = None) -> Consent:
+    """Record that the person agreed to the current notice (once: an existing one is kept)."""
+    if method not in ConsentMethod.values:
+        raise ActionError(_("Say how the person agreed."), code="consent_method")
+    existing = current_consent(person)
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        consent = Consent.objects.create(
+            person=person, notice_version=NOTICE_VERSION, method=method, recorded_by=recorded_by or person
+        )
+        record(recorded_by or person, "consent.given", person, method=method, notice_version=NOTICE_VERSION)
+    return consent
+
+
+def can_act_for(actor: Person, person: Person) -> bool:
+    """The person themselves, or the relay who reads messages out to them."""
+    return actor.is_authenticated and (
+        actor.pk == person.pk or (person.relay_id is not None and person.relay_id == actor.pk)
+    )
+
+
+def check_record_consent(actor: Person, person: Person) -> Consent:
+    """Consent given online by the person, or by their relay for a member without a smartphone."""
+    if not can_act_for(actor, person):
+        raise PermissionDenied
+    method = ConsentMethod.ONLINE if actor.pk == person.pk else ConsentMethod.RELAY
+    return do_record_consent(person, method=method, recorded_by=actor)
+
+
+def check_withdraw_consent(actor: Person, person: Person) -> int:
+    """Withdraw the person's consent (kept, marked withdrawn); the number withdrawn."""
+    if not can_act_for(actor, person):
+        raise PermissionDenied
+    now = timezone.now()
+    with transaction.atomic():
+        count = person.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=now, withdrawn_by=actor)
+        if count:
+            record(actor, "consent.withdrawn", person)
+    return count

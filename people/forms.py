@@ -60,3 +60,17 @@ class OfficerSetupForm(forms.Form):
 class ProfileForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
     language = forms.ChoiceField(label=_("Language"), choices=[("vi", "Tiếng Việt"), ("en", "English")])
+
+
+class ConsentField(forms.BooleanField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("I have read the privacy notice and agree to my data being processed as it says."))
+        kwargs.setdefault("required", True)
+        super().__init__(**kwargs)
+
+
+def profile_form(data, *, person, ask_consent: bool) -> ProfileForm:
+    form = ProfileForm(data, initial={"full_name": person.full_name, "language": person.language})
+    if ask_consent:
+        form.fields["consent"] = ConsentField()
+    return form

@@ -174,3 +174,43 @@ class SigninCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# The privacy notice people agree to (templates/people/privacy_notice_*.html). Bump the version
+# when its text changes: everyone is then asked again at their next sign-in (docs/privacy.md).
+NOTICE_VERSION = "2026-01"
+
+
+class ConsentMethod(models.TextChoices):
+    ONLINE = "online", _("Ticked the box when signing in")
+    PAPER = "paper", _("Signed the paper form at enrollment")
+    SPOKEN = "spoken", _("Agreed out loud after the notice was read to them")
+    RELAY = "relay", _("Agreed through their relay, who read the notice to them")
+
+
+class Consent(models.Model):
+    """A person's agreement to the privacy notice: which version, how, recorded by whom (the person
+    online, the leader or officer who enrolled them door to door, or their relay). Withdrawn
+    consents are kept, with when and by whom, as the proof the law asks for."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    notice_version = models.CharField(_("notice version"), max_length=20)
+    method = models.CharField(_("how they agreed"), max_length=20, choices=ConsentMethod.choices)
+    recorded_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("recorded by")
+    )
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.person} · {self.notice_version} · {self.method}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.withdrawn_at is None and self.notice_version == NOTICE_VERSION

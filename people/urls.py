@@ -12,4 +12,5 @@ urlpatterns = [
     path("me/", views.profile, name="profile"),
     path("me/display/", views.display_mode, name="display"),
     path("start/", views.landing, name="landing"),
+    path("privacy/", views.privacy_notice, name="privacy_notice"),
 ]

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,8 +21,9 @@ from people.forms import (
     OfficerSetupForm,
     OfficerVerifyForm,
     PhoneForm,
-    ProfileForm,
+    profile_form,
 )
+from people.models import NOTICE_VERSION, ConsentMethod
 from people.permissions import needs_strong_auth
 from people.phones import masked_phone
 
@@ -81,7 +83,7 @@ def signin_code(request):
             request.session.pop("signin_next", None)
             if needs_strong_auth(person):
                 return redirect(with_next(reverse("people:officer_verify"), next_url))
-            if not person.full_name:
+            if not person.full_name or actions.current_consent(person) is None:
                 return redirect(with_next(reverse("people:profile"), next_url))
             return redirect(next_url)
     return render(request, "people/signin_code.html", {"form": form, "masked_phone": masked_phone(phone)})
@@ -163,12 +165,26 @@ def signout(request):
 @login_required
 def profile(request):
     person = request.user
-    form = ProfileForm(request.POST or None, initial={"full_name": person.full_name, "language": person.language})
+    ask_consent = not needs_strong_auth(person) and actions.current_consent(person) is None
+    form = profile_form(request.POST or None, person=person, ask_consent=ask_consent)
     if request.method == "POST" and form.is_valid():
-        actions.do_update_profile(person, **form.cleaned_data)
+        with transaction.atomic():
+            actions.do_update_profile(
+                person, full_name=form.cleaned_data["full_name"], language=form.cleaned_data["language"]
+            )
+            if ask_consent:
+                actions.do_record_consent(person, method=ConsentMethod.ONLINE)
         response = redirect(_next_url(request, "/"))
         from django.conf import settings
 
         response.set_cookie(settings.LANGUAGE_COOKIE_NAME, person.language, max_age=365 * 24 * 3600, samesite="Lax")
         return response
-    return render(request, "people/profile.html", {"form": form, "next": _next_url(request, "")})
+    return render(
+        request, "people/profile.html", {"form": form, "next": _next_url(request, ""), "ask_consent": ask_consent}
+    )
+
+
+def privacy_notice(request):
+    """The notice people agree to, in their language (docs/privacy.md)."""
+    language = "en" if request.LANGUAGE_CODE == "en" else "vi"
+    return render(request, f"people/privacy_notice_{language}.html", {"version": NOTICE_VERSION})

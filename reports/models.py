@@ -156,6 +156,8 @@ class Report(models.Model):
         "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     group_post_id = models.PositiveIntegerField(null=True, blank=True, unique=True)
+    # When the retention sweep removed its personal data and photos (reports/retention.py).
+    personal_data_removed_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("report")

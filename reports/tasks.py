@@ -5,6 +5,7 @@ Each receipt or extension schedules one sweep at "deadline minus lead time" on t
 scheduled twice, or run by `manage.py send_report_reminders` from cron, never reminds twice.
 """
 
+import logging
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,12 +15,14 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
-from audit.actions import record
+from audit.actions import record, record_job
 from delivery.notify import notify
 from reports.models import Reminder, Report
 from reports.permissions import handling_police
 from reports.triage import report_is_urgent
 from reports.workflow import OPEN_STATUSES
+
+logger = logging.getLogger(__name__)
 
 
 def reminder_lead() -> timedelta:
@@ -103,3 +106,20 @@ def schedule_reminders(report: Report) -> None:
         if due:
             run_after = max(due - lead_for(report.received_at, due), timezone.now())
             send_deadline_reminders.using(run_after=run_after).enqueue()
+
+
+@task(queue_name="default")
+def remove_expired_personal_data() -> dict[str, int]:
+    """The daily retention sweep (reports/retention.py): counts in the log and the audit log."""
+    from dataclasses import asdict
+
+    from reports.retention import remove_personal_data
+
+    sweep = remove_personal_data()
+    counts = asdict(sweep)
+    logger.info(
+        "retention: personal data removed from %(reports)d reports, %(photos)d photos, %(messages)d messages", counts
+    )
+    if sweep.reports:
+        record_job("reports.retention_sweep", days=settings.REPORT_RETENTION_DAYS, **counts)
+    return counts

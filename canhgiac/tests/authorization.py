@@ -226,8 +226,8 @@ def build_scenario(world) -> dict[str, Any]:
         audience=Audience(groups=[world.rg_group]),
         publish_at=timezone.now() + timedelta(days=2),
     )
-    delivery = Delivery.objects.filter(person=world.resident).first()
-    elder_delivery = Delivery.objects.filter(person=world.elder).first()
+    delivery = Delivery.objects.filter(person=world.resident).earliest("pk")
+    elder_delivery = Delivery.objects.filter(person=world.elder).earliest("pk")
     post = check_create_post(world.resident, world.rg_group, "Nhà ai mất con trâu?")
     alert = check_raise_alert(world.officer, world.hamlet, "Có người lạ đi xe không biển số", confirm_warnings=True)
     trust = check_grant_alert_trust(world.officer, world.leader, world.hamlet)
@@ -251,7 +251,7 @@ def build_scenario(world) -> dict[str, Any]:
         "scheduled": scheduled.pk,
         "found": found.receipt_code,
         "commune_id": world.commune.pk,
-        "attachment": bulletin.attachments.first().pk,
+        "attachment": bulletin.attachments.get().pk,
         "delivery": delivery.pk,
         "elder_delivery": elder_delivery.pk,
         "notice": bulletin.notice_id or 0,
@@ -259,7 +259,7 @@ def build_scenario(world) -> dict[str, Any]:
         "report": report.receipt_code,
         "other_report": other_report.receipt_code,
         "lost": lost.receipt_code,
-        "photo": report.photos.first().pk,
+        "photo": report.photos.get().pk,
         "open311_token": report.open311_token,
         "alert": alert.pk,
         "trust": trust.pk,

@@ -16,6 +16,7 @@ keys of the commune / of the far commune); admin (back-office superuser, no mand
 import io
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 
 from canhgiac.tests.authorization import (
@@ -72,6 +73,14 @@ PAGES: dict[str, Row] = {
     "people:officer_setup": get("/signin/officer/setup/", SIGNED_IN_ONLY),
     "people:signout": post("/signout/", EVERYONE),
     "people:profile": get("/me/", SIGNED_IN_ONLY),
+    "people:privacy_notice": get("/privacy/", EVERYONE),
+    # One's own data: always the signed-in person's (privacy/tests); consent for another person
+    # only by their relay (the elder's).
+    "privacy:mine": get("/me/data/", SIGNED_IN_ONLY),
+    "privacy:json": get("/me/data.json", SIGNED_IN_ONLY),
+    "privacy:pdf": get("/me/data.pdf", SIGNED_IN_ONLY),
+    "privacy:consent": post("/me/data/consent/{elder}/", allow("relay")),
+    "privacy:delete": get("/me/data/delete/", SIGNED_IN_ONLY),
     # Groups: the first commune's residential group.
     "groups:mine": get("/groups/", SIGNED_IN_ONLY),
     # An outsider gets the group's name and a request-to-join form, not its members (groups/tests).
@@ -387,7 +396,8 @@ def test_every_api_operation_answers_each_persona_as_the_table_says(matrix):
 
 def test_the_admin_site_opens_to_the_admin_alone(matrix):
     personas, scenario = matrix
-    rows, broken = {}, {}
+    rows: dict[str, Row] = {}
+    broken: dict[str, Row] = {}
     for route in project_routes():
         if route.pattern.startswith("admin/"):
             method = "POST" if route.pattern == "admin/logout/" else "GET"
@@ -400,3 +410,11 @@ def test_the_admin_site_opens_to_the_admin_alone(matrix):
         for persona in PERSONAS:
             if persona != "admin":
                 assert classify(personas.request(persona, row)) == "no", (pattern, persona)
+
+
+def test_the_matrix_size_the_docs_give_is_the_real_one():
+    admin = [route for route in project_routes() if route.pattern.startswith("admin/")]
+    cases = (len(PAGES) + len(API) + len(admin)) * len(PERSONAS)
+    for page in ("security.md", "benchmarks.md"):
+        text = (settings.BASE_DIR / "docs" / page).read_text()
+        assert f"{cases:,}" in text, f"docs/{page} should give the matrix size, {cases:,} cases"

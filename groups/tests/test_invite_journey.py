@@ -33,6 +33,7 @@ def test_a_resident_joins_a_group_from_an_invite_link_in_vietnamese(live_world, 
 
     page.wait_for_url("**/me/**")
     page.get_by_label("Họ và tên").fill("Nguyễn Thị Hoa")
+    page.get_by_role("checkbox").check()  # the privacy notice, agreed at sign-up
     page.get_by_role("button", name="Lưu").click()
 
     page.wait_for_url(f"**/groups/join/{invite.token}/")

@@ -28,7 +28,9 @@ def test_a_wrong_number_is_explained_on_the_form(db, client):
 def test_a_new_person_is_asked_for_their_name_after_the_first_sign_in(db, client, django_capture_on_commit_callbacks):
     response = sign_in_with_code(client, "0907 123 456", django_capture_on_commit_callbacks)
     assert response.url.startswith("/me/")
-    response = client.post("/me/", {"full_name": "Nguyễn Thị Mới", "language": "en", "next": "/groups/"})
+    response = client.post(
+        "/me/", {"full_name": "Nguyễn Thị Mới", "language": "en", "next": "/groups/", "consent": "on"}
+    )
     assert response.url == "/groups/"
     assert response.cookies["django_language"].value == "en"
 
