@@ -65,7 +65,7 @@ class Phase:
 
     def summary(self, prefix: str) -> dict:
         everything = [sample for samples in self.latencies.values() for sample in samples]
-        figures = {
+        figures: dict[str, object] = {
             f"{prefix}_requests": self.done,
             f"{prefix}_per_second": round(self.done / self.seconds, 1),
             f"{prefix}_p50_ms": ms(statistics.median(everything)) if everything else None,
