@@ -11,10 +11,12 @@ from /reports/{code}/identity, which is audited (docs/reports.md).
 
 from datetime import datetime
 from decimal import Decimal
+from functools import wraps
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.responses import Status as Reply
 from ninja.security import HttpBearer, django_auth
@@ -73,6 +75,35 @@ def audit_key_use(request, operation: str, *codes: str) -> None:
         do_record_key_use(api_key, operation, codes=list(codes))
 
 
+def _holds_null_character(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Schema):
+        return _holds_null_character(value.model_dump())
+    if isinstance(value, dict):
+        return any(_holds_null_character(item) for item in [*value.keys(), *value.values()])
+    if isinstance(value, list | tuple):
+        return any(_holds_null_character(item) for item in value)
+    return False
+
+
+def refuse_null_characters(operation):
+    """Text with a NUL character is refused with a 400, as Django's forms refuse it: PostgreSQL
+    cannot store it, and a query or audit record carrying it failed with a 500 (found by
+    api/tests/test_schema.py on PostgreSQL)."""
+
+    @wraps(operation)
+    def checked(request, *args, **kwargs):
+        if _holds_null_character(list(kwargs.values())):
+            raise ValidationError(_("Null characters are not allowed."), code="null_characters_not_allowed")
+        return operation(request, *args, **kwargs)
+
+    return checked
+
+
+api.add_decorator(refuse_null_characters)
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
     fields = exc.message_dict if hasattr(exc, "error_dict") else {}
@@ -124,7 +155,7 @@ def answers(success: dict[int, object], *errors: int) -> dict[int, object]:
     return {**success, **{code: ERROR_SCHEMAS[code] for code in errors}}
 
 
-READ = (401, 403, 404)
+READ = (400, 401, 403, 404)
 WRITE = (400, 401, 403, 404, 422)
 
 
@@ -347,7 +378,7 @@ def file_report(request, payload: ReportIn):
     return Reply(status, {"created": filed.created, "report": report_out(filed.report, person), "secret": filed.secret})
 
 
-@api.get("/reports", response=answers({200: list[ReportOut]}, 401, 403), auth=POLICE_AUTH, tags=["police"])
+@api.get("/reports", response=answers({200: list[ReportOut]}, 400, 401, 403), auth=POLICE_AUTH, tags=["police"])
 def queue(
     request,
     q: str = "",

@@ -53,3 +53,14 @@ def police_key(world, in_process):
 )
 def test_every_operation_answers_within_its_schema_and_never_with_a_server_error(case, police_key):
     case.call_and_validate(headers={"Authorization": f"Bearer {police_key}"}, checks=CHECKS)
+
+
+def test_text_with_a_null_character_is_refused_with_a_400_and_never_reaches_the_database(police_key, client, world):
+    """What schemathesis found on PostgreSQL: a NUL in a merge target failed with a 500 when the
+    API key's use was audited (PostgreSQL cannot store it)."""
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {police_key}"}
+    code = create_report(world.resident, world.rg).report.receipt_code
+    merge = client.post(f"/api/reports/{code}/merge", {"into": "CG-\x00"}, content_type="application/json", **bearer)
+    search = client.get("/api/reports", {"q": "trộm\x00"}, **bearer)
+    assert (merge.status_code, search.status_code) == (400, 400)
+    assert merge.json()["detail"] == "Không được dùng ký tự rỗng (NUL)."
