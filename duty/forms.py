@@ -22,7 +22,6 @@ class ShiftForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = police if police is not None else Person.objects.none()
-            field.label_from_instance = lambda person: person.full_name
 
 
 class ChiefForm(forms.Form):
@@ -35,4 +34,3 @@ class ChiefForm(forms.Form):
         field = self.fields["chief"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = police if police is not None else Person.objects.none()
-        field.label_from_instance = lambda person: person.full_name

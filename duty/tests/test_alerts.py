@@ -193,7 +193,7 @@ def test_a_reporters_follow_up_alerts_the_officer_handling_it_or_the_officer_on_
     report = check_transition(world.officer, Report.objects.get(pk=report.pk), "acknowledged")
     check_assign(world.officer, report, assignee=crew.backup)
     check_post_message(report, "Xin hỏi có tin gì chưa?", actor=world.resident, as_reporter=True)
-    direct = Alert.objects.filter(kind=AlertKind.FOLLOW_UP).order_by("-id").first()
+    direct = Alert.objects.filter(kind=AlertKind.FOLLOW_UP).order_by("-id")[0]
     assert direct.step == Step.DIRECT and direct.escalate_at is None
     [notice] = [n for n in notices_to(crew.backup) if "viết thêm" in n.subject]
     assert "Xin hỏi" not in notice.body  # the resident's words stay in the case

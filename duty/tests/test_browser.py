@@ -55,7 +55,9 @@ def test_the_officer_on_duty_acknowledges_from_the_alert_link_and_the_escalation
         if c.route == "telegram.sendMessage" and report.receipt_code in c.json.get("text", "")
     ]
     assert world.resident.full_name not in text
-    link = re.search(r"https?://\S+/duty/ack/\S+/", text).group(0)
+    found = re.search(r"https?://\S+/duty/ack/\S+/", text)
+    assert found is not None
+    link = found.group(0)
 
     phone = page_for(browser, live_server)  # the link opens in the chat app's browser: no session
     phone.goto(link)
