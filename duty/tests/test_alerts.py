@@ -248,3 +248,27 @@ def test_reports_from_clients_alert_the_officer_on_duty_too(world, crew, client,
         assert response.status_code == 201, response.content
         code = response.json()["report"]["receipt_code"]
     assert any(code in n.subject for n in notices_to(world.officer))
+
+
+def test_the_queue_banner_separates_overdue_cases_from_those_coming_due(world, crew):
+    import re as regex
+
+    from reports.tasks import send_deadline_reminders
+
+    late = create_report(world.resident, world.rg).report
+    soon = create_report(world.resident, world.rg).report
+    now = timezone.now()
+    week_ago = now - timedelta(days=7)
+    Report.objects.filter(pk=late.pk).update(received_at=week_ago, forward_due_at=now - timedelta(hours=2))
+    Report.objects.filter(pk=soon.pk).update(received_at=week_ago, forward_due_at=now + timedelta(hours=6))
+    send_deadline_reminders.call()
+    page = signed_in(Client(), world.officer).get("/reports/queue/").content.decode()
+
+    def box(testid: str) -> str:
+        found = regex.search(rf'data-testid="{testid}">(.*?)</div>', page, regex.S)
+        assert found is not None, testid
+        return found.group(1)
+
+    overdue, coming = box("overdue"), box("coming-due")
+    assert "Quá hạn" in overdue and late.receipt_code in overdue and soon.receipt_code not in overdue
+    assert "Sắp đến hạn" in coming and soon.receipt_code in coming and late.receipt_code not in coming
