@@ -272,3 +272,17 @@ def test_the_queue_banner_separates_overdue_cases_from_those_coming_due(world, c
     overdue, coming = box("overdue"), box("coming-due")
     assert "Quá hạn" in overdue and late.receipt_code in overdue and soon.receipt_code not in overdue
     assert "Sắp đến hạn" in coming and soon.receipt_code in coming and late.receipt_code not in coming
+
+
+def test_cases_alerted_long_ago_do_not_keep_a_newly_overdue_case_waiting(world, crew, monkeypatch):
+    from reports import alerting
+
+    monkeypatch.setattr(alerting, "DEADLINE_ALERTS_PER_SWEEP", 2)
+    old = [create_report(world.resident, world.rg).report for _ in range(3)]
+    Report.objects.filter(pk__in=[r.pk for r in old]).update(decision_due_at=timezone.now() - timedelta(days=1))
+    assert alerting.escalate_overdue() == 2
+    assert alerting.escalate_overdue() == 1
+    late = create_report(world.resident, world.rg).report
+    Report.objects.filter(pk=late.pk).update(decision_due_at=timezone.now() - timedelta(minutes=1))
+    assert alerting.escalate_overdue() == 1
+    assert alerting.escalate_overdue() == 0
