@@ -103,7 +103,8 @@ def escalate_overdue(now=None) -> int:
     done: set[str] = set()
     names = list(keys)
     for start in range(0, len(names), 500):
-        done.update(Alert.objects.filter(key__in=names[start : start + 500]).values_list("key", flat=True))
+        found = Alert.objects.filter(key__in=names[start : start + 500]).values_list("key", flat=True)
+        done.update(key for key in found if key)
     waiting = [item for key, item in keys.items() if key not in done][:DEADLINE_ALERTS_PER_SWEEP]
     reports = Report.objects.select_related("unit__parent").in_bulk({pk for pk, _name, _due in waiting})
     raised = 0
