@@ -36,9 +36,10 @@ def ensure_duty_roster(commune: Unit) -> int:
     roster = Roster.objects.filter(unit=commune).select_related("chief").first()
     if roster is None or roster.chief is None:
         return 0
+    chief = roster.chief
     duty = (
         Person.objects.filter(mandates__unit=commune, mandates__role="police", is_active=True)
-        .exclude(pk=roster.chief_id)
+        .exclude(pk=chief.pk)
         .order_by("pk")
         .first()
     )
@@ -48,7 +49,7 @@ def ensure_duty_roster(commune: Unit) -> int:
     starts = [first + timedelta(days=day) for day in range(ROSTER_DAYS_AHEAD + 1)]
     have = set(Shift.objects.filter(roster=roster, starts_at__in=starts).values_list("starts_at", flat=True))
     new = [
-        Shift(roster=roster, starts_at=start, ends_at=start + timedelta(days=1), officer=duty, backup=roster.chief)
+        Shift(roster=roster, starts_at=start, ends_at=start + timedelta(days=1), officer=duty, backup=chief)
         for start in starts
         if start not in have
     ]

@@ -23,7 +23,7 @@ from audit.actions import record
 from channels.registry import channel_types
 from core.errors import ActionError, PermissionDenied
 from core.text import fold
-from delivery.models import Endpoint, Priority
+from delivery.models import Endpoint, Notice, Priority
 from delivery.notify import notify
 from duty.models import Alert, AlertKind, AlertPreference, AlertRecipient, Roster, Shift, Step
 from duty.permissions import can_acknowledge, can_edit_roster
@@ -275,18 +275,33 @@ def _send(alert: Alert, people: list[int], step: int, now: datetime) -> None:
             chosen = chosen[:1]
         link = ack_url(alert, person_id)
         subject, body = _message(alert, step, link)
-        common = {
+        message = {
             "subject": subject,
             "body": body,
             "url": link,
             "priority": Priority.URGENT if urgent else Priority.NORMAL,
-            "source": alert,
             "ack_url": link,
         }
-        notice = notify([person_id], channel=chosen[0] if chosen else "", **common)
+        notice = _notify_one(alert, person_id, message, chosen[0] if chosen else "")
         for slug in chosen[1:]:
-            notify([person_id], channel=slug, parallel_of=notice, **common)
+            _notify_one(alert, person_id, message, slug, parallel_of=notice)
         AlertRecipient.objects.filter(alert=alert, person_id=person_id).update(notice=notice)
+
+
+def _notify_one(
+    alert: Alert, person_id: int, message: dict[str, str], channel: str, parallel_of: Notice | None = None
+) -> Notice:
+    return notify(
+        [person_id],
+        subject=message["subject"],
+        body=message["body"],
+        url=message["url"],
+        priority=message["priority"],
+        ack_url=message["ack_url"],
+        source=alert,
+        channel=channel,
+        parallel_of=parallel_of,
+    )
 
 
 def _message(alert: Alert, step: int, link: str) -> tuple[str, str]:

@@ -9,8 +9,12 @@ LOCAL_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%
 class ShiftForm(forms.Form):
     starts_at = forms.DateTimeField(label=_("From"), widget=LOCAL_INPUT, input_formats=["%Y-%m-%dT%H:%M"])
     ends_at = forms.DateTimeField(label=_("Until"), widget=LOCAL_INPUT, input_formats=["%Y-%m-%dT%H:%M"])
-    officer = forms.ModelChoiceField(label=_("Officer on duty"), queryset=Person.objects.none())
-    backup = forms.ModelChoiceField(label=_("Backup"), queryset=Person.objects.none(), required=False)
+    officer = forms.ModelChoiceField(
+        label=_("Officer on duty"), queryset=Person.objects.none(), empty_label=_("Choose an officer")
+    )
+    backup = forms.ModelChoiceField(
+        label=_("Backup"), queryset=Person.objects.none(), required=False, empty_label=_("No backup")
+    )
 
     def __init__(self, *args, police=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -18,15 +22,15 @@ class ShiftForm(forms.Form):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = police if police is not None else Person.objects.none()
-            field.label_from_instance = lambda person: person.full_name
 
 
 class ChiefForm(forms.Form):
-    chief = forms.ModelChoiceField(label=_("Chief"), queryset=Person.objects.none(), required=False)
+    chief = forms.ModelChoiceField(
+        label=_("Chief"), queryset=Person.objects.none(), required=False, empty_label=_("No chief set")
+    )
 
     def __init__(self, *args, police=None, **kwargs):
         super().__init__(*args, **kwargs)
         field = self.fields["chief"]
         assert isinstance(field, forms.ModelChoiceField)
         field.queryset = police if police is not None else Person.objects.none()
-        field.label_from_instance = lambda person: person.full_name

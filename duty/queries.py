@@ -99,10 +99,10 @@ def units_without_duty(paths: list[str], now: datetime | None = None) -> list[Un
 def roster_page(unit: Unit, now: datetime) -> dict:
     """What the roster page shows: who is on duty now, the coming week's shifts, the chief."""
     roster = Roster.objects.filter(unit=unit).select_related("chief").first()
-    shifts = Shift.objects.filter(
+    coming = Shift.objects.filter(
         roster__unit=unit, ends_at__gt=now, starts_at__lt=now + timedelta(days=ROSTER_DAYS_SHOWN)
     ).select_related("officer", "backup")
-    shifts = list(shifts.order_by("starts_at", "id"))
+    shifts = list(coming.order_by("starts_at", "id"))
     return {
         "roster": roster,
         "chief": roster.chief if roster else None,

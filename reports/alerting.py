@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from delivery.messages import absolute
 from duty.actions import do_raise_alert
-from duty.models import AlertKind
+from duty.models import Alert, AlertKind
 from reports.helpers import area_name
 from reports.models import Report
 from reports.triage import report_is_urgent
@@ -75,36 +75,53 @@ def alert_follow_up(report: Report) -> None:
         )
 
 
+DEADLINE_ALERTS_PER_SWEEP = 200
+
+
+def _deadline_key(report_id: int, name: str, due) -> str:
+    return f"deadline:{report_id}:{name}:{due.isoformat()}"
+
+
 def escalate_overdue(now=None) -> int:
-    """Each legal deadline that passed on an open case alerts its chief and the police above, once."""
+    """Each legal deadline that passed on an open case alerts its chief and the police above, once.
+
+    The passed deadlines are read as plain values and checked against the alerts' keys in one
+    query, so cases alerted long ago cost nothing and never keep newer ones waiting."""
     now = now or timezone.now()
     overdue = Report.objects.filter(status__in=list(OPEN_STATUSES), merged_into__isnull=True).filter(
         Q(decision_due_at__lt=now) | Q(forward_due_at__lt=now, forwarded_at__isnull=True)
     )
+    passed = []
+    for pk, forward_due, forwarded, decision_due in overdue.values_list(
+        "pk", "forward_due_at", "forwarded_at", "decision_due_at"
+    ):
+        if decision_due is not None and decision_due < now:
+            passed.append((pk, "decision", decision_due))
+        if forward_due is not None and forwarded is None and forward_due < now:
+            passed.append((pk, "forward", forward_due))
+    keys = {_deadline_key(*item): item for item in passed}
+    done: set[str] = set()
+    names = list(keys)
+    for start in range(0, len(names), 500):
+        found = Alert.objects.filter(key__in=names[start : start + 500]).values_list("key", flat=True)
+        done.update(key for key in found if key)
+    waiting = [item for key, item in keys.items() if key not in done][:DEADLINE_ALERTS_PER_SWEEP]
+    reports = Report.objects.select_related("unit__parent").in_bulk({pk for pk, _name, _due in waiting})
     raised = 0
-    for report in overdue.select_related("unit__parent").order_by("pk")[:500]:
-        deadlines = [("decision", report.decision_due_at)]
-        if not report.forwarded_at:
-            deadlines.append(("forward", report.forward_due_at))
-        for name, due in deadlines:
-            if due is None or due >= now:
-                continue
-            with translation.override("vi"):
-                what = _("forward to the investigation agency") if name == "forward" else _("decide")
-                alert = do_raise_alert(
-                    unit=report.unit,
-                    source=report,
-                    kind=AlertKind.DEADLINE,
-                    subject=_("Deadline passed: %(code)s") % {"code": report.receipt_code},
-                    body="\n".join(
-                        [
-                            _("The time to %(what)s passed at %(due)s.") % {"what": what, "due": _when(due)},
-                            summary(report),
-                        ]
-                    ),
-                    url=case_link(report),
-                    urgent=False,
-                    key=f"deadline:{report.pk}:{name}:{due.isoformat()}",
-                )
-            raised += alert is not None
+    for pk, name, due in waiting:
+        report = reports[pk]
+        with translation.override("vi"):
+            what = _("forward to the investigation agency") if name == "forward" else _("decide")
+            passed_at = _("The time to %(what)s passed at %(due)s.") % {"what": what, "due": _when(due)}
+            alert = do_raise_alert(
+                unit=report.unit,
+                source=report,
+                kind=AlertKind.DEADLINE,
+                subject=_("Deadline passed: %(code)s") % {"code": report.receipt_code},
+                body="\n".join([passed_at, summary(report)]),
+                url=case_link(report),
+                urgent=False,
+                key=_deadline_key(pk, name, due),
+            )
+        raised += alert is not None
     return raised

@@ -34,7 +34,7 @@ def test_every_hour_of_the_coming_weeks_has_the_deputy_on_duty_even_when_the_dem
 def test_a_report_filed_in_the_demo_reaches_the_duty_officers_telegram_and_zalo_at_the_fake(db, fake):
     fake.live_refresh_tokens.add(DEMO_REFRESH_TOKEN)
     call_command("seed_demo", stdout=StringIO())
-    hamlet = Unit.objects.get(code=data.COMMUNE_CODE).children.order_by("code").first()
+    hamlet = Unit.objects.get(code=data.COMMUNE_CODE).children.order_by("code")[0]
     report = create_report(
         persona("resident"), hamlet, category="assault", description="Có người cầm dao đang đánh nhau ở chợ"
     ).report

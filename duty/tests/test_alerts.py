@@ -193,7 +193,7 @@ def test_a_reporters_follow_up_alerts_the_officer_handling_it_or_the_officer_on_
     report = check_transition(world.officer, Report.objects.get(pk=report.pk), "acknowledged")
     check_assign(world.officer, report, assignee=crew.backup)
     check_post_message(report, "Xin hỏi có tin gì chưa?", actor=world.resident, as_reporter=True)
-    direct = Alert.objects.filter(kind=AlertKind.FOLLOW_UP).order_by("-id").first()
+    direct = Alert.objects.filter(kind=AlertKind.FOLLOW_UP).order_by("-id")[0]
     assert direct.step == Step.DIRECT and direct.escalate_at is None
     [notice] = [n for n in notices_to(crew.backup) if "viết thêm" in n.subject]
     assert "Xin hỏi" not in notice.body  # the resident's words stay in the case
@@ -248,3 +248,41 @@ def test_reports_from_clients_alert_the_officer_on_duty_too(world, crew, client,
         assert response.status_code == 201, response.content
         code = response.json()["report"]["receipt_code"]
     assert any(code in n.subject for n in notices_to(world.officer))
+
+
+def test_the_queue_banner_separates_overdue_cases_from_those_coming_due(world, crew):
+    import re as regex
+
+    from reports.tasks import send_deadline_reminders
+
+    late = create_report(world.resident, world.rg).report
+    soon = create_report(world.resident, world.rg).report
+    now = timezone.now()
+    week_ago = now - timedelta(days=7)
+    Report.objects.filter(pk=late.pk).update(received_at=week_ago, forward_due_at=now - timedelta(hours=2))
+    Report.objects.filter(pk=soon.pk).update(received_at=week_ago, forward_due_at=now + timedelta(hours=6))
+    send_deadline_reminders.call()
+    page = signed_in(Client(), world.officer).get("/reports/queue/").content.decode()
+
+    def box(testid: str) -> str:
+        found = regex.search(rf'data-testid="{testid}">(.*?)</div>', page, regex.S)
+        assert found is not None, testid
+        return found.group(1)
+
+    overdue, coming = box("overdue"), box("coming-due")
+    assert "Quá hạn" in overdue and late.receipt_code in overdue and soon.receipt_code not in overdue
+    assert "Sắp đến hạn" in coming and soon.receipt_code in coming and late.receipt_code not in coming
+
+
+def test_cases_alerted_long_ago_do_not_keep_a_newly_overdue_case_waiting(world, crew, monkeypatch):
+    from reports import alerting
+
+    monkeypatch.setattr(alerting, "DEADLINE_ALERTS_PER_SWEEP", 2)
+    old = [create_report(world.resident, world.rg).report for _ in range(3)]
+    Report.objects.filter(pk__in=[r.pk for r in old]).update(decision_due_at=timezone.now() - timedelta(days=1))
+    assert alerting.escalate_overdue() == 2
+    assert alerting.escalate_overdue() == 1
+    late = create_report(world.resident, world.rg).report
+    Report.objects.filter(pk=late.pk).update(decision_due_at=timezone.now() - timedelta(minutes=1))
+    assert alerting.escalate_overdue() == 1
+    assert alerting.escalate_overdue() == 0
