@@ -31,6 +31,11 @@ def browser_page():
 
     if not chromium_available():
         pytest.skip(MISSING)
+    from django.urls import resolve
+
+    # Import every view now: on a busy machine the live server's first request would otherwise
+    # spend longer than a page load may take importing them.
+    resolve("/")
     # Playwright's sync API keeps an event loop in this thread; the ORM calls made by the test
     # itself are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
