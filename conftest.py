@@ -22,6 +22,16 @@ def live_world(transactional_db):
     return build_world()
 
 
+@pytest.fixture(autouse=True)
+def _views_imported_before_a_live_server(request):
+    """Import every view before a live server answers: on a busy machine its first request would
+    otherwise spend longer importing them (the PDF fonts…) than a browser waits for a page."""
+    if "live_server" in request.fixturenames:
+        from django.urls import resolve
+
+        resolve("/")
+
+
 @pytest.fixture
 def browser_page():
     """A page in Debian's Chromium driven by Playwright; skipped with a reason when Chromium is absent."""
@@ -31,11 +41,6 @@ def browser_page():
 
     if not chromium_available():
         pytest.skip(MISSING)
-    from django.urls import resolve
-
-    # Import every view now: on a busy machine the live server's first request would otherwise
-    # spend longer than a page load may take importing them.
-    resolve("/")
     # Playwright's sync API keeps an event loop in this thread; the ORM calls made by the test
     # itself are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
