@@ -251,7 +251,7 @@ def reply(request, post_id: int):
         else:
             return redirect(reverse("bulletins:post", args=[post.pk]) + f"#reply-{made.pk}")
     else:
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
     return redirect("bulletins:post", post.pk)
 
 

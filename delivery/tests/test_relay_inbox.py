@@ -36,7 +36,7 @@ def test_opening_the_item_offers_i_read_it_out_below_the_text(world, client):
     assert page.index("Vui lòng đọc tin này cho Trần Thị Sáu nghe.") < page.index("Khuya có người lạ")
 
     response = client.post(reverse("delivery:confirm_relay", args=[relayed.pk]))
-    assert response.url == reverse("delivery:inbox")
+    assert response["Location"] == reverse("delivery:inbox")
     relayed.refresh_from_db()
     assert relayed.relay_confirmed_at is not None
     inbox = client.get(reverse("delivery:inbox")).content.decode()
