@@ -47,7 +47,7 @@ def test_a_resident_without_anyone_to_read_to_goes_straight_to_the_bulletin(worl
     notice = group_notice(world, url="/bulletins/")
     own = Delivery.objects.get(notice=notice, person=world.resident)
     response = signed_in(client, world.resident).get(reverse("delivery:open", args=[own.pk]))
-    assert response.status_code == 302 and response.url == "/bulletins/"
+    assert response.status_code == 302 and response["Location"] == "/bulletins/"
 
 
 def test_the_open_item_carries_a_hidden_listen_button_for_vietnamese_speech(world, client):
