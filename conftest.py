@@ -22,6 +22,16 @@ def live_world(transactional_db):
     return build_world()
 
 
+@pytest.fixture(autouse=True)
+def _views_imported_before_a_live_server(request):
+    """Import every view before a live server answers: on a busy machine its first request would
+    otherwise spend longer importing them (the PDF fonts…) than a browser waits for a page."""
+    if "live_server" in request.fixturenames:
+        from django.urls import resolve
+
+        resolve("/")
+
+
 @pytest.fixture
 def browser_page():
     """A page in Debian's Chromium driven by Playwright; skipped with a reason when Chromium is absent."""

@@ -298,7 +298,11 @@ def check_reply(actor: Person, post: Post, text: str, photo: UploadedFile | None
     return reply
 
 
-MODERATION_VERBS = {Moderation.HIDDEN: "hidden", Moderation.REMOVED: "removed", Moderation.VISIBLE: "restored"}
+MODERATION_VERBS: dict[str, str] = {
+    Moderation.HIDDEN: "hidden",
+    Moderation.REMOVED: "removed",
+    Moderation.VISIBLE: "restored",
+}
 
 
 def check_moderate(actor: Person, item: Post | PostReply, moderation: str, reason: str) -> Post | PostReply:

@@ -143,6 +143,10 @@ def attachment(request, bulletin_id: int, attachment_id: int):
 @login_required
 def create_post(request, group_id: int):
     group = access_group(request.user, group_id)
+    membership = active_membership(request.user, group)
+    if membership is not None and membership.is_muted:
+        context = {"group": group, "muted_until": membership.muted_until}
+        return render(request, "bulletins/post_form.html", context, status=403)
     form = PostForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -247,7 +251,7 @@ def reply(request, post_id: int):
         else:
             return redirect(reverse("bulletins:post", args=[post.pk]) + f"#reply-{made.pk}")
     else:
-        messages.error(request, " ".join(m for errors in form.errors.values() for m in errors))
+        messages.error(request, " ".join(str(m) for errors in form.errors.values() for m in errors))
     return redirect("bulletins:post", post.pk)
 
 

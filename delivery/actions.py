@@ -147,11 +147,6 @@ def access_delivery(person: Person, delivery_id: int) -> Delivery:
     return delivery
 
 
-def do_mark_read(person: Person, delivery: Delivery) -> None:
-    if delivery.read_at is None and (delivery.relay_id or delivery.person_id) == person.pk:
-        Delivery.objects.filter(pk=delivery.pk, read_at__isnull=True).update(read_at=timezone.now())
-
-
 def do_mark_notice_read(person: Person, notice: Notice) -> None:
     """Opening the notice's page (e.g. a bulletin) counts as reading it."""
     Delivery.objects.filter(inbox_q(person), notice=notice, read_at__isnull=True).update(read_at=timezone.now())

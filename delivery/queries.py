@@ -1,5 +1,8 @@
 """What the inbox reads: a person's deliveries, their own and those they read out for someone."""
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.db.models import Q, QuerySet
 
 from delivery.models import Delivery
@@ -22,7 +25,21 @@ def inbox_items(person: Person, after: int = 0) -> QuerySet[Delivery]:
     return items
 
 
-def inbox_entries(person: Person, after: int = 0) -> tuple[list[Delivery], int]:
+@dataclass
+class InboxEntry:
+    """One notice in the inbox: the delivery shown (its fields read through), the deliveries the
+    person relays for others of the same notice, and whether any of them is unread."""
+
+    delivery: Delivery
+    relayed: list[Delivery]
+    unread: bool
+    read_out: bool
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.delivery, name)
+
+
+def inbox_entries(person: Person, after: int = 0) -> tuple[list[InboxEntry], int]:
     """The inbox as the person reads it: one entry per notice, and the newest delivery id shown.
 
     A relay who is also a member gets a bulletin twice — for themself and for the elder they
@@ -36,11 +53,14 @@ def inbox_entries(person: Person, after: int = 0) -> tuple[list[Delivery], int]:
     for group in groups.values():
         own = next((row for row in group if row.relay_id is None), None)
         relayed = [row for row in group if row.relay_id is not None]
-        entry = own or relayed[0]
-        entry.relayed = relayed
-        entry.unread = any(row.read_at is None for row in group)
-        entry.read_out = bool(relayed) and all(row.relay_confirmed_at for row in relayed)
-        entries.append(entry)
+        entries.append(
+            InboxEntry(
+                delivery=own or relayed[0],
+                relayed=relayed,
+                unread=any(row.read_at is None for row in group),
+                read_out=bool(relayed) and all(row.relay_confirmed_at for row in relayed),
+            )
+        )
     return entries, rows[0].pk if rows else 0
 
 

@@ -75,7 +75,7 @@ def navigation(request):
     for key in destination_keys(person):
         name, label = DESTINATIONS[key]
         url = reverse(name)
-        items.append(Destination(key, url, label, _current(request.path, url)))
+        items.append(Destination(key, url, str(label), _current(request.path, url)))
     if len(items) > PHONE_BAR_SIZE:
         bar, more = items[: PHONE_BAR_SIZE - 1], items[PHONE_BAR_SIZE - 1 :]
     else:

@@ -82,6 +82,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
     large_text = models.BooleanField(
         _("large text"),
         default=False,
+        db_default=False,  # rows written in bulk (bench, imports) need not name it
         help_text=_("Larger letters and stronger contrast on every page, kept from one sign-in to the next."),
     )
     is_staff = models.BooleanField(_("back-office staff"), default=False)

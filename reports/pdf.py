@@ -24,8 +24,7 @@ def _when(moment) -> str:
     return timezone.localtime(moment).strftime("%H:%M ngày %d/%m/%Y") if moment else "—"
 
 
-def _coordinates(report: Report) -> str:
-    latitude, longitude = float(report.latitude), float(report.longitude)
+def _coordinates(latitude: float, longitude: float) -> str:
     return (
         f"{abs(latitude):.4f}° {'B' if latitude >= 0 else 'N'}, {abs(longitude):.4f}° {'Đ' if longitude >= 0 else 'T'}"
     )
@@ -116,8 +115,8 @@ def receipt_pdf(report: Report, identity) -> bytes:
         ]
         if report.behaviour:
             rows.append(("Hành vi, hoàn cảnh", report.behaviour))
-        if report.latitude is not None:
-            rows.append(("Tọa độ", _coordinates(report)))
+        if report.latitude is not None and report.longitude is not None:
+            rows.append(("Tọa độ", _coordinates(float(report.latitude), float(report.longitude))))
         rows.append(("Số ảnh kèm theo", str(report.photos.count())))
         if report.forward_due_at:
             rows.append(("Hạn chuyển CQĐT", _when(report.forward_due_at)))

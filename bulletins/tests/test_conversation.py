@@ -155,6 +155,8 @@ def test_a_muted_member_reads_but_cannot_post_or_reply_until_the_mute_ends(world
     assert client.post(reverse("bulletins:reply", args=[post.pk]), {"text": "x"}).status_code == 403
     with pytest.raises(PermissionDenied):
         check_create_post(world.relay, world.rg_group, "Tin nữa")
+    form = client.get(reverse("bulletins:create_post", args=[world.rg_group.pk]))
+    assert form.status_code == 403 and "bạn có thể đăng lại sau" in form.content.decode()
 
     signed_in(client, world.leader).post(
         reverse("bulletins:mute", args=[world.rg_group.pk, membership.pk]), {"unmute": "1"}

@@ -3,6 +3,7 @@
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
+from django.urls import resolve
 
 from bulletins.actions import check_create_post
 from bulletins.models import PostReply
@@ -13,6 +14,7 @@ pytestmark = pytest.mark.browser
 
 
 def sign_in(page, live_server, person) -> None:
+    resolve("/")  # import every view here, not in the server's first request (slow on a busy machine)
     cookie = signed_in(Client(), person).cookies[django_settings.SESSION_COOKIE_NAME].value
     page.context.clear_cookies()
     page.context.add_cookies([{"name": django_settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])

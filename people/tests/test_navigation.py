@@ -31,7 +31,9 @@ def test_the_steering_committee_lands_on_its_dashboard(world, client):
 
 
 def nav(page: str, css_class: str) -> str:
-    return re.search(rf'<nav class="{css_class}".*?</nav>', page, re.S).group(0)
+    found = re.search(rf'<nav class="{css_class}".*?</nav>', page, re.S)
+    assert found is not None, css_class
+    return found.group(0)
 
 
 def labels(html: str) -> list[str]:

@@ -4,6 +4,7 @@ large-text mode turned on once and kept; pages stay usable at 200 % text, with n
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.urls import resolve
 
 from bulletins.actions import check_create_post, check_publish_bulletin
 from bulletins.audience import Audience
@@ -14,6 +15,7 @@ pytestmark = pytest.mark.browser
 
 
 def sign_in(page, live_server, person) -> None:
+    resolve("/")  # import every view here, not in the server's first request (slow on a busy machine)
     client = signed_in(Client(), person)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
     page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
