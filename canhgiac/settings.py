@@ -162,6 +162,9 @@ OTP_TOTP_ISSUER = "Cảnh Giác"
 REPORT_MAX_PHOTOS = env_int("REPORT_MAX_PHOTOS", 4)
 REPORT_MAX_PHOTO_BYTES = env_int("REPORT_MAX_PHOTO_BYTES", 8 * 1024 * 1024)
 REPORT_MAX_TEXT = env_int("REPORT_MAX_TEXT", 5000)
+# Every uploaded image (report photos, bulletin attachments) is refused above this many pixels,
+# read from its header before decoding, and re-encoded below it (core/images.py).
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 REPORT_REMINDER_LEAD_HOURS = env_int("REPORT_REMINDER_LEAD_HOURS", 48)
 REPORT_FOLLOW_MAX_FAILURES = env_int("REPORT_FOLLOW_MAX_FAILURES", 10)
 REPORT_DEADLINES: dict[str, dict[str, int | None]] = {}
