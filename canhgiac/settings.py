@@ -38,6 +38,10 @@ HMAC_KEY_FALLBACKS = [key.strip() for key in env_secret("HMAC_KEY_FALLBACKS").sp
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies (addresses or networks) whose X-Forwarded-For / X-Forwarded-Proto are believed;
+# from anyone else those headers are dropped (core.middleware.ClientAddressMiddleware).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # The map link sent to a dispatched officer or patrol: {lat} and {lon} are filled in (docs/reports.md).
 DISPATCH_MAP_URL = env_str(
@@ -73,6 +77,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.ClientAddressMiddleware",
     "core.metrics.RequestTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -155,6 +160,8 @@ SIGNIN_CODE_MAX_ATTEMPTS = env_int("SIGNIN_CODE_MAX_ATTEMPTS", 5)
 SIGNIN_CODE_RESEND_SECONDS = env_int("SIGNIN_CODE_RESEND_SECONDS", 60)
 SIGNIN_CODES_PER_HOUR = env_int("SIGNIN_CODES_PER_HOUR", 5)
 SIGNIN_CODES_PER_IP_PER_HOUR = env_int("SIGNIN_CODES_PER_IP_PER_HOUR", 30)
+SIGNIN_CODES_PER_NETWORK_PER_HOUR = env_int("SIGNIN_CODES_PER_NETWORK_PER_HOUR", 100)
+SIGNIN_BACKOFF_MAX_SECONDS = env_int("SIGNIN_BACKOFF_MAX_SECONDS", 3600)
 OTP_TOTP_ISSUER = "Cảnh Giác"
 
 # Reports and the police workflow (docs/reports.md). Deadlines default to the Criminal

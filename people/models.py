@@ -156,7 +156,11 @@ class SigninCode(models.Model):
 
     phone = models.CharField(max_length=20, db_index=True)
     code_hash = models.CharField(max_length=64)
-    requested_ip = models.GenericIPAddressField(null=True, blank=True)
+    requested_ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    # The client's /24 (IPv4) or /64 (IPv6): one budget per neighbourhood of addresses.
+    requested_network = models.CharField(max_length=50, blank=True, db_index=True)
+    # Sent to the phone of an active account: such codes do not count against a network's budget.
+    for_member = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)
