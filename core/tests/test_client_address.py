@@ -64,7 +64,7 @@ def free_port() -> int:
 def served(live_world):
     """The web server exactly as `manage.py serve` starts it, on the test database."""
     port = free_port()
-    env = worker_env(SIGNIN_CODES_PER_IP_PER_HOUR="3", REPORT_FOLLOW_MAX_FAILURES="3")
+    env = worker_env(SIGNIN_CODES_PER_IP_PER_HOUR="3", REPORT_FOLLOW_MAX_FAILURES="3", SECURE_COOKIES="false")
     process = subprocess.Popen(
         web_command("127.0.0.1", port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -76,7 +76,7 @@ def served(live_world):
         except httpx.HTTPError:
             return False
 
-    assert wait_for(up, timeout=30, interval=0.2), "the web server did not start"
+    assert wait_for(up, timeout=120, interval=0.5), "the web server did not start"
     yield url
     process.terminate()
     process.wait(timeout=10)
