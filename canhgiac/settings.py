@@ -87,8 +87,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.LanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "people.middleware.StrongAuthMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "people.middleware.OfficerSessionMiddleware",
+    "people.middleware.StrongAuthMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -258,6 +259,10 @@ WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 30)
 SESSION_COOKIE_HTTPONLY = True
+# Officers and staff (people.middleware.OfficerSessionMiddleware): signed out after this long
+# without a request, and this long after signing in.
+OFFICER_SESSION_IDLE_SECONDS = env_int("OFFICER_SESSION_IDLE_SECONDS", 30 * 60)
+OFFICER_SESSION_MAX_SECONDS = env_int("OFFICER_SESSION_MAX_SECONDS", 12 * 3600)
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"

@@ -162,3 +162,16 @@ def check_grant_mandate(actor: Person, person: Person, role: str, unit: Unit, ti
         )
         record(actor, "mandate.granted", mandate, unit=unit, role=role, person=person.pk)
     return mandate
+
+
+def do_end_sessions(actor: Person | None, person: Person, *, reason: str = "") -> None:
+    """Sign the person out everywhere: every session they have stops matching their auth hash."""
+    Person.objects.filter(pk=person.pk).update(session_generation=F("session_generation") + 1)
+    person.refresh_from_db(fields=["session_generation"])
+    record(actor, "person.sessions_ended", person, reason=reason)
+
+
+def check_end_sessions(actor: Person, person: Person, *, reason: str = "") -> None:
+    if not (actor.is_authenticated and actor.is_superuser):
+        raise PermissionDenied
+    do_end_sessions(actor, person, reason=reason)
