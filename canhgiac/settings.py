@@ -10,8 +10,10 @@ import hmac
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from core.env import env_bool, env_int, env_list, env_secret, env_str
@@ -91,6 +93,7 @@ MIDDLEWARE = [
     "people.middleware.OfficerSessionMiddleware",
     "people.middleware.StrongAuthMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -106,6 +109,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -239,6 +243,7 @@ WEBPUSH_ENDPOINT_HOSTS = env_list(
     ["fcm.googleapis.com", ".push.services.mozilla.com", "web.push.apple.com", ".notify.windows.com"],
 )
 
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -287,6 +292,38 @@ MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 # Opening a dashboard whose figures are older than this queues a recompute of its province.
 STEERING_FIGURES_MAX_AGE = env_int("STEERING_FIGURES_MAX_AGE", 3600)
+
+
+def _tile_origin(template: str) -> str:
+    """The origin map tiles load from ("https://{s}.tile.example" allows its subdomains)."""
+    parts = urlsplit(template)
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}" if parts.scheme and parts.netloc else ""
+
+
+# Content Security Policy (Django's own, docs/security.md): scripts only from the site or with
+# the response's nonce (`<script nonce="{{ csp_nonce }}">`); stylesheets likewise, while style
+# attributes stay allowed (style-src-attr); images also from the map tile servers.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],  # for browsers without style-src-elem/-attr
+    "style-src-elem": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [
+        CSP.SELF,
+        "data:",
+        "blob:",
+        *sorted({origin for origin in map(_tile_origin, [REPORT_MAP_TILE_URL, MAP_TILE_URL]) if origin}),
+    ],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "worker-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 LOGGING: dict[str, Any] = {
     "version": 1,
