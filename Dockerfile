@@ -12,4 +12,4 @@ RUN .venv/bin/python manage.py compilemessages --ignore .venv \
 RUN useradd --system --home /app canhgiac && mkdir -p /app/var && chown canhgiac /app/var
 USER canhgiac
 EXPOSE 8000
-CMD [".venv/bin/uvicorn", "canhgiac.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "3", "--proxy-headers"]
+CMD [".venv/bin/uvicorn", "canhgiac.asgi:application", "--host", "0.0.0.0", "--port", "8000", "--workers", "3", "--no-proxy-headers"]

@@ -21,7 +21,7 @@ messages: $(VENV)/.installed
 demo: setup
 	$(PY) manage.py migrate --verbosity 0
 	$(PY) manage.py seed_demo
-	$(PY) manage.py serve_demo --port $(PORT)
+	SECURE_COOKIES=$${SECURE_COOKIES:-false} $(PY) manage.py serve_demo --port $(PORT)
 
 # The whole suite on SQLite, then on PostgreSQL (skipped, with a line saying so, when unreachable).
 test: setup

@@ -71,7 +71,10 @@ def measure(database: str, size: int | None) -> dict:
     member = Membership.objects.select_related("person", "group").order_by("pk").first()
     assert member is not None
     port = free_port()
-    env = dict(os.environ, DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="canhgiac.settings")
+    # Plain HTTP on loopback: cookies must not be HTTPS-only here.
+    env = dict(
+        os.environ, DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="canhgiac.settings", SECURE_COOKIES="false"
+    )
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "canhgiac.asgi:application", "--port", str(port), "--log-level", "warning"],
         cwd=ROOT,

@@ -120,7 +120,7 @@ def check_publish_bulletin(
     attachments = attachments or []
     if len(attachments) > MAX_FILES:
         raise ActionError(_("Attach at most %(n)s files."), code="attachments", params={"n": MAX_FILES})
-    inspected = [(upload, *inspect(upload)) for upload in attachments]
+    inspected = [(upload, inspect(upload)) for upload in attachments]
     now = timezone.now()
     if publish_at is not None:
         if publish_at < now - timedelta(minutes=5):
@@ -150,14 +150,14 @@ def check_publish_bulletin(
         )
         bulletin.groups.set(audience.groups)
         bulletin.neighbour_units.set(audience.neighbours)
-        for upload, kind, content_type in inspected:
+        for upload, checked in inspected:
             Attachment.objects.create(
                 bulletin=bulletin,
-                file=upload,
-                kind=kind,
-                content_type=content_type,
+                file=checked.file,
+                kind=checked.kind,
+                content_type=checked.content_type,
                 original_name=(upload.name or "file")[:200],
-                size=upload.size or 0,
+                size=checked.file.size or 0,
             )
         record(
             actor,

@@ -89,7 +89,8 @@ def compose(request):
                 "template": template.pk,
             }
         form = BulletinForm(initial=initial, person=person)
-    return render(request, "bulletins/compose.html", {"form": form, "template": template})
+    status = 400 if request.method == "POST" else 200  # a refused form: errors shown, nothing published
+    return render(request, "bulletins/compose.html", {"form": form, "template": template}, status=status)
 
 
 @login_required

@@ -10,8 +10,10 @@ import hmac
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from core.env import env_bool, env_int, env_list, env_secret, env_str
@@ -38,6 +40,10 @@ HMAC_KEY_FALLBACKS = [key.strip() for key in env_secret("HMAC_KEY_FALLBACKS").sp
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Reverse proxies (addresses or networks) whose X-Forwarded-For / X-Forwarded-Proto are believed;
+# from anyone else those headers are dropped (core.middleware.ClientAddressMiddleware).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 # The map link sent to a dispatched officer or patrol: {lat} and {lon} are filled in (docs/reports.md).
 DISPATCH_MAP_URL = env_str(
@@ -75,6 +81,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "core.middleware.ClientAddressMiddleware",
     "core.metrics.RequestTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -84,9 +91,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "core.middleware.LanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "people.middleware.StrongAuthMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "people.middleware.OfficerSessionMiddleware",
+    "people.middleware.StrongAuthMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -102,6 +111,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -157,6 +167,8 @@ SIGNIN_CODE_MAX_ATTEMPTS = env_int("SIGNIN_CODE_MAX_ATTEMPTS", 5)
 SIGNIN_CODE_RESEND_SECONDS = env_int("SIGNIN_CODE_RESEND_SECONDS", 60)
 SIGNIN_CODES_PER_HOUR = env_int("SIGNIN_CODES_PER_HOUR", 5)
 SIGNIN_CODES_PER_IP_PER_HOUR = env_int("SIGNIN_CODES_PER_IP_PER_HOUR", 30)
+SIGNIN_CODES_PER_NETWORK_PER_HOUR = env_int("SIGNIN_CODES_PER_NETWORK_PER_HOUR", 100)
+SIGNIN_BACKOFF_MAX_SECONDS = env_int("SIGNIN_BACKOFF_MAX_SECONDS", 3600)
 OTP_TOTP_ISSUER = "Cảnh Giác"
 
 # Reports and the police workflow (docs/reports.md). Deadlines default to the Criminal
@@ -164,6 +176,9 @@ OTP_TOTP_ISSUER = "Cảnh Giác"
 REPORT_MAX_PHOTOS = env_int("REPORT_MAX_PHOTOS", 4)
 REPORT_MAX_PHOTO_BYTES = env_int("REPORT_MAX_PHOTO_BYTES", 8 * 1024 * 1024)
 REPORT_MAX_TEXT = env_int("REPORT_MAX_TEXT", 5000)
+# Every uploaded image (report photos, bulletin attachments) is refused above this many pixels,
+# read from its header before decoding, and re-encoded below it (core/images.py).
+IMAGE_MAX_PIXELS = env_int("IMAGE_MAX_PIXELS", 40_000_000)
 REPORT_REMINDER_LEAD_HOURS = env_int("REPORT_REMINDER_LEAD_HOURS", 48)
 REPORT_FOLLOW_MAX_FAILURES = env_int("REPORT_FOLLOW_MAX_FAILURES", 10)
 # Closed reports lose their personal data and photos this many days after closing (docs/privacy.md).
@@ -242,6 +257,7 @@ WEBPUSH_ENDPOINT_HOSTS = env_list(
     ["fcm.googleapis.com", ".push.services.mozilla.com", "web.push.apple.com", ".notify.windows.com"],
 )
 
+
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -262,10 +278,23 @@ WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 24 * 30)
 SESSION_COOKIE_HTTPONLY = True
+# Officers and staff (people.middleware.OfficerSessionMiddleware): signed out after this long
+# without a request, and this long after signing in.
+OFFICER_SESSION_IDLE_SECONDS = env_int("OFFICER_SESSION_IDLE_SECONDS", 30 * 60)
+OFFICER_SESSION_MAX_SECONDS = env_int("OFFICER_SESSION_MAX_SECONDS", 12 * 3600)
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
+CSRF_FAILURE_VIEW = "core.error_views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# Cookies only over HTTPS unless DEBUG; SECURE_COOKIES=false serves a demo over plain HTTP on a LAN.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
+# HTTPS everywhere once the site is served over it (docs/deployment.md, docs/security.md).
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+# Probes and scrapers on the machine itself talk plain HTTP to the app.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -277,6 +306,38 @@ MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{
 MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "© OpenStreetMap contributors")
 # Opening a dashboard whose figures are older than this queues a recompute of its province.
 STEERING_FIGURES_MAX_AGE = env_int("STEERING_FIGURES_MAX_AGE", 3600)
+
+
+def _tile_origin(template: str) -> str:
+    """The origin map tiles load from ("https://{s}.tile.example" allows its subdomains)."""
+    parts = urlsplit(template)
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}" if parts.scheme and parts.netloc else ""
+
+
+# Content Security Policy (Django's own, docs/security.md): scripts only from the site or with
+# the response's nonce (`<script nonce="{{ csp_nonce }}">`); stylesheets likewise, while style
+# attributes stay allowed (style-src-attr); images also from the map tile servers.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],  # for browsers without style-src-elem/-attr
+    "style-src-elem": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [
+        CSP.SELF,
+        "data:",
+        "blob:",
+        *sorted({origin for origin in map(_tile_origin, [REPORT_MAP_TILE_URL, MAP_TILE_URL]) if origin}),
+    ],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "manifest-src": [CSP.SELF],
+    "worker-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 LOGGING: dict[str, Any] = {
     "version": 1,

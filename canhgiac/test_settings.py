@@ -4,6 +4,8 @@ from canhgiac.settings import *
 from canhgiac.settings import TASK_QUEUES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Live servers in tests speak plain HTTP (production's default is secure cookies outside DEBUG).
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 SIGNIN_CODE_SENDER = "people.senders.MemorySender"
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}}
 STORAGES = {

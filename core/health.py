@@ -1,9 +1,12 @@
 """What /healthz reports: can we reach the database and the task queue."""
 
+import logging
 import time
 
 from django.conf import settings
 from django.db import connection
+
+logger = logging.getLogger(__name__)
 
 
 def database_status() -> dict:
@@ -13,6 +16,7 @@ def database_status() -> dict:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception as error:  # a health check reports failures, it does not raise them
+        logger.warning("health check: database unreachable: %s", error)
         return {"ok": False, "error": str(error)[:200]}
     return {"ok": True, "vendor": connection.vendor, "ms": round((time.perf_counter() - started) * 1000, 1)}
 
@@ -34,6 +38,7 @@ def queue_status() -> dict:
             return {"ok": True, "backend": "database", "waiting": waiting}
         return {"ok": True, "backend": str(backend).rsplit(".", 1)[-1]}
     except Exception as error:  # a health check reports failures, it does not raise them
+        logger.warning("health check: task queue unreachable: %s", error)
         return {"ok": False, "error": str(error)[:200]}
 
 

@@ -1,4 +1,5 @@
-"""Photo uploads: checked by content, capped in size and count, re-encoded, EXIF stripped.
+"""Photo uploads: checked by content, capped in size, pixels (IMAGE_MAX_PIXELS) and count,
+re-encoded, EXIF stripped (core/images.py).
 
 One set of checks for every photo people send: report photos (reports) and photos on group
 posts and replies (bulletins).
@@ -7,18 +8,16 @@ A phone photo carries the GPS position of where it was taken; re-encoding from p
 every metadata block, so a photo cannot leak where the reporter lives (docs/reports.md).
 """
 
-import io
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.errors import ActionError
+from core.images import image_format, reencode
 
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO"}
-MAX_PIXELS = 50_000_000
 MAX_SIDE = 2048
 
 
@@ -48,26 +47,10 @@ def clean_photo(upload) -> CleanPhoto:
             code="photo_too_large",
         )
     data = upload.read()
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            image_format = probe.format
-            width, height = probe.size
-            probe.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError):
-        raise ActionError(_("%(name)s is not a photo we can read.") % {"name": name}, code="not_an_image") from None
-    if image_format not in ACCEPTED_FORMATS:
-        raise ActionError(
-            _("%(name)s: send photos as JPEG, PNG or WebP.") % {"name": name}, code="image_format"
-        ) from None
-    if width * height > MAX_PIXELS:
-        raise ActionError(_("%(name)s has too many pixels.") % {"name": name}, code="image_too_big")
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            upright = ImageOps.exif_transpose(image).convert("RGB")
-            upright.thumbnail((MAX_SIDE, MAX_SIDE))
-            out = io.BytesIO()
-            upright.save(out, format="JPEG", quality=82, optimize=True)
-            size = upright.size
-    except (OSError, ValueError, Image.DecompressionBombError):
-        raise ActionError(_("%(name)s is not a photo we can read.") % {"name": name}, code="not_an_image") from None
-    return CleanPhoto(content=ContentFile(out.getvalue(), name="photo.jpg"), width=size[0], height=size[1])
+    found = image_format(data, name)
+    if not found:
+        raise ActionError(_("%(name)s is not a photo we can read.") % {"name": name}, code="not_an_image")
+    if found not in ACCEPTED_FORMATS:
+        raise ActionError(_("%(name)s: send photos as JPEG, PNG or WebP.") % {"name": name}, code="image_format")
+    image = reencode(data, name, max_side=MAX_SIDE)
+    return CleanPhoto(content=ContentFile(image.content, name="photo.jpg"), width=image.width, height=image.height)

@@ -10,12 +10,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.actions import record
 from core.errors import ActionError, PermissionDenied
+from core.http import client_network
 from people.models import NOTICE_VERSION, Consent, ConsentMethod, Mandate, Person, SigninCode
 from people.permissions import can_manage_unit
 from people.phones import normalize_phone
@@ -31,8 +32,31 @@ def _code_hash(phone: str, code: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), f"{phone}:{code}".encode(), hashlib.sha256).hexdigest()
 
 
+def network_wait(codes: QuerySet[SigninCode], budget: int, now) -> int:
+    """Seconds a network (one address, or one /24 or /64) must still wait before its next code.
+
+    Within its hourly budget, none. Past it, an increasing back-off instead of a wall: the
+    n-th code over the budget waits SIGNIN_CODE_RESEND_SECONDS × 2^n after the network's last
+    code, at most SIGNIN_BACKOFF_MAX_SECONDS. A flood slows to a trickle, and people on the same
+    network who are already members are not counted here at all (see do_request_signin_code).
+    """
+    recent = codes.filter(created_at__gte=now - timedelta(hours=1))
+    count = recent.count()
+    if count < budget:
+        return 0
+    last = recent.order_by("-created_at").values_list("created_at", flat=True).first()
+    wait = min(settings.SIGNIN_CODE_RESEND_SECONDS * 2 ** min(count - budget, 16), settings.SIGNIN_BACKOFF_MAX_SECONDS)
+    return max(0, wait - int((now - last).total_seconds())) if last else 0
+
+
 def do_request_signin_code(raw_phone: str, *, ip: str | None = None, language: str = "vi") -> SigninCode:
-    """Create a one-time code for a phone and queue its sending; rate-limited per phone and IP."""
+    """Create a one-time code for a phone and queue its sending (docs/signin.md, "Limits").
+
+    Per phone: one code per SIGNIN_CODE_RESEND_SECONDS, SIGNIN_CODES_PER_HOUR an hour. Per client
+    address and per its /24 or /64: an hourly budget, then an increasing back-off; these count
+    only codes for phones without an active account, so a flood of new numbers from a town's
+    shared address never keeps the town's members from signing in.
+    """
     phone = normalize_phone(raw_phone)
     now = timezone.now()
     recent = SigninCode.objects.filter(phone=phone, created_at__gte=now - timedelta(hours=1))
@@ -46,11 +70,20 @@ def do_request_signin_code(raw_phone: str, *, ip: str | None = None, language: s
         )
     if recent.count() >= settings.SIGNIN_CODES_PER_HOUR:
         raise SigninThrottled(_("Too many codes were sent to this number. Try again in an hour."), code="phone_limit")
-    if ip and (
-        SigninCode.objects.filter(requested_ip=ip, created_at__gte=now - timedelta(hours=1)).count()
-        >= settings.SIGNIN_CODES_PER_IP_PER_HOUR
-    ):
-        raise SigninThrottled(_("Too many sign-in attempts from this network. Try again later."), code="ip_limit")
+    network = client_network(ip)
+    member = Person.objects.filter(phone=phone, is_active=True).exists()
+    if ip and not member:
+        newcomers = SigninCode.objects.filter(for_member=False)
+        wait = max(
+            network_wait(newcomers.filter(requested_ip=ip), settings.SIGNIN_CODES_PER_IP_PER_HOUR, now),
+            network_wait(newcomers.filter(requested_network=network), settings.SIGNIN_CODES_PER_NETWORK_PER_HOUR, now),
+        )
+        if wait:
+            raise SigninThrottled(
+                _("Too many sign-in attempts from this network. Try again in %(seconds)d seconds."),
+                code="ip_limit",
+                params={"seconds": wait},
+            )
 
     code = f"{secrets.randbelow(10**6):06d}"
     with transaction.atomic():
@@ -58,6 +91,8 @@ def do_request_signin_code(raw_phone: str, *, ip: str | None = None, language: s
             phone=phone,
             code_hash=_code_hash(phone, code),
             requested_ip=ip,
+            requested_network=network,
+            for_member=member,
             created_at=now,
             expires_at=now + timedelta(seconds=settings.SIGNIN_CODE_TTL_SECONDS),
         )
@@ -180,3 +215,16 @@ def check_withdraw_consent(actor: Person, person: Person) -> int:
         if count:
             record(actor, "consent.withdrawn", person)
     return count
+
+
+def do_end_sessions(actor: Person | None, person: Person, *, reason: str = "") -> None:
+    """Sign the person out everywhere: every session they have stops matching their auth hash."""
+    Person.objects.filter(pk=person.pk).update(session_generation=F("session_generation") + 1)
+    person.refresh_from_db(fields=["session_generation"])
+    record(actor, "person.sessions_ended", person, reason=reason)
+
+
+def check_end_sessions(actor: Person, person: Person, *, reason: str = "") -> None:
+    if not (actor.is_authenticated and actor.is_superuser):
+        raise PermissionDenied
+    do_end_sessions(actor, person, reason=reason)

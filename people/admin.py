@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from people.actions import check_end_sessions
 from people.models import Household, Mandate, Person, SigninCode
 
 
@@ -48,6 +49,13 @@ class PersonAdmin(UserAdmin):
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [(None, {"classes": ["wide"], "fields": ["phone", "full_name", "password1", "password2"]})]
+    actions = ["end_sessions"]
+
+    @admin.action(description=_("End all sessions (sign out everywhere)"))
+    def end_sessions(self, request, queryset):
+        for person in queryset:
+            check_end_sessions(request.user, person, reason="admin")
+        self.message_user(request, _("Signed out everywhere: %(count)d.") % {"count": len(queryset)})
 
 
 @admin.register(Mandate)

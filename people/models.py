@@ -9,6 +9,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from core.text import fold
@@ -89,6 +90,9 @@ class Person(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
     search_name = models.CharField(max_length=150, editable=False, db_index=True)
+    # Raised to end every session of the person at once (an admin's action, a revoked mandate):
+    # it is part of the session's auth hash, so older sessions no longer match (docs/security.md).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = PersonManager()
 
@@ -102,6 +106,13 @@ class Person(AbstractBaseUser, PermissionsMixin):
         constraints = [
             models.CheckConstraint(condition=~Q(relay=models.F("pk")), name="person_not_own_relay"),
         ]
+
+    def _get_session_auth_hash(self, secret=None):
+        if not self.session_generation:  # never ended: Django's own hash, so no session is lost on upgrade
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]  # not in django-stubs
+        key_salt = "people.Person.get_session_auth_hash"
+        value = f"{self.password}:{self.session_generation}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     def __str__(self) -> str:
         return self.full_name or self.display_phone
@@ -162,7 +173,11 @@ class SigninCode(models.Model):
 
     phone = models.CharField(max_length=20, db_index=True)
     code_hash = models.CharField(max_length=64)
-    requested_ip = models.GenericIPAddressField(null=True, blank=True)
+    requested_ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    # The client's /24 (IPv4) or /64 (IPv6): one budget per neighbourhood of addresses.
+    requested_network = models.CharField(max_length=50, blank=True, db_index=True)
+    # Sent to the phone of an active account: such codes do not count against a network's budget.
+    for_member = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     expires_at = models.DateTimeField()
     attempts = models.PositiveSmallIntegerField(default=0)

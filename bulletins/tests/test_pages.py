@@ -42,7 +42,7 @@ def test_the_compose_page_explains_a_missing_audience_in_vietnamese(world, clien
         {"title": "Tin", "body": "<p>Nội dung</p>", "category": "other"},
         HTTP_ACCEPT_LANGUAGE="vi",
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert "Chọn người nhận bản tin." in response.content.decode()
     assert not Bulletin.objects.exists()
 

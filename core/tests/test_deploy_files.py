@@ -24,5 +24,6 @@ def test_every_command_the_deployment_files_run_exists():
 def test_web_processes_serve_the_asgi_app_and_trust_only_the_local_proxy():
     unit = (ROOT / "deploy" / "systemd" / "canhgiac-web.service").read_text()
 
-    assert "canhgiac.asgi:application" in unit and "--forwarded-allow-ips 127.0.0.1" in unit
+    assert "canhgiac.asgi:application" in unit and "--no-proxy-headers" in unit
     assert "proxy_set_header X-Forwarded-For" in (ROOT / "deploy" / "nginx" / "canhgiac.conf").read_text()
+    assert '"--no-proxy-headers"' in (ROOT / "Dockerfile").read_text()

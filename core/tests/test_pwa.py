@@ -47,7 +47,7 @@ def controlled(page, live_server, path: str) -> None:
     claims the page, and the page is reloaded so the worker keeps a copy of it)."""
     page.goto(live_server.url + path)
     page.evaluate("navigator.serviceWorker.ready")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.wait_for_function("() => navigator.serviceWorker.controller !== null")
     page.reload()
 
 

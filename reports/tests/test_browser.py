@@ -222,7 +222,7 @@ def test_a_resident_pins_the_place_on_a_map(browser, live_server, live_world, se
     resident.wait_for_selector("#map .leaflet-container, #map.leaflet-container")
     box = resident.locator("#map").bounding_box()
     resident.mouse.click(box["x"] + box["width"] / 2 + 20, box["y"] + box["height"] / 2)
-    resident.wait_for_function("document.getElementById('id_latitude').value !== ''")
+    resident.wait_for_function("() => document.getElementById('id_latitude').value !== ''")
     shot(resident, "map-pin")
     resident.select_option("#id_category", "traffic")
     resident.fill("#id_description", "Ổ gà lớn giữa đường ĐT 781, xe máy dễ té.")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from core.error_views import too_many_requests
 from core.errors import PermissionDenied
 from reports import actions
 from reports.forms import FollowForm, ReportForm
@@ -127,7 +128,9 @@ def follow_receipt(request):
     form = FollowForm(request.POST)
     report = None
     ip = request.META.get("REMOTE_ADDR")
-    if form.is_valid() and not follow_blocked(ip):
+    if follow_blocked(ip):
+        return too_many_requests(request, retry_after=15 * 60)
+    if form.is_valid():
         report = actions.access_report_by_secret(form.cleaned_data["code"], form.cleaned_data["secret"])
     if report is None:
         note_follow_failure(ip)

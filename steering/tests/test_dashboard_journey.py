@@ -36,7 +36,7 @@ DRAWN = """() => document.querySelectorAll('.map-pin').length +
 def drawn_points(page) -> int:
     """Points on the map, single pins plus the counts written on clusters, once they match the status line."""
     status = "document.getElementById('map-status').textContent"
-    page.wait_for_function(f"(({DRAWN})() > 0) && {status}.includes('hiển thị ' + ({DRAWN})() + '.')")
+    page.wait_for_function(f"() => (({DRAWN})() > 0) && {status}.includes('hiển thị ' + ({DRAWN})() + '.')")
     return page.evaluate(DRAWN)
 
 
@@ -76,13 +76,13 @@ def test_a_province_officer_follows_the_rollout_from_dashboard_to_a_lagging_comm
     assert "Ấp Phước Hội" in page.locator("table.figures").inner_text()
 
     page.goto(f"{live_server.url}/steering/u/{data.PROVINCE_CODE}/map/")
-    page.wait_for_function("document.querySelectorAll('#unlocated li').length > 0")
-    page.wait_for_function("document.getElementById('map-status').textContent.length > 0")
+    page.wait_for_function("() => document.querySelectorAll('#unlocated li').length > 0")
+    page.wait_for_function("() => document.getElementById('map-status').textContent.length > 0")
     # The demo's fresh reports carry positions around Cầu Khởi: drawn as pins or clusters, all of them.
     recent = drawn_points(page)
     assert recent > 0
     assert f"Tin báo: hiển thị {recent}." in page.locator("#map-status").inner_text()
-    page.wait_for_function("document.getElementById('map-tiles-status').textContent.length > 0")
+    page.wait_for_function("() => document.getElementById('map-tiles-status').textContent.length > 0")
     assert "Không tải được bản đồ nền" in page.locator("#map-tiles-status").inner_text()
     assert "Xã Cầu Khởi" in page.locator("#unlocated").inner_text()
     assert "Tin báo, tố giác tội phạm" in page.locator(".map-legend").inner_text()
@@ -90,7 +90,7 @@ def test_a_province_officer_follows_the_rollout_from_dashboard_to_a_lagging_comm
     page.select_option("#map-filter-period", "all")
     page.get_by_role("button", name="Xem").click()
     page.wait_for_url("**/map/?period=all*")
-    page.wait_for_function("document.getElementById('map-status').textContent.length > 0")
+    page.wait_for_function("() => document.getElementById('map-status').textContent.length > 0")
     everything = drawn_points(page)
     assert everything > recent and page.locator(".marker-cluster").count() > 0
     assert f"Tin báo: hiển thị {everything}." in page.locator("#map-status").inner_text()

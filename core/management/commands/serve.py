@@ -30,6 +30,21 @@ def worker_command() -> list[str]:
     return [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"]
 
 
+def web_command(host: str, port: int) -> list[str]:
+    """uvicorn ignores forwarding headers: the app decides whom to believe (TRUSTED_PROXIES)."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "canhgiac.asgi:application",
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--no-proxy-headers",
+    ]
+
+
 @dataclass(eq=False)
 class SideShow:
     """A process that runs beside the app but is not part of it: if it stops, the app goes on."""
@@ -57,7 +72,7 @@ class Command(BaseCommand):
         env = dict(os.environ)
         shows = self.side_shows(env, port=port, **options)
         beside = [subprocess.Popen(show.command, env=env) for show in shows]
-        web = [sys.executable, "-m", "uvicorn", "canhgiac.asgi:application", "--host", host, "--port", str(port)]
+        web = web_command(host, port)
         processes = [subprocess.Popen(web, env=env)]
         processes += [subprocess.Popen(worker_command(), env=env) for _ in range(workers)]
         # The delivery sweeper: retries due, crashed workers' leases, scheduled bulletins.
