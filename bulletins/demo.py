@@ -3,7 +3,7 @@ demo/seed.py): the template library posts of the police, the buffalo re-share of
 an urgent alert, a scheduled bulletin, and readers, relays and a few unreachable elders."""
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import connection
 from django.utils import timezone
@@ -18,9 +18,9 @@ from people.models import Mandate, MandateRole, Person
 from places.models import Unit
 
 
-def _age(bulletin: Bulletin, days: float) -> None:
-    """Move a bulletin and its deliveries into the past, as if published `days` ago."""
-    when = timezone.now() - timedelta(days=days)
+def _age(bulletin: Bulletin, days: float, *, when: datetime | None = None) -> None:
+    """Move a bulletin and its deliveries into the past, as if published `days` ago (or at `when`)."""
+    when = when or timezone.now() - timedelta(days=days)
     Bulletin.objects.filter(pk=bulletin.pk).update(published_at=when, publish_at=when, created_at=when)
     if bulletin.notice_id:
         Notice.objects.filter(pk=bulletin.notice_id).update(created_at=when)
@@ -49,7 +49,8 @@ def _readers(rng: random.Random, bulletin: Bulletin, read_share: float, relay_sh
         Delivery.objects.filter(pk__in=confirmed[start : start + 500]).update(read_at=when, relay_confirmed_at=when)
 
 
-def seed_bulletins(commune: Unit, neighbour: Unit) -> None:
+def seed_bulletins(commune: Unit, neighbour: Unit, *, buffalo_at: datetime | None = None) -> None:
+    """`buffalo_at`: when the steering committee re-shared the buffalo found (default two days ago)."""
     rng = random.Random(2019)  # noqa: S311 — deterministic demo data, not security
     officer = Mandate.objects.get(role=MandateRole.POLICE, unit=commune).person
     steering = Mandate.objects.get(role=MandateRole.STEERING, unit=commune).person
@@ -95,7 +96,7 @@ def seed_bulletins(commune: Unit, neighbour: Unit) -> None:
         title="Tìm chủ con trâu đi lạc ở ấp Phước Hội",
         note="Ban điều hành chia sẻ đến mọi nhóm trong xã và xã lân cận.",
     )
-    _age(buffalo, 2)
+    _age(buffalo, 2, when=buffalo_at)
     buffalo.refresh_from_db()
     _readers(rng, buffalo, 0.9, 0.7)
 

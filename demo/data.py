@@ -12,7 +12,7 @@ NEIGHBOUR_CODE = "25552"  # Xã Dương Minh Châu (former Suối Đá)
 HAMLETS = ["Phước Hội", "Phước Lễ", "Phước Long", "Phước Bình", "Phước Tân", "Phước An"]
 RESIDENTIAL_GROUPS_PER_HAMLET = 10  # 6 × 10 = the article's 60 residential groups
 NEIGHBOUR_HAMLETS = ["Phước Lợi", "Suối Đá"]
-NEIGHBOUR_GROUPS_PER_HAMLET = 3
+NEIGHBOUR_GROUPS_PER_HAMLET = 4
 
 # Personas printed by `make demo`; all numbers are reserved demo numbers of one carrier block.
 PERSONAS = {

@@ -4,19 +4,20 @@ states they would be in now, plus a few fresh ones so the police queue has live 
 Every report goes through the real actions (intake, transitions, sharing, return), with the
 clock set to when it happened, so receipts, deadlines, updates and the audit history are
 consistent: the buffalo found in ấp Phước Hội on 28 Aug 2019 is shared to the whole commune
-and to Dương Minh Châu, and returned to its owner there about two hours later.
+and to Dương Minh Châu, and returned to its owner there about two hours later. The 2019 dates
+are moved as a whole onto recent days by demo/timeline.py, with everything else in the demo.
 """
 
 import contextlib
 import random
 from datetime import datetime, timedelta
 from unittest import mock
-from zoneinfo import ZoneInfo
 
 from django.db.models import Field
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from demo import timeline
 from groups.models import CommunityGroup, GroupKind
 from people.models import Person
 from people.phones import normalize_phone
@@ -32,7 +33,6 @@ from reports.actions import (
 )
 from reports.models import LostFoundShare, Report, ReportMessage, ReportPhoto, ReportUpdate, UrgentAlert
 
-VN = ZoneInfo("Asia/Ho_Chi_Minh")
 # Where each hamlet of Cầu Khởi lies, roughly (the national register has no coordinates): reports
 # are pinned near them so the steering map has points; one in six is filed without a position.
 HAMLET_POSITIONS = [
@@ -90,7 +90,8 @@ class Clock:
 
 
 def vn(year: int, month: int, day: int, hour: int, minute: int) -> datetime:
-    return datetime(year, month, day, hour, minute, tzinfo=VN)
+    """A moment of 2019 as the article tells it, on the demo's shifted calendar (demo/timeline.py)."""
+    return timeline.at(year, month, day, hour, minute)
 
 
 # (when, hamlet index, kind, category, description, behaviour, final state)

@@ -3,13 +3,14 @@ when it is already there, so `make demo` can run any number of times."""
 
 import random
 import secrets
+from datetime import timedelta
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.text import fold
-from demo import data
+from demo import data, timeline
 from demo.channels_seed import seed_channels
 from demo.duty_seed import seed_duty
 from demo.reports_seed import seed_reports
@@ -169,7 +170,7 @@ def seed(stdout=None) -> bool:
         _personas(seeder, commune, neighbour, province, main, other)
         from bulletins.demo import seed_bulletins
 
-        seed_bulletins(commune, neighbour)
+        seed_bulletins(commune, neighbour, buffalo_at=timeline.moment(timeline.BUFFALO_FOUND) + timedelta(minutes=15))
         seed_reports(
             commune, neighbour, {key: phone for key, (phone, _name, _role) in data.PERSONAS.items() if key != "duty"}
         )

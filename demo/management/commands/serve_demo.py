@@ -12,6 +12,7 @@ from core.management.commands.serve import SideShow
 
 class Command(ServeCommand):
     help = "Serve like `serve`, with the fake Zalo/Telegram/SMS providers beside it and the app sending to them."
+    quiet_by_default = True  # the sign-in codes printed in this terminal must stand out
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
