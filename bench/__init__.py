@@ -11,7 +11,7 @@ themselves, so they never touch the database DATABASE_URL points at.
 
 import pkgutil
 
-OWN_DATABASE = {"fanout", "inbox", "webhook"}
+OWN_DATABASE = {"fanout", "inbox", "send", "webhook"}
 
 
 def names() -> list[str]:

@@ -18,4 +18,7 @@ class SmsGatewayFake(FakeServer):
             return (script.error or script.status), (
                 script.body if script.body is not None else {"error": script.description or "refused"}
             )
+        credential = next((v for k, v in received.headers.items() if k.lower() == "authorization"), "")
+        if not self.admit(credential or "sms"):
+            return 429, {"error": "rate limit exceeded", "retry_after": 1}
         return 200, {"id": uuid.uuid4().hex[:16], "status": "queued"}
