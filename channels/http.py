@@ -27,6 +27,12 @@ _shared: httpx.Client | None = None
 POOL_SIZE = 100
 
 
+def warm() -> None:
+    """Build the shared client now (loading the TLS certificates takes a moment), not in the
+    middle of a timed send."""
+    _client()
+
+
 def _client() -> httpx.Client:
     """One pooled client per process, shared by its threads (httpx clients are thread-safe):
     sender threads reuse each other's keep-alive connections and TLS setup."""

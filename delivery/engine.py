@@ -20,7 +20,7 @@ from django.db import connection, connections, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
-from channels import sending
+from channels import http, sending
 from channels.base import ReplyContext, TransportError
 from channels.models import ChannelConfig
 from channels.registry import ChannelType, RateLimit, get_type
@@ -303,6 +303,12 @@ class Sender:
         self.done: queue.Queue[str] = queue.Queue()
         self.threads: list[threading.Thread] = []
         self.lock = threading.Lock()
+        if self.concurrency > 1:
+            http.warm()
+            for index in range(self.concurrency):
+                thread = threading.Thread(target=self._serve, name=f"sender-{index}", daemon=True)
+                self.threads.append(thread)
+                thread.start()
 
     # Taking work ---------------------------------------------------------------------------
 
@@ -384,10 +390,6 @@ class Sender:
         if self.concurrency == 1:
             self._send(job)
             return
-        if len(self.threads) < self.concurrency:
-            thread = threading.Thread(target=self._serve, name=f"sender-{len(self.threads)}", daemon=True)
-            self.threads.append(thread)
-            thread.start()
         self.busy += 1
         self.in_flight[job.key] += 1
         self.inbox.put(job)

@@ -20,10 +20,11 @@ from delivery.models import ChannelBudget
 
 # Nothing is granted in the last moments of a window: a send granted then would reach the
 # provider in the next window, on top of that window's full budget.
-GUARD_SECONDS = 0.05
+GUARD_SECONDS = 0.2
 # A granted send that reaches its last step (the provider call) this close to its window's end
-# or later is put back instead (engine.WindowMissed).
-LATE_SECONDS = 0.02
+# or later is put back instead (engine.WindowMissed): what is left of the window must cover the
+# way to the provider.
+LATE_SECONDS = 0.1
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def take(key: str, limit: RateLimit | None, wanted: int, now: datetime) -> Grant
     window_end = datetime.fromtimestamp((window + 1) * limit.seconds, tz=UTC) if limit else now
     if limit is None or wanted <= 0:
         return Grant(wanted if limit is None else 0, window_end)
-    if window_end.timestamp() - stamp < min(GUARD_SECONDS, limit.seconds / 20):
+    if window_end.timestamp() - stamp < min(GUARD_SECONDS, limit.seconds / 5):
         return Grant(0, window_end)
     if settings.DELIVERY_RATE_STORE == "redis":
         granted = _redis_take(key, limit, window, wanted)
