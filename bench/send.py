@@ -29,13 +29,14 @@ def add_arguments(parser) -> None:
     parser.add_argument("--workers", default="1,2,4", help="worker counts to measure")
     parser.add_argument("--concurrency", type=int, default=32, help="DELIVERY_CONCURRENCY of each worker")
     parser.add_argument("--per-credential", type=int, default=16, help="DELIVERY_CONCURRENCY_PER_CREDENTIAL")
+    parser.add_argument("--timeline", action="store_true", help="also print deliveries per second of each run")
     parser.add_argument("--database", choices=["sqlite", "postgres"], default=default_database())
 
 
 def start_worker(env: dict[str, str], log_name: str) -> subprocess.Popen:
     """A `deliver` worker process, as production runs it, logging to var/bench/."""
     full_env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DJANGO_SETTINGS_MODULE")}
-    full_env.update(DJANGO_SETTINGS_MODULE="canhgiac.settings", **env)
+    full_env.update(DJANGO_SETTINGS_MODULE="canhgiac.settings", PYTHONUNBUFFERED="1", **env)
     log = open(ROOT / "var" / "bench" / log_name, "w")  # noqa: SIM115 — closed with the process
     return subprocess.Popen(
         [sys.executable, "manage.py", "deliver", "--interval", "0.1"],
@@ -116,9 +117,14 @@ def measure_one(fake, ids: list[int], workers: int, options, env: dict[str, str]
 
     fake.reset()
     fake.pace(latency=options.latency, rate=options.rate, per_seconds=1)
-    processes = [start_worker(env, f"send-worker-{n}.log") for n in range(workers)]
+    logs = [ROOT / "var" / "bench" / f"send-worker-{n}.log" for n in range(workers)]
+    processes = [start_worker(env, log.name) for log in logs]
     try:
-        time.sleep(4)  # the workers are up and idle before the notice is published
+        # The workers are up and idle before the notice is published.
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not all("started" in log.read_text() for log in logs):
+            time.sleep(0.2)
+        time.sleep(0.5)
         started = time.monotonic()
         notice = notify(ids, subject="Cảnh báo khẩn", body="Trộm xe máy đêm qua, khóa cổ xe khi đỗ.")
         rows = Delivery.objects.filter(notice=notice)
@@ -143,6 +149,11 @@ def measure_one(fake, ids: list[int], workers: int, options, env: dict[str, str]
         workers * min(options.concurrency, options.credentials * options.per_credential) / options.latency,
     )
     rate = delivered / seconds
+    per_second = Counter(
+        int((at - times["first"]).total_seconds())
+        for at in rows.filter(status=DeliveryStatus.DELIVERED).values_list("delivered_at", flat=True)
+    )
+    timeline = [per_second.get(second, 0) for second in range(int(seconds) + 1)] if times["last"] else []
     Notice.objects.filter(pk=notice.pk).delete()
     return {
         "recipients": len(ids),
@@ -156,6 +167,7 @@ def measure_one(fake, ids: list[int], workers: int, options, env: dict[str, str]
         "duplicated_records": sum(1 for row in records if row["n"] > 1),
         "duplicated_at_provider": accepted_twice,
         "above_limit": fake.refused_for_rate + max(0, fake.busiest_window() - options.rate),
+        "delivered_each_second": timeline if options.timeline else None,
     }
 
 
