@@ -35,8 +35,9 @@ check: setup
 
 # Benchmarks (docs/benchmarks.md), one JSON line each: fan-out to 100,000 members on SQLite and
 # 1,000,000 on PostgreSQL, webhook answer time and processing rate on both, report intake under
-# 50 concurrent clients on SQLite, publish-to-inbox
-# latency in Chromium, and the province dashboard with DASHBOARD_SIZE members and as many reports
+# 50 concurrent clients on SQLite, publish-to-inbox latency in Chromium, sends at the providers'
+# pace (1,000 and 10,000 recipients, 1, 2 and 4 workers, a few minutes), and the province
+# dashboard with DASHBOARD_SIZE members and as many reports
 # on PostgreSQL (100,000 by default, a few minutes; `make bench DASHBOARD_SIZE=1000000` for the
 # documented figures, about a quarter of an hour). The PostgreSQL ones are skipped when it is
 # unreachable. Each runs on a throwaway database of its own, never on the one DATABASE_URL points at.
@@ -46,6 +47,7 @@ bench: setup
 	$(PY) -m bench fanout --database sqlite
 	$(PY) -m bench webhook --database sqlite
 	$(PY) -m bench intake --database sqlite
+	$(PY) -m bench send --database sqlite
 	if $(PY) tools/db-reachable "$(BENCH_PG)"; then \
 		$(PY) -m bench fanout --database postgres; \
 		$(PY) -m bench webhook --database postgres; \

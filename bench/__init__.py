@@ -11,7 +11,7 @@ themselves, so they never touch the database DATABASE_URL points at.
 
 import pkgutil
 
-OWN_DATABASE = {"alert", "fanout", "inbox", "intake", "webhook"}
+OWN_DATABASE = {"alert", "fanout", "inbox", "intake", "send", "webhook"}
 
 
 def names() -> list[str]:

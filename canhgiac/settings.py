@@ -372,6 +372,14 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Cảnh Giác <canhgiac@local
 
 # The fan-out engine (docs/fanout.md).
 DELIVERY_BATCH_SIZE = env_int("DELIVERY_BATCH_SIZE", 50)
+# Sends in flight per worker process (sender threads, each with its own database connection)
+# and at most this many at once on one credential (docs/fanout.md, "Sending at the provider's pace").
+DELIVERY_CONCURRENCY = env_int("DELIVERY_CONCURRENCY", 32)
+DELIVERY_CONCURRENCY_PER_CREDENTIAL = env_int("DELIVERY_CONCURRENCY_PER_CREDENTIAL", 16)
+# Where the per-credential send counters live: "database" (a locked row) or "redis".
+DELIVERY_RATE_STORE = env_str("DELIVERY_RATE_STORE", "redis" if REDIS_URL else "database")
+# An idle drain waits this long for deliveries put back until a rate window opens.
+DELIVERY_WAIT_FOR_DUE_SECONDS = 3
 DELIVERY_DRAIN_SECONDS = env_int("DELIVERY_DRAIN_SECONDS", 60)
 DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 300)
 DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 5)

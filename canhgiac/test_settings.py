@@ -17,3 +17,9 @@ STORAGES = {
 # share the database with a real worker process and a live server thread.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+
+# Tests run inside a transaction that sender threads (with their own connections) cannot see:
+# the engine sends in the test's thread, one after another. delivery/tests/test_pace.py runs the
+# threads against committed data.
+DELIVERY_CONCURRENCY = 1
+DELIVERY_RATE_STORE = "database"

@@ -12,7 +12,7 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Length
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 
 LINK_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 LINK_ATTEMPTS_PER_HOUR = 5
+OK_REFRESH = timedelta(seconds=5)
 LINK_CODE = re.compile(r"(?<![A-Z0-9])CG[\s-]?([A-HJ-NP-Z2-9]{6})(?![A-Z0-9])")
 
 
@@ -46,6 +47,7 @@ LINK_CODE = re.compile(r"(?<![A-Z0-9])CG[\s-]?([A-HJ-NP-Z2-9]{6})(?![A-Z0-9])")
 def values_form(channel_type: ChannelType, data: dict) -> forms.Form:
     form = forms.Form(data)
     form.fields.update(channel_type.setting_fields())
+    form.fields.update(channel_type.limit_fields())
     form.fields.update(channel_type.secret_fields())
     return form
 
@@ -61,7 +63,8 @@ def check_channel_values(slug: str, values: dict) -> tuple[dict, dict[str, str]]
             raise LookupError(slug)
     except LookupError:
         raise ActionError(_("Unknown channel type “%(slug)s”."), code="unknown_type", params={"slug": slug}) from None
-    setting_names, secret_names = set(channel_type.setting_fields()), set(channel_type.secret_fields())
+    setting_names = set(channel_type.setting_fields()) | set(channel_type.limit_fields())
+    secret_names = set(channel_type.secret_fields())
     unknown = sorted(set(values) - setting_names - secret_names)
     if unknown:
         raise ActionError(
@@ -155,7 +158,10 @@ def do_record_channel_outcome(config: ChannelConfig, error: TransportError | Non
     """Keep the channel's health visible in `channel list` and the admin."""
     now = timezone.now()
     if error is None:
-        ChannelConfig.objects.filter(pk=config.pk).update(last_ok_at=now)
+        # Many sends a second go through one channel: refresh its timestamp at most every few
+        # seconds, so concurrent senders do not queue on its row.
+        stale = Q(last_ok_at__isnull=True) | Q(last_ok_at__lt=now - OK_REFRESH)
+        ChannelConfig.objects.filter(stale, pk=config.pk).update(last_ok_at=now)
     else:
         ChannelConfig.objects.filter(pk=config.pk).update(last_error=str(error)[:500], last_error_at=now)
 

@@ -29,6 +29,13 @@ class BotApiFake(FakeServer):
             return 401, {"ok": False, "error_code": 401, "description": "Unauthorized"}
         method = received.route.split(".", 1)[1]
         body = received.json if isinstance(received.json, dict) else {}
+        if method in ("sendMessage", "sendPhoto") and not self.admit(token):
+            return 429, {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 1",
+                "parameters": {"retry_after": 1},
+            }
         if method in ("sendMessage", "sendPhoto"):
             return 200, {
                 "ok": True,

@@ -7,6 +7,10 @@ Control endpoints, for the demo and for curl:
     GET  /_fake/received                     what arrived, oldest first
     POST /_fake/answer {route, error, status, delay, times, description}
     POST /_fake/reset
+    POST /_fake/pace {latency, rate, per_seconds}
+                                             answer every provider call after `latency` seconds;
+                                             refuse sends above `rate` per `per_seconds` window
+                                             of the clock on one credential, as the provider does
     POST /_fake/say {channel, user_id, text, image_url, latitude, longitude}
                                              play a resident writing to the app's webhook
 """
@@ -71,7 +75,40 @@ class FakeServer:
         self.media: dict[str, tuple[bytes, str]] = {}
         self.target = target or WebhookTarget()
         self.server: ThreadingHTTPServer | None = None
-        self.latency = 0.0  # seconds every provider call takes, as a slow network would (crash tests)
+        # The provider's pace: its answer time, and a rate limit per credential (an OA's access
+        # token, a bot's token, an SMS account) in fixed windows of the clock.
+        self.latency = 0.0
+        self.rate_limit: tuple[int, float] | None = None
+        self.window_counts: dict[tuple[str, int], int] = defaultdict(int)
+        self.refused_for_rate = 0
+        self.refusals: list[tuple[str, float]] = []  # (credential, when) of each send refused for the limit
+
+    def pace(self, *, latency: float = 0.0, rate: int | None = None, per_seconds: float = 1.0) -> None:
+        with self.lock:
+            self.latency = latency
+            self.rate_limit = (rate, per_seconds) if rate else None
+            self.window_counts.clear()
+            self.refused_for_rate = 0
+            self.refusals.clear()
+
+    def admit(self, credential: str) -> bool:
+        """Count a send on the credential; False when its window's limit is already reached."""
+        with self.lock:
+            if self.rate_limit is None:
+                return True
+            count, seconds = self.rate_limit
+            window = (credential, int(time.time() // seconds))
+            if self.window_counts[window] >= count:
+                self.refused_for_rate += 1
+                self.refusals.append((credential, time.time()))
+                return False
+            self.window_counts[window] += 1
+            return True
+
+    def busiest_window(self) -> int:
+        """The most sends any credential had accepted in one window."""
+        with self.lock:
+            return max(self.window_counts.values(), default=0)
 
     def route_for(self, method: str, path: str, segments: list[str]) -> tuple[str, Handler | None] | None:
         """The types' routes: the composing server asks each type's fake in turn."""
@@ -97,7 +134,12 @@ class FakeServer:
             def log_message(self, format, *args):
                 pass
 
-        self.server = ThreadingHTTPServer((host, port), Handler)
+        class Server(ThreadingHTTPServer):
+            # socketserver's default backlog of 5 drops the SYNs of a worker opening many
+            # connections at once, and the kernel retries them a second later.
+            request_queue_size = 256
+
+        self.server = Server((host, port), Handler)
         self.server.daemon_threads = True
         threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
         return self.url
@@ -147,6 +189,9 @@ class FakeServer:
         with self.lock:
             self.received.clear()
             self.scripts.clear()
+            self.window_counts.clear()
+            self.refused_for_rate = 0
+            self.refusals.clear()
 
     # Answering -------------------------------------------------------------------------------
 
@@ -174,9 +219,9 @@ class FakeServer:
             script = None
         if script is not None and script.delay:
             time.sleep(script.delay)
-        elif self.latency and not route.startswith("_fake"):
-            time.sleep(self.latency)
         status, body = answer(received, script) if answer else (404, {"error": "no such route"})
+        if self.latency and not route.startswith("_fake"):
+            time.sleep(self.latency)  # metered on arrival, answered after the provider's time
         content_type = "application/json; charset=utf-8"
         if isinstance(body, tuple):  # a file: (bytes, content type)
             data, content_type = body
@@ -247,6 +292,15 @@ class FakeServer:
 
     def control_reset(self, received: Received, script: Scripted | None):
         self.reset()
+        return 200, {"ok": True}
+
+    def control_pace(self, received: Received, script: Scripted | None):
+        body = received.json or {}
+        self.pace(
+            latency=float(body.get("latency", 0)),
+            rate=int(body["rate"]) if body.get("rate") else None,
+            per_seconds=float(body.get("per_seconds", 1)),
+        )
         return 200, {"ok": True}
 
     def control_say(self, received: Received, script: Scripted | None):

@@ -20,14 +20,32 @@ from django.utils import timezone
 from channels.base import TransportError
 
 logger = logging.getLogger(__name__)
-_local = threading.local()
+_lock = threading.Lock()
+_shared: httpx.Client | None = None
+# Connections kept open per process: enough for every sender thread of a worker
+# (DELIVERY_CONCURRENCY) to reach its provider without opening a new connection.
+POOL_SIZE = 100
+
+
+def warm() -> None:
+    """Build the shared client now (loading the TLS certificates takes a moment), not in the
+    middle of a timed send."""
+    _client()
 
 
 def _client() -> httpx.Client:
-    client = getattr(_local, "client", None)
-    if client is None:
-        client = _local.client = httpx.Client(follow_redirects=False, headers={"User-Agent": "CanhGiac/1"})
-    return client
+    """One pooled client per process, shared by its threads (httpx clients are thread-safe):
+    sender threads reuse each other's keep-alive connections and TLS setup."""
+    global _shared
+    if _shared is None:
+        with _lock:
+            if _shared is None:
+                _shared = httpx.Client(
+                    follow_redirects=False,
+                    headers={"User-Agent": "CanhGiac/1"},
+                    limits=httpx.Limits(max_connections=POOL_SIZE, max_keepalive_connections=POOL_SIZE),
+                )
+    return _shared
 
 
 def redact(text: str, secrets: Iterable[str]) -> str:

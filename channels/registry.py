@@ -6,6 +6,7 @@ command validate the same way), how to send, and how to verify and parse its web
 Adding a channel type touches its folder and the CHANNEL_TYPES setting (docs/channels.md).
 """
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from functools import cache
 from importlib import import_module
@@ -16,12 +17,24 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.functional import Promise as StrPromise
+from django.utils.translation import gettext_lazy as _
 
 from channels.base import OutboundMessage, ParsedWebhook, SendResult, TransportError
 from channels.text import fit
 
 if TYPE_CHECKING:
     from channels.models import ChannelConfig
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `count` sends in each `seconds`-long window of the clock (as providers meter them)."""
+
+    count: int
+    seconds: int
+
+
+LIMIT_SETTINGS = ("rate_per_minute", "rate_per_second", "quiet_hours")
 
 
 class ChannelType:
@@ -73,11 +86,27 @@ class ChannelType:
     def limits(self) -> dict:
         return settings.CHANNEL_LIMITS.get(self.slug, {})
 
+    def _limit_values(self, config: "ChannelConfig | None") -> dict:
+        """The throttling values in force: the channel's own (one OA, one bot account), else the
+        type's in CHANNEL_LIMITS, else the type's defaults."""
+        own = {k: v for k, v in (config.settings if config is not None else {}).items() if k in LIMIT_SETTINGS}
+        if "rate_per_minute" in own or "rate_per_second" in own:
+            return {**self.limits, "rate_per_minute": None, "rate_per_second": None, **own}
+        return {**self.limits, **own}
+
     def effective_rate_per_minute(self) -> int | None:
         return self.limits.get("rate_per_minute", self.rate_per_minute)
 
-    def effective_quiet_hours(self) -> tuple[time, time] | None:
-        raw = self.limits.get("quiet_hours", self.quiet_hours)
+    def rate_limit(self, config: "ChannelConfig | None" = None) -> RateLimit | None:
+        """The provider's limit for one credential (docs/fanout.md, "Sending at the provider's pace")."""
+        values = self._limit_values(config)
+        if values.get("rate_per_second"):
+            return RateLimit(int(values["rate_per_second"]), 1)
+        per_minute = values.get("rate_per_minute", self.rate_per_minute)
+        return RateLimit(int(per_minute), 60) if per_minute else None
+
+    def effective_quiet_hours(self, config: "ChannelConfig | None" = None) -> tuple[time, time] | None:
+        raw = self._limit_values(config).get("quiet_hours", self.quiet_hours)
         if not raw:
             return None
         if isinstance(raw, str):
@@ -85,6 +114,29 @@ class ChannelType:
             return start, end
         start, end = raw
         return (time(start), time(end)) if isinstance(start, int) else (start, end)
+
+    def limit_fields(self) -> dict[str, forms.Field]:
+        """Throttling of one configured channel, when its provider account differs from the type's defaults."""
+        return {
+            "rate_per_minute": forms.IntegerField(
+                label=_("Sends per minute"),
+                min_value=1,
+                required=False,
+                help_text=_("This account's limit at the provider; empty: the type's default."),
+            ),
+            "rate_per_second": forms.IntegerField(
+                label=_("Sends per second"),
+                min_value=1,
+                required=False,
+                help_text=_("For providers that meter per second (a bot account); overrides sends per minute."),
+            ),
+            "quiet_hours": forms.RegexField(
+                label=_("Quiet hours"),
+                regex=r"^\d{2}:\d{2}-\d{2}:\d{2}$",
+                required=False,
+                help_text=_("HH:MM-HH:MM local time; only urgent alerts are sent inside them."),
+            ),
+        }
 
     def configured(self, config: "ChannelConfig | None") -> "ChannelConfig":
         """The configuration a type with `needs_config` sends with (channels.sending finds it)."""

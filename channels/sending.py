@@ -8,6 +8,8 @@ still be linked and reachable. A message carrying a `ReplyContext` goes back to 
 person wrote from with the type's `reply()` (the police's answer to a chat reporter).
 """
 
+from collections.abc import Callable, Iterable
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -18,19 +20,34 @@ from channels.registry import ChannelType, get_type
 from people.models import Person
 
 
-def send(slug: str, message: OutboundMessage) -> str:
-    """Send or raise TransportError; return the provider's message id (or "")."""
+def send(
+    slug: str,
+    message: OutboundMessage,
+    *,
+    config: ChannelConfig | None = None,
+    gate: Callable[[], None] | None = None,
+) -> str:
+    """Send or raise TransportError; return the provider's message id (or "").
+
+    `config`, when the caller already looked it up with `configs_for_recipients` (the engine, to
+    meter each credential), saves finding it again. `gate` is called last thing before the
+    provider is: the engine raises from it when the rate window its send was granted in has
+    passed, so nothing reaches the provider outside the window it was counted in."""
     try:
         channel_type = get_type(slug)
     except LookupError:
         raise TransportError(f"channel type {slug} is disabled", permanent=True) from None
     if not channel_type.needs_config:
+        if gate is not None:
+            gate()
         return channel_type.send(None, message).provider_message_id
     if message.reply_to is not None:
         config = reply_config(channel_type, message.reply_to, message.recipient_id)
     else:
-        config = config_for_recipient(slug, message)
+        config = config or config_for_recipient(slug, message)
         check_address(channel_type, config, message)
+    if gate is not None:
+        gate()
     try:
         result = _send(channel_type, config, message)
     except TransportError as error:
@@ -46,6 +63,28 @@ def _send(channel_type: ChannelType, config: ChannelConfig, message: OutboundMes
     if message.reply_to is not None:
         return channel_type.reply(config, message.reply_to.user_id, message.text)
     return channel_type.send(config, message)
+
+
+def configs_for_recipients(slug: str, person_ids: Iterable[int]) -> dict[int, ChannelConfig]:
+    """The configuration each recipient's messages on `slug` go out with (their unit's nearest),
+    for many recipients at once: one query for the people, one per distinct home unit. A
+    recipient without one is left out (sending to them fails as `send` says)."""
+    channel_type = get_type(slug)
+    if not channel_type.needs_config:
+        return {}
+    people = Person.objects.select_related("household__residential_group").filter(pk__in=set(person_ids))
+    by_unit: dict[int, ChannelConfig | None] = {}
+    found: dict[int, ChannelConfig] = {}
+    for person in people:
+        unit = home_unit(person)
+        if unit is None:
+            continue
+        if unit.pk not in by_unit:
+            by_unit[unit.pk] = config_for_unit(unit, slug)
+        config = by_unit[unit.pk]
+        if config is not None:
+            found[person.pk] = config
+    return found
 
 
 def config_for_recipient(slug: str, message: OutboundMessage) -> ChannelConfig:

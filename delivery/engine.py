@@ -1,29 +1,34 @@
 """The sending side of the engine: claim ready deliveries atomically, send each through its
 channel's one contract, record every attempt, retry with backoff, fall back along the member's
-chain, and respect per-channel rate limits and quiet hours. docs/fanout.md explains the design.
+chain, and respect each credential's rate limit and quiet hours. A worker keeps many sends in
+flight (a pool of sender threads, bounded per credential), so waiting for one provider's answer
+does not hold up the others. docs/fanout.md explains the design.
 """
 
 import logging
+import queue
 import random
+import threading
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from time import monotonic
+from time import monotonic, sleep
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import F, Min, Q
 from django.utils import timezone
 
-from channels import sending
+from channels import http, sending
 from channels.base import ReplyContext, TransportError
-from channels.registry import get_type
+from channels.models import ChannelConfig
+from channels.registry import ChannelType, RateLimit, get_type
+from delivery import pace
 from delivery.messages import render_message, render_reply
 from delivery.models import (
     PRIORITY_RANK,
     Attempt,
-    ChannelBudget,
     ChatReply,
     Delivery,
     DeliveryStatus,
@@ -48,6 +53,14 @@ class DrainResult:
     @property
     def handled(self) -> int:
         return self.sent + self.failed + self.retried + self.deferred
+
+    def add(self, other: "DrainResult") -> None:
+        self.sent += other.sent
+        self.failed += other.failed
+        self.retried += other.retried
+        self.deferred += other.deferred
+        for channel, count in other.by_channel.items():
+            self.by_channel[channel] += count
 
 
 def new_worker_id() -> str:
@@ -87,34 +100,14 @@ def claim(worker: str, limit: int, *, now: datetime | None = None) -> list[Deliv
         ready(now).filter(pk__in=ids).update(claimed_by=worker, claimed_at=now)
     return list(
         Delivery.objects.filter(claimed_by=worker, claimed_at=now, status=DeliveryStatus.QUEUED)
-        .select_related("notice", "person", "relay", "chat_reply")
+        .select_related("notice", "person", "relay", "chat_reply__config")
         .order_by("rank", "id")
     )
 
 
-def _window(now: datetime) -> int:
-    return int(now.timestamp() // 60)
-
-
-def take_budget(channel_slug: str, wanted: int, now: datetime) -> int:
-    """Reserve up to `wanted` sends on the channel in the current minute; return how many."""
-    limit = get_type(channel_slug).effective_rate_per_minute()
-    if limit is None:
-        return wanted
-    window = _window(now)
-    with transaction.atomic():
-        budget, _created = ChannelBudget.objects.select_for_update().get_or_create(channel=channel_slug)
-        if budget.window != window:
-            budget.window, budget.used = window, 0
-        granted = max(0, min(wanted, limit - budget.used))
-        budget.used += granted
-        budget.save()
-    return granted
-
-
-def quiet_until(channel_slug: str, now: datetime) -> datetime | None:
+def quiet_until(channel_slug: str, now: datetime, config: ChannelConfig | None = None) -> datetime | None:
     """The end of the channel's quiet hours when `now` falls inside them, else None."""
-    hours = get_type(channel_slug).effective_quiet_hours()
+    hours = get_type(channel_slug).effective_quiet_hours(config)
     if hours is None:
         return None
     start, end = hours
@@ -157,7 +150,18 @@ def pending_reply(delivery: Delivery) -> ChatReply | None:
     return reply
 
 
-def send_one(delivery: Delivery, endpoint: Endpoint | None, worker: str, result: DrainResult) -> None:
+class WindowMissed(Exception):
+    """The send was granted in a rate window that ended before it could reach the provider."""
+
+
+def send_one(
+    delivery: Delivery,
+    endpoint: Endpoint | None,
+    worker: str,
+    result: DrainResult,
+    config: ChannelConfig | None = None,
+    window_end: datetime | None = None,
+) -> None:
     now = timezone.now()
     reply = pending_reply(delivery)
     if reply is not None:
@@ -169,7 +173,13 @@ def send_one(delivery: Delivery, endpoint: Endpoint | None, worker: str, result:
             raise TransportError("no address on this channel", permanent=True)
         else:
             message = render_message(delivery, endpoint.address if endpoint else "")
-        provider_id = sending.send(delivery.channel, message)
+        provider_id = sending.send(delivery.channel, message, config=config, gate=_gate(window_end))
+    except WindowMissed:
+        # Sent now it would count in the next window, on top of that window's whole budget: it
+        # goes back to the queue, due at once, without an attempt.
+        _finish(delivery, worker, next_attempt_at=timezone.now())
+        result.deferred += 1
+        return
     except TransportError as error:
         _record_failure(delivery, endpoint, worker, error, result)
         return
@@ -192,6 +202,17 @@ def send_one(delivery: Delivery, endpoint: Endpoint | None, worker: str, result:
         chat_reply_attempted.send(sender=Delivery, delivery=delivery, reply=reply, error=None, final=True)
     result.sent += 1
     result.by_channel[delivery.channel] += 1
+
+
+def _gate(window_end: datetime | None):
+    if window_end is None:
+        return None
+
+    def gate() -> None:
+        if timezone.now() >= window_end - timedelta(seconds=pace.LATE_SECONDS):
+            raise WindowMissed
+
+    return gate
 
 
 def _record_failure(
@@ -255,48 +276,242 @@ def _tell_reply(delivery: Delivery, reply: ChatReply | None, error: TransportErr
         chat_reply_attempted.send(sender=Delivery, delivery=delivery, reply=reply, error=error, final=final)
 
 
+@dataclass
+class Job:
+    delivery: Delivery
+    endpoint: Endpoint | None
+    key: str  # the credential it is metered on (delivery.pace)
+    config: ChannelConfig | None
+    window_end: datetime | None = None  # the end of the rate window its send was granted in
+
+
+class Sender:
+    """One worker's sends in flight: deliveries wait per credential, go out as that credential's
+    budget and concurrency allow, and run on a pool of threads that each wait for a provider.
+
+    With a concurrency of 1 everything runs in the calling thread, one send after another.
+    Each thread has its own database connection, closed when the pool stops.
+    """
+
+    def __init__(self, worker: str, result: DrainResult, *, concurrency: int | None = None):
+        self.worker, self.result = worker, result
+        self.concurrency = max(1, settings.DELIVERY_CONCURRENCY if concurrency is None else concurrency)
+        self.per_credential = max(1, min(settings.DELIVERY_CONCURRENCY_PER_CREDENTIAL, self.concurrency))
+        self.waiting: dict[str, deque[Job]] = defaultdict(deque)
+        self.limits: dict[str, RateLimit | None] = {}
+        self.in_flight: dict[str, int] = defaultdict(int)
+        self.busy = 0
+        self.inbox: queue.Queue[Job | None] = queue.Queue()
+        self.done: queue.Queue[str] = queue.Queue()
+        self.threads: list[threading.Thread] = []
+        self.lock = threading.Lock()
+        if self.concurrency > 1:
+            http.warm()
+            for index in range(self.concurrency):
+                thread = threading.Thread(target=self._serve, name=f"sender-{index}", daemon=True)
+                self.threads.append(thread)
+                thread.start()
+
+    # Taking work ---------------------------------------------------------------------------
+
+    def add(self, batch: list[Delivery]) -> None:
+        """Sort claimed deliveries by credential; hold those in their quiet hours."""
+        now = timezone.now()
+        addresses = _addresses(batch)
+        by_channel: dict[str, list[Delivery]] = defaultdict(list)
+        for delivery in batch:
+            by_channel[delivery.channel].append(delivery)
+        held: dict[datetime, list[Delivery]] = defaultdict(list)
+        for slug, deliveries in by_channel.items():
+            try:
+                channel_type: ChannelType | None = get_type(slug)
+            except LookupError:
+                channel_type = None  # sending says why, and the delivery falls back
+            configs = (
+                sending.configs_for_recipients(
+                    slug, [d.relay_id or d.person_id for d in deliveries if pending_reply(d) is None]
+                )
+                if channel_type is not None
+                else {}
+            )
+            for delivery in deliveries:
+                reply = pending_reply(delivery)
+                config = reply.config if reply is not None else configs.get(delivery.relay_id or delivery.person_id)
+                key = pace.credential_key(slug, config.pk if config is not None else None)
+                if channel_type is not None and delivery.notice.priority != Priority.URGENT:
+                    quiet_end = quiet_until(slug, now, config)
+                    if quiet_end is not None:
+                        held[quiet_end].append(delivery)
+                        continue
+                if key not in self.limits:
+                    self.limits[key] = channel_type.rate_limit(config) if channel_type is not None else None
+                endpoint = addresses.get((delivery.relay_id or delivery.person_id, slug))
+                self.waiting[key].append(Job(delivery, endpoint, key, None if reply is not None else config))
+        for until, deliveries in held.items():
+            _release(deliveries, until)
+            self.result.deferred += len(deliveries)
+
+    @property
+    def waiting_count(self) -> int:
+        return sum(len(jobs) for jobs in self.waiting.values())
+
+    @property
+    def idle(self) -> bool:
+        return self.busy == 0 and self.waiting_count == 0
+
+    def wants_more(self) -> bool:
+        """Claim more while fewer deliveries could start than there are free senders (and not
+        so many are held that their leases could run out before they are sent)."""
+        ready = sum(len(jobs) for key, jobs in self.waiting.items() if self.in_flight[key] < self.per_credential)
+        return ready < self.concurrency - self.busy and self.waiting_count < 10 * self.concurrency
+
+    # Sending -------------------------------------------------------------------------------
+
+    def dispatch(self) -> None:
+        """Start what each credential's budget and concurrency allow; put back, for the next
+        window, what its budget cannot take in this one."""
+        for key in list(self.waiting):
+            jobs = self.waiting[key]
+            while jobs:
+                room = min(len(jobs), self.per_credential - self.in_flight[key], self.concurrency - self.busy)
+                if room <= 0:
+                    break
+                grant = pace.take(key, self.limits.get(key), room, timezone.now())
+                for _ in range(grant.granted):
+                    job = jobs.popleft()
+                    job.window_end = grant.window_end if self.limits.get(key) else None
+                    self._start(job)
+                if grant.granted < room:
+                    _release([job.delivery for job in jobs], grant.window_end)
+                    self.result.deferred += len(jobs)
+                    jobs.clear()
+            if not jobs:
+                del self.waiting[key]
+
+    def _start(self, job: Job) -> None:
+        if self.concurrency == 1:
+            self._send(job)
+            return
+        self.busy += 1
+        self.in_flight[job.key] += 1
+        self.inbox.put(job)
+
+    def _send(self, job: Job) -> None:
+        if self.concurrency == 1:
+            send_one(job.delivery, job.endpoint, self.worker, self.result, job.config, job.window_end)
+            return
+        result = DrainResult()
+        send_one(job.delivery, job.endpoint, self.worker, result, job.config, job.window_end)
+        with self.lock:
+            self.result.add(result)
+
+    def _serve(self) -> None:
+        try:
+            while (job := self.inbox.get()) is not None:
+                try:
+                    self._send(job)
+                except Exception:  # a database error on one delivery; its lease lets it be retried
+                    logger.exception("sending delivery %s failed", job.delivery.pk)
+                finally:
+                    self.done.put(job.key)
+        finally:
+            connections.close_all()
+
+    def wait(self, timeout: float) -> None:
+        """Until at least one send in flight finishes (or `timeout`)."""
+        if self.busy == 0:
+            return
+        try:
+            key = self.done.get(timeout=timeout)
+        except queue.Empty:
+            return
+        while True:
+            self.busy -= 1
+            self.in_flight[key] -= 1
+            try:
+                key = self.done.get_nowait()
+            except queue.Empty:
+                return
+
+    def finish(self) -> None:
+        """Let the sends in flight end, hand back what was claimed but not started, stop the pool."""
+        unsent = [job.delivery for jobs in self.waiting.values() for job in jobs]
+        if unsent:
+            Delivery.objects.filter(pk__in=[d.pk for d in unsent], claimed_by=self.worker).update(
+                claimed_by=None, claimed_at=None
+            )
+        self.waiting.clear()
+        while self.busy:
+            self.wait(1.0)
+        for _thread in self.threads:
+            self.inbox.put(None)
+        for thread in self.threads:
+            thread.join()
+        self.threads.clear()
+
+
 def process_batch(batch: list[Delivery], worker: str, result: DrainResult) -> None:
-    now = timezone.now()
-    by_channel: dict[str, list[Delivery]] = defaultdict(list)
-    for delivery in batch:
-        by_channel[delivery.channel].append(delivery)
-    addresses = _addresses(batch)
-    for slug, deliveries in by_channel.items():
-        quiet_end = quiet_until(slug, now)
-        if quiet_end is not None:
-            held = [d for d in deliveries if d.notice.priority != Priority.URGENT]
-            deliveries = [d for d in deliveries if d.notice.priority == Priority.URGENT]
-            if held:
-                _release(held, quiet_end)
-                result.deferred += len(held)
-        granted = take_budget(slug, len(deliveries), now)
-        if granted < len(deliveries):
-            next_minute = datetime.fromtimestamp((_window(now) + 1) * 60, tz=now.tzinfo)
-            _release(deliveries[granted:], next_minute)
-            result.deferred += len(deliveries) - granted
-        for delivery in deliveries[:granted]:
-            send_one(delivery, addresses.get((delivery.relay_id or delivery.person_id, slug)), worker, result)
+    """Send one claimed batch to the end (as `drain` does, without claiming more)."""
+    sender = Sender(worker, result)
+    try:
+        sender.add(batch)
+        while not sender.idle:
+            sender.dispatch()
+            sender.wait(0.5)
+    finally:
+        sender.finish()
 
 
 def drain(
-    *, worker: str | None = None, budget_seconds: float | None = None, batch_size: int | None = None
+    *,
+    worker: str | None = None,
+    budget_seconds: float | None = None,
+    batch_size: int | None = None,
+    concurrency: int | None = None,
 ) -> DrainResult:
     """Send ready deliveries until none is left or the time budget is spent.
 
-    Each batch is small and re-claimed most-urgent-first, so an urgent alert published while a
-    large bulletin is being sent goes out at the next batch, ahead of the bulletin's remainder.
+    Batches are small and claimed most-urgent-first as senders free up, so an urgent alert
+    published while a large bulletin is being sent goes out with the next claim, ahead of the
+    bulletin's remainder.
     """
     worker = worker or new_worker_id()
     budget_seconds = settings.DELIVERY_DRAIN_SECONDS if budget_seconds is None else budget_seconds
     batch_size = batch_size or settings.DELIVERY_BATCH_SIZE
     result = DrainResult()
     deadline = monotonic() + budget_seconds
-    while monotonic() < deadline:
-        batch = claim(worker, batch_size)
-        if not batch:
-            break
-        process_batch(batch, worker, result)
+    sender = Sender(worker, result, concurrency=concurrency)
+    try:
+        while monotonic() < deadline:
+            found_nothing = False
+            if sender.wants_more():
+                batch = claim(worker, batch_size)
+                if batch:
+                    sender.add(batch)
+                elif sender.idle:
+                    # Deliveries put back until a credential's next window are due in a moment:
+                    # wait for them rather than end (and have the loop sleep).
+                    pause = _until_next_release(timezone.now())
+                    if pause is None or monotonic() + pause > deadline:
+                        break
+                    sleep(pause)
+                    continue
+                else:
+                    found_nothing = True
+            sender.dispatch()
+            sender.wait(0.5 if found_nothing or not sender.wants_more() else 0.05)
+    finally:
+        sender.finish()
     return result
+
+
+def _until_next_release(now: datetime) -> float | None:
+    """Seconds until the next unclaimed delivery falls due, when that is within a few seconds."""
+    soon = now + timedelta(seconds=settings.DELIVERY_WAIT_FOR_DUE_SECONDS)
+    due = Delivery.objects.filter(
+        status=DeliveryStatus.QUEUED, claimed_at__isnull=True, next_attempt_at__gt=now, next_attempt_at__lte=soon
+    ).aggregate(due=Min("next_attempt_at"))["due"]
+    return None if due is None else max(0.0, (due - now).total_seconds()) + 0.01
 
 
 def next_due() -> datetime | None:
@@ -304,4 +519,4 @@ def next_due() -> datetime | None:
     return Delivery.objects.filter(status=DeliveryStatus.QUEUED).aggregate(due=Min("next_attempt_at"))["due"]
 
 
-__all__ = ["PRIORITY_RANK", "DrainResult", "backoff", "claim", "drain", "next_due", "quiet_until", "take_budget"]
+__all__ = ["PRIORITY_RANK", "DrainResult", "Sender", "backoff", "claim", "drain", "next_due", "quiet_until"]

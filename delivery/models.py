@@ -193,10 +193,11 @@ class Route(models.Model):
 
 
 class ChannelBudget(models.Model):
-    """Sends used per channel in the current minute, shared by every worker (rate limits)."""
+    """Sends used on one credential (delivery/pace.py) in the current window of its rate limit,
+    shared by every worker."""
 
-    channel = models.CharField(max_length=20, primary_key=True)
-    window = models.BigIntegerField(default=0, help_text="Minutes since the epoch.")
+    channel = models.CharField(max_length=60, primary_key=True, help_text="<slug>:<config id>, or the slug.")
+    window = models.BigIntegerField(default=0, help_text="Windows of the limit's length since the epoch.")
     used = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:

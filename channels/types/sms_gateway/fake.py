@@ -25,6 +25,9 @@ class SmsGatewayFake(FakeServer):
             return (script.error or script.status), (
                 script.body if script.body is not None else {"error": script.description or "refused"}
             )
+        credential = next((v for k, v in received.headers.items() if k.lower() == "authorization"), "")
+        if not self.admit(credential or "sms"):
+            return 429, {"error": "rate limit exceeded", "retry_after": 1}
         given = {name.lower(): value for name, value in received.headers.items()}.get("idempotency-key")
         key = given or uuid.uuid4().hex
         with self.lock:

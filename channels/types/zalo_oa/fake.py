@@ -108,10 +108,18 @@ class ZaloOAFake(FakeServer):
             return 200, {"error": invalid_code, "message": "Access token is invalid"}
         return None
 
+    def rate_refusal(self, received: Received):
+        """Zalo's answer to a call above the OA's rate limit (error -32), counted per access token."""
+        if self.admit(received.headers.get("access_token", "")):
+            return None
+        return 200, {"error": -32, "message": "The application has exceeded the rate limit"}
+
     def oa_message(self, received: Received, script: Scripted | None):
         if scripted := self.zalo_error(script):
             return scripted
         if refused := self.access_error(received, -216):
+            return refused
+        if refused := self.rate_refusal(received):
             return refused
         user_id = ((received.json or {}).get("recipient") or {}).get("user_id", "")
         message_id = uuid.uuid4().hex

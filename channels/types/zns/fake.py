@@ -21,6 +21,8 @@ class ZnsFake(ZaloOAFake):
             return scripted
         if refused := self.access_error(received, -124):
             return refused
+        if refused := self.rate_refusal(received):
+            return refused
         body = received.json or {}
         if not str(body.get("phone", "")).startswith("84"):
             return 200, {"error": -108, "message": "Phone number is invalid"}
