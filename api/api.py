@@ -14,12 +14,14 @@ from decimal import Decimal
 from functools import wraps
 from typing import Any, Literal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
+from ninja.errors import HttpError
 from ninja.responses import Status as Reply
-from ninja.security import HttpBearer, django_auth
+from ninja.security import HttpBearer, SessionAuth, django_auth
 
 from api.actions import do_record_key_use
 from api.models import ApiKey
@@ -52,6 +54,32 @@ class KeyAuth(HttpBearer):
 
 def _no_auth(request):
     return True
+
+
+class SessionWhenSent(SessionAuth):
+    """The signed-in person when the request carries a session cookie, which must pass the CSRF
+    check (403 otherwise: a cross-site post riding on it). A request without one (a plain HTTP
+    client with a key or nothing) is simply not this method, so the next one is tried instead of
+    answering 403 "CSRF check Failed" to a client that never had a cookie."""
+
+    def __call__(self, request):
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None
+        return super().__call__(request)
+
+
+class FilingKeyAuth(KeyAuth):
+    """A key when one is given; a wrong or revoked key is refused (401), never filed as anonymous."""
+
+    def authenticate(self, request, token):
+        key = super().authenticate(request, token)
+        if key is None:
+            raise HttpError(401, "Unknown or revoked API key.")
+        return key
+
+
+# Filing: a police or client key, a resident's session (CSRF-checked), or the open door.
+FILING_AUTH = [FilingKeyAuth(), SessionWhenSent(), _no_auth]
 
 
 # The officers' endpoints: a police key (tried first, so a Bearer call needs no CSRF token) or a session.
@@ -341,8 +369,8 @@ def list_categories(request):
 
 @api.post(
     "/reports",
-    response=answers({200: FiledOut, 201: FiledOut}, 400, 403, 422),
-    auth=[django_auth, KeyAuth(), _no_auth],
+    response=answers({200: FiledOut, 201: FiledOut}, 400, 401, 403, 422),
+    auth=FILING_AUTH,
     tags=["reports"],
 )
 def file_report(request, payload: ReportIn):
