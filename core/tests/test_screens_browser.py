@@ -105,3 +105,16 @@ def test_every_main_page_is_usable_within_3_seconds_on_slow_3g_and_stays_within_
         print(f"{path}: content shown after {timing['usable']:.0f} ms, {timing['bytes'] / 1024:.0f} KB")
     assert slow == {}, f"content shown later than {USABLE_WITHIN_MS} ms on slow 3G"
     assert heavy == {}, "heavier than their budget (bytes, budget)"
+
+
+@pytest.mark.browser
+def test_the_dashboard_table_of_units_fits_a_1366_pixel_desk_screen(live_world, live_server, browser_page):
+    from steering.actions import do_rollup
+
+    do_rollup(live_world.province)
+    browser_page.set_viewport_size({"width": 1366, "height": 768})
+    open_as(browser_page, live_server, live_world.province_officer, f"/steering/u/{live_world.province.code}/")
+    box = browser_page.locator(".scroll:has(table.figures)")
+    overflow = box.evaluate("element => element.scrollWidth - element.clientWidth")
+    assert overflow <= 0, f"the table of units scrolls sideways by {overflow} px"
+    assert "Số liệu tính đến" in browser_page.locator("main").inner_text()  # figures say when they were computed
