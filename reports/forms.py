@@ -217,6 +217,8 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         set_choices(self.fields["status"], [("", _("Open")), ("all", _("All")), *Status.choices])
         set_choices(self.fields["category"], [("", _("All")), *category_optgroups()])
+        for field in self.fields.values():  # the filters sit in one row without visible labels
+            field.widget.attrs.setdefault("aria-label", field.label)
 
 
 def patrols_for(report) -> list[CommunityGroup]:

@@ -415,8 +415,8 @@ def to_docx(report: PeriodicReport) -> bytes:
             table = document.add_table(rows=1, cols=len(block.head))
             table.style = "Table Grid"
             total = sum(block.widths)
-            for cell, text, width in zip(table.rows[0].cells, block.head, block.widths, strict=True):
-                cell.width = Mm(TEXT_WIDTH * width / total)
+            for cell, text, share in zip(table.rows[0].cells, block.head, block.widths, strict=True):
+                cell.width = Mm(TEXT_WIDTH * share / total)
                 run = cell.paragraphs[0].add_run(text)
                 run.bold, run.font.size = True, Pt(11)
             for values in block.rows:

@@ -8,7 +8,9 @@
     editor.contentEditable = "true";
     editor.setAttribute("role", "textbox");
     editor.setAttribute("aria-multiline", "true");
-    editor.setAttribute("aria-label", textarea.getAttribute("aria-label") || "");
+    // Named like the textarea it replaces: its aria-label, else the text of its <label>.
+    var label = textarea.labels && textarea.labels[0] ? textarea.labels[0].textContent.trim() : "";
+    editor.setAttribute("aria-label", textarea.getAttribute("aria-label") || label);
     editor.innerHTML = textarea.value;
     var bar = document.createElement("div");
     bar.className = "rich-toolbar";

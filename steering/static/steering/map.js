@@ -35,6 +35,8 @@
       });
       if (typeof L === "undefined") return;
       var map = L.map(box, { zoomControl: true }).setView([16.0, 107.0], 5);
+      // A scale, so distances read without a base map too (an offline commune, tiles failing).
+      L.control.scale({ metric: true, imperial: false }).addTo(map);
       if (data.tiles.url) {
         var failed = false;
         L.tileLayer(data.tiles.url, { maxZoom: 18, attribution: data.tiles.attribution })
