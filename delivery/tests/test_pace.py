@@ -130,7 +130,8 @@ def test_a_channels_own_limit_overrides_its_types(world, fake, settings):  # noq
     settings.CHANNEL_LIMITS = {"zalo_oa": {"rate_per_second": 50}}
     assert zalo.rate_limit(None) == RateLimit(50, 1)
     assert zalo.rate_limit(oa) == RateLimit(120, 60)
-    assert [t.strftime("%H:%M") for t in zalo.effective_quiet_hours(oa)] == ["21:00", "06:00"]
+    hours = zalo.effective_quiet_hours(oa)
+    assert hours is not None and [t.strftime("%H:%M") for t in hours] == ["21:00", "06:00"]
     with pytest.raises(ActionError):
         add_zalo_oa(fake, world.neighbour, rate_per_minute="many")
 
