@@ -140,7 +140,9 @@ def measure_one(fake, ids: list[int], workers: int, options, env: dict[str, str]
     delivered = rows.filter(status=DeliveryStatus.DELIVERED, channel="zalo_oa").count()
     seconds = (times["last"] - times["first"]).total_seconds() if times["last"] else float("inf")
     received = Counter(
-        (call.json or {}).get("recipient", {}).get("user_id") for call in fake.calls("oa.message") if call.json
+        (call.json or {}).get("recipient", {}).get("user_id")
+        for call in fake.calls("oa.message")
+        if call.json and not call.refused_for_rate
     )
     accepted_twice = sum(n - 1 for n in received.values() if n > 1)
     records = Attempt.objects.filter(delivery__notice=notice, ok=True).values("delivery").annotate(n=Count("id"))

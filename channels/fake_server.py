@@ -41,6 +41,7 @@ class Received:
     files: dict[str, int] = field(default_factory=dict)  # field name → size in bytes
     at: float = field(default_factory=time.time)
     raw: bytes = field(default=b"", repr=False)  # a binary body (an encrypted push), not listed
+    refused_for_rate: bool = False  # answered with the provider's rate-limit error
 
 
 @dataclass

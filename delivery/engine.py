@@ -301,6 +301,7 @@ class Sender:
         self.limits: dict[str, RateLimit | None] = {}
         self.in_flight: dict[str, int] = defaultdict(int)
         self.busy = 0
+        self.started = 0
         self.inbox: queue.Queue[Job | None] = queue.Queue()
         self.done: queue.Queue[str] = queue.Queue()
         self.threads: list[threading.Thread] = []
@@ -389,6 +390,7 @@ class Sender:
                 del self.waiting[key]
 
     def _start(self, job: Job) -> None:
+        self.started += 1
         if self.concurrency == 1:
             self._send(job)
             return
@@ -481,13 +483,20 @@ def drain(
     result = DrainResult()
     deadline = monotonic() + budget_seconds
     sender = Sender(worker, result, concurrency=concurrency)
+    claim_size = batch_size
     try:
         while monotonic() < deadline:
             found_nothing = False
             if sender.wants_more():
-                batch = claim(worker, batch_size)
+                batch = claim(worker, claim_size)
                 if batch:
+                    started = sender.started
                     sender.add(batch)
+                    sender.dispatch()
+                    # A batch whose credentials had all spent this window's budget went straight
+                    # back: claim more at once, so one commune's long block of recipients does
+                    # not take a claim per batch before the next commune's turn.
+                    claim_size = batch_size if sender.started > started else min(2 * claim_size, 40 * batch_size)
                 elif sender.idle:
                     # Deliveries put back until a credential's next window are due in a moment:
                     # wait for them rather than end (and have the loop sleep).

@@ -4,8 +4,10 @@ connections, so these tests commit their data (transactional_db)."""
 
 import time
 from collections import Counter
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 
 from canhgiac.testing import extend_with_neighbour
 from channels.actions import check_link_identity, do_create_link_code
@@ -40,6 +42,17 @@ def followers(officer, household, config, count: int, first_user: int) -> list:
     return people
 
 
+def send_what_is_due(concurrency: int, timeout: float = 120) -> None:
+    """Drain as the `deliver` loop does, until nothing is due within a few seconds (a loaded
+    machine may need more than one drain's time budget)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        drain(concurrency=concurrency, budget_seconds=20)
+        soon = timezone.now() + timedelta(seconds=3)
+        if not Delivery.objects.filter(status=DeliveryStatus.QUEUED, next_attempt_at__lte=soon).exists():
+            return
+
+
 def received_by_user(fake) -> Counter:  # noqa: F811
     return Counter(call.json["recipient"]["user_id"] for call in fake.calls("oa.message"))
 
@@ -53,7 +66,7 @@ def test_each_communes_oa_has_its_own_budget_and_none_goes_above_its_limit(world
     fake.pace(latency=0.05, rate=3, per_seconds=1)
 
     notice = notify([p.pk for p in home + away], subject="Cảnh báo", body="Khóa cửa cẩn thận.")
-    drain(concurrency=8, budget_seconds=30)
+    send_what_is_due(concurrency=8)
 
     rows = Delivery.objects.filter(notice=notice)
     # Each OA has its own budget row, and the two sent in the same windows: neither waited for
@@ -100,7 +113,7 @@ def test_a_provider_refusing_for_its_limit_is_retried_when_it_says(world, fake):
     fake.pace(rate=1, per_seconds=60)
     notice = notify([p.pk for p in people], subject="Tin", body="Xin chào")
 
-    drain(concurrency=4, budget_seconds=5)
+    send_what_is_due(concurrency=4)
 
     rows = Delivery.objects.filter(notice=notice)
     assert rows.filter(status=DeliveryStatus.DELIVERED).count() == 1
@@ -117,7 +130,8 @@ def test_a_channels_own_limit_overrides_its_types(world, fake, settings):  # noq
     settings.CHANNEL_LIMITS = {"zalo_oa": {"rate_per_second": 50}}
     assert zalo.rate_limit(None) == RateLimit(50, 1)
     assert zalo.rate_limit(oa) == RateLimit(120, 60)
-    assert [t.strftime("%H:%M") for t in zalo.effective_quiet_hours(oa)] == ["21:00", "06:00"]
+    hours = zalo.effective_quiet_hours(oa)
+    assert hours is not None and [t.strftime("%H:%M") for t in hours] == ["21:00", "06:00"]
     with pytest.raises(ActionError):
         add_zalo_oa(fake, world.neighbour, rate_per_minute="many")
 

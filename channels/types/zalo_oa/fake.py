@@ -112,6 +112,7 @@ class ZaloOAFake(FakeServer):
         """Zalo's answer to a call above the OA's rate limit (error -32), counted per access token."""
         if self.admit(received.headers.get("access_token", "")):
             return None
+        received.refused_for_rate = True
         return 200, {"error": -32, "message": "The application has exceeded the rate limit"}
 
     def oa_message(self, received: Received, script: Scripted | None):
