@@ -28,10 +28,12 @@ from django.db.models import (
     Value,
     When,
 )
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from duty.queries import units_without_duty
 from places.models import Tier, Unit
 from reports.categories import CASE_KINDS, CATEGORIES, LOST_FOUND_KINDS, Kind
 from reports.models import Report, UrgentAlert
@@ -42,6 +44,7 @@ from steering.metrics import (
     History,
     Listing,
     MetricProvider,
+    Notice,
     Timing,
     Values,
     add_to_ancestors,
@@ -368,6 +371,18 @@ class ReportsProvider(MetricProvider):
             Figure("reports.received", _("Reports received"), values.get("reports.received", 0), short=_("Reports")),
             Figure("reports.open", _("Reports open"), values.get("reports.open", 0), short=_("Still open")),
             Figure("reports.overdue", _("Reports overdue"), values.get("reports.overdue", 0), short=_("Overdue")),
+        ]
+
+    def notices(self, unit: Unit) -> list[Notice]:
+        """Police units here keeping a roster with nobody on duty now: their reports go to the chief."""
+        return [
+            Notice(
+                _("Nobody is on duty at %(name)s right now: new reports go straight to the chief.")
+                % {"name": police_unit.name},
+                reverse("duty:roster", args=[police_unit.code]),
+                _("Duty roster"),
+            )
+            for police_unit in units_without_duty([unit.path])
         ]
 
     def timings(self, values: Mapping[str, int]) -> list[Timing]:

@@ -43,6 +43,7 @@ class Dashboard:
     as_of: RollupRun | None
     cards: list[metrics.Figure] = field(default_factory=list)
     timings: list[metrics.Timing] = field(default_factory=list)
+    notices: list[metrics.Notice] = field(default_factory=list)
     charts: list[tuple[metrics.Chart, str]] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     children: list[ChildRow] = field(default_factory=list)
@@ -116,6 +117,7 @@ def build(unit: Unit) -> Dashboard:
     for provider in providers:
         dashboard.cards += provider.summary(latest)
         dashboard.timings += provider.timings(latest)
+        dashboard.notices += provider.notices(unit)
         for chart in provider.charts(history, latest):
             dashboard.charts.append((chart, charts.render(chart)))
 

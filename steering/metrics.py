@@ -115,6 +115,15 @@ def add_to_ancestors(values: Values, path: str, measured: set[str], metric: str,
             values[(prefix, metric)] = values.get((prefix, metric), 0) + amount
 
 
+@dataclass(frozen=True)
+class Notice:
+    """A live warning on the dashboard, e.g. a police unit with nobody on duty."""
+
+    text: "str | StrPromise"
+    link: str = ""
+    link_text: "str | StrPromise" = ""
+
+
 class MetricProvider:
     slug = ""
     title: "str | StrPromise" = ""
@@ -136,6 +145,10 @@ class MetricProvider:
         return []
 
     def charts(self, history: History, latest: Mapping[str, int]) -> list[Chart]:
+        return []
+
+    def notices(self, unit: Unit) -> list[Notice]:
+        """What needs someone's attention right now (live, not counted): shown above the cards."""
         return []
 
     def listings(self, root: Unit, start: datetime, end: datetime | None) -> list[Listing]:

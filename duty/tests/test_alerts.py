@@ -171,6 +171,16 @@ def test_a_unit_with_nobody_on_duty_goes_straight_to_the_chief_and_the_queue_say
 
     page = signed_in(Client(), world.officer).get("/reports/queue/")
     assert "Không có ai trực tại Xã Cầu Khởi lúc này." in page.content.decode()
+    # …and so do the commune's and the province's dashboards, with the way to the roster.
+    for viewer, code in ((world.steering, world.commune.code), (world.province_officer, world.province.code)):
+        dashboard = signed_in(Client(), viewer).get(f"/steering/u/{code}/").content.decode()
+        assert "Không có ai trực tại Xã Cầu Khởi lúc này: tin báo mới chuyển thẳng cho chỉ huy." in dashboard
+        assert f"/duty/units/{world.commune.code}/" in dashboard
+
+
+def test_a_dashboard_says_nothing_about_duty_when_someone_is_on_duty(world, crew):
+    dashboard = signed_in(Client(), world.steering).get(f"/steering/u/{world.commune.code}/").content.decode()
+    assert 'data-testid="dashboard-notice"' not in dashboard
 
 
 def test_a_unit_without_a_roster_alerts_all_its_police(world):
