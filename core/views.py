@@ -96,8 +96,9 @@ def manifest(request):
     return JsonResponse(body, content_type="application/manifest+json", json_dumps_params={"ensure_ascii": False})
 
 
-# The worker relays the page's own requests with fetch(): under the pages' policy (connect-src
-# 'self') Chromium held them up for seconds. Its code is ours and static; it gets no policy.
+# The worker relays the pages' own requests with fetch(); its code is ours and static. Served
+# without a policy as a precaution: with one, the queue's first load in a browser test was slow
+# (docs/security.md, finding 7).
 @csp_override({})
 def service_worker(request):
     shell = [static(name) for name in SHELL] + [reverse("core:offline")]

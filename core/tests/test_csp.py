@@ -88,6 +88,6 @@ def test_pages_with_inline_scripts_run_them_under_the_policy(browser_page, live_
 
 
 def test_the_service_worker_has_no_policy_of_its_own(db, client):
-    """It relays the pages' requests; under connect-src 'self' Chromium held them up for seconds."""
+    """It relays the pages' requests with fetch(); served without a policy as a precaution (docs/security.md)."""
     response = client.get("/sw.js")
     assert response.status_code == 200 and "Content-Security-Policy" not in response
