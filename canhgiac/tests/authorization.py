@@ -178,12 +178,14 @@ def build_scenario(world) -> dict[str, Any]:
     from django.contrib.contenttypes.models import ContentType
     from django.utils import timezone
 
-    from bulletins.actions import check_create_post, check_publish_bulletin
+    from bulletins.actions import check_create_post, check_publish_bulletin, check_reply
     from bulletins.audience import Audience
     from bulletins.models import Category
     from canhgiac.testing import create_directive, create_report, photo_upload
     from coverage.actions import do_start_unit_import
     from delivery.models import Delivery
+    from duty.actions import ack_token, check_add_shift
+    from duty.models import Alert
     from groups.actions import check_create_invite, check_request_join
     from groups.models import GroupKind, Membership
     from reports.actions import check_grant_alert_trust, check_raise_alert, do_give_open311_token
@@ -228,7 +230,8 @@ def build_scenario(world) -> dict[str, Any]:
     )
     delivery = Delivery.objects.filter(person=world.resident).earliest("pk")
     elder_delivery = Delivery.objects.filter(person=world.elder).earliest("pk")
-    post = check_create_post(world.resident, world.rg_group, "Nhà ai mất con trâu?")
+    post = check_create_post(world.resident, world.rg_group, "Nhà ai mất con trâu?", photo_upload("trau.png"))
+    reply = check_reply(world.relay, post, "Con trâu ở bờ sông", photo_upload("bo-song.png"))
     alert = check_raise_alert(world.officer, world.hamlet, "Có người lạ đi xe không biển số", confirm_warnings=True)
     trust = check_grant_alert_trust(world.officer, world.leader, world.hamlet)
     directive = create_directive(
@@ -236,6 +239,19 @@ def build_scenario(world) -> dict[str, Any]:
     )
     responsibility = check_assign_responsibility(world.steering, world.steering, unit=world.commune, duty="Tuần tra")
     reminder = SteeringReminder.objects.create(recipient=world.leader, subject="Lập nhóm tổ 2")
+    # The commune police's roster: the officer on duty now; a report filed then alerts them, and
+    # the alert's link carries a token naming the alert and that officer.
+    now = timezone.now()
+    shift = check_add_shift(
+        world.officer,
+        world.commune,
+        starts_at=now - timedelta(hours=1),
+        ends_at=now + timedelta(hours=11),
+        officer=world.officer,
+        backup=None,
+    )
+    alerted = create_report(world.resident, world.rg, description="Có kẻ cạy cửa nhà bên cạnh").report
+    duty_alert = Alert.objects.get(source_id=alerted.pk, recipients__person=world.officer)
     return {
         "commune": world.commune.code,
         "rg_unit": world.rg.code,
@@ -256,6 +272,9 @@ def build_scenario(world) -> dict[str, Any]:
         "elder_delivery": elder_delivery.pk,
         "notice": bulletin.notice_id or 0,
         "post": post.pk,
+        "reply": reply.pk,
+        "shift": shift.pk,
+        "ack_token": ack_token(duty_alert, world.officer.pk),
         "report": report.receipt_code,
         "other_report": other_report.receipt_code,
         "lost": lost.receipt_code,

@@ -73,6 +73,10 @@ PAGES: dict[str, Row] = {
     "people:officer_setup": get("/signin/officer/setup/", SIGNED_IN_ONLY),
     "people:signout": post("/signout/", EVERYONE),
     "people:profile": get("/me/", SIGNED_IN_ONLY),
+    # Large text: on the person when signed in, else in this browser's session; harms nobody.
+    "people:display": post("/me/display/", EVERYONE, large_text="1"),
+    # Where each role's work is, right after sign-in: a redirect for anyone signed in.
+    "people:landing": get("/start/", SIGNED_IN_ONLY),
     "people:privacy_notice": get("/privacy/", EVERYONE),
     # One's own data: always the signed-in person's (privacy/tests); consent for another person
     # only by their relay (the elder's).
@@ -110,6 +114,10 @@ PAGES: dict[str, Row] = {
     ),
     "coverage:import_status": get("/units/{commune}/imports/{import}/", UNIT_MANAGERS),
     "coverage:set_neighbours": post("/units/{commune}/neighbours/", UNIT_MANAGERS, codes=""),
+    # A residential group's household total: its leaders and the unit's officers (coverage/actions.py).
+    "coverage:declare_households": post(
+        "/units/{rg_unit}/households-declared/", GROUP_MANAGERS, declared_households=40
+    ),
     "coverage:household_create": get("/units/{rg_unit}/households/new/", GROUP_MANAGERS),
     "coverage:household": get("/households/{household}/", MEMBERS_AND_MANAGERS),
     "coverage:update_household": post("/households/{household}/edit/", GROUP_MANAGERS, address="Số 14 Phước Ninh"),
@@ -134,6 +142,19 @@ PAGES: dict[str, Row] = {
     "bulletins:attachment": get("/bulletins/{bulletin}/files/{attachment}/", MEMBERS_AND_MANAGERS),
     "bulletins:create_post": get("/bulletins/groups/{group}/post/", MEMBERS_AND_MANAGERS),
     "bulletins:post": get("/bulletins/posts/{post}/", MEMBERS_AND_MANAGERS),
+    # Replying and the photos of the resident's post and of the relay's reply: whoever reads the
+    # group (its members, and the officers over its unit).
+    "bulletins:reply": post("/bulletins/posts/{post}/replies/", MEMBERS_AND_MANAGERS, text="Tôi thấy nó ở bờ sông"),
+    "bulletins:post_photo": get("/bulletins/posts/{post}/photo/", MEMBERS_AND_MANAGERS),
+    "bulletins:reply_photo": get("/bulletins/replies/{reply}/photo/", MEMBERS_AND_MANAGERS),
+    # Hiding a post and muting a member (the resident): the group's leaders and the unit's officers;
+    # nobody mutes themself, the resident included.
+    "bulletins:moderate": post(
+        "/bulletins/posts/{post}/moderate/", GROUP_MANAGERS, moderation="hidden", reason="lạc đề"
+    ),
+    "bulletins:mute": post(
+        "/bulletins/groups/{group}/members/{membership}/mute/", GROUP_MANAGERS, days="1", reason="đăng quảng cáo"
+    ),
     "bulletins:reshare": get("/bulletins/posts/{post}/reshare/", UNIT_MANAGERS),
     "bulletins:reshare_lost_found": post(
         "/bulletins/posts/{post}/lost-found/",
@@ -182,7 +203,10 @@ PAGES: dict[str, Row] = {
     "open311:services": get("/open311/v2/services.json", EVERYONE),
     "open311:service": get("/open311/v2/services/theft.json", EVERYONE),
     "open311:requests": get("/open311/v2/requests.json", EVERYONE),
-    "open311:request": get("/open311/v2/requests/{report}.json", EVERYONE),
+    # {report} is a theft report: crime is listed to a police key of its unit alone, never to the
+    # public nor to a session (open311/queries.py visible_requests; public-order requests and
+    # lost & found are public, open311/tests).
+    "open311:request": get("/open311/v2/requests/{report}.json", POLICE_KEY_HERE),
     "open311:token": get("/open311/v2/tokens/{open311_token}.json", EVERYONE),
     # The JSON API's own pages (its operations are in API below).
     "api:openapi-json": get("/api/openapi.json", EVERYONE),
@@ -202,6 +226,20 @@ PAGES: dict[str, Row] = {
     "steering:directive_withdraw": post("/steering/directives/{directive}/withdraw/", UNIT_MANAGERS, reason="xong"),
     "steering:responsibility_end": post("/steering/responsibilities/{responsibility}/end/", UNIT_MANAGERS),
     "steering:reminder_read": post("/steering/reminders/{reminder}/read/", allow("leader")),
+    # Duty (duty/permissions.py): a unit's roster is kept by the police of that unit or of a unit
+    # above, nobody else — not the steering committee, not the back-office admin, not police
+    # elsewhere. The commune's roster has the officer's shift now.
+    "duty:mine": get("/duty/", allow("officer", "far_officer", "province_officer")),  # one's own units
+    "duty:preferences": get("/duty/alerts/", allow("officer", "far_officer", "province_officer")),  # one's own
+    "duty:roster": get("/duty/units/{commune}/", HANDLING_POLICE),
+    "duty:remove_shift": post("/duty/units/{commune}/shifts/{shift}/remove/", HANDLING_POLICE),
+    # The link in the alert sent to the commune officer: the signed token names that alert and
+    # that officer and is the whole authority (the link is opened from a chat app or a Web Push
+    # button, without a session), so whoever holds it gets the page, signed in or not, as anyone
+    # holding a password would. What makes that safe is tested in duty/tests/test_acknowledge.py:
+    # the page shows only what the alert said, a GET acknowledges nothing, a forged, expired or
+    # non-recipient's token is refused, and the case itself still needs the officer's sign-in.
+    "duty:ack": get("/duty/ack/{ack_token}/", EVERYONE),
     # Channels: unlinking acts on one's own linked accounts only; the scenario links none, so
     # everyone is refused (linking is tested in channels/tests).
     "channels:link": get("/channels/link/", SIGNED_IN_ONLY),
