@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from canhgiac.testing import create_report, signed_in
+from people.models import Person
 
 SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>", re.IGNORECASE)
 HANDLER = re.compile(r"<[^>]+\son[a-z]+\s*=", re.IGNORECASE)
@@ -34,7 +35,7 @@ def test_the_policy_allows_scripts_only_from_the_site_or_with_the_nonce(db, clie
     assert nonce_of(response) != nonce_of(client.get("/signin/"))  # a new nonce for every response
 
 
-def pages(world) -> list[tuple[object, str]]:
+def pages(world) -> list[tuple[Person | None, str]]:
     report = create_report(world.resident, world.rg).report
     return [
         (None, "/"),

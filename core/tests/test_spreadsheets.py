@@ -27,7 +27,8 @@ def test_a_hamlet_named_as_a_formula_stays_text_in_the_xlsx_report(world, client
     check_rename_unit(world.officer, world.hamlet, EVIL)
     today = timezone.localdate()
     response = signed_in(client, world.officer).get(
-        f"/steering/u/{world.commune.code}/report.xlsx", {"kind": "month", "year": today.year, "number": today.month}
+        f"/steering/u/{world.commune.code}/report.xlsx",
+        {"kind": "month", "year": str(today.year), "number": str(today.month)},
     )
     assert response.status_code == 200
     book = load_workbook(BytesIO(response.content))

@@ -58,6 +58,7 @@ def test_serve_demo_says_serving_only_when_the_port_answers(tmp_path):
         lines = []
         deadline = time.monotonic() + 240  # the web server's first answer is slow on a loaded machine
         while time.monotonic() < deadline:
+            assert process.stdout is not None
             line = process.stdout.readline()
             if not line:
                 break

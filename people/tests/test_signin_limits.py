@@ -65,6 +65,7 @@ def test_past_the_budget_each_code_waits_twice_as_long_as_the_one_before(db, ask
     for n in range(2, 5):
         with pytest.raises(SigninThrottled) as refused:
             ask(new_number(n), ip)
+        assert refused.value.params is not None
         waits.append(refused.value.params["seconds"])
         age_codes(waits[-1])
         ask(new_number(n), ip)

@@ -88,7 +88,9 @@ def test_right_after_a_rollup_the_dashboard_and_the_report_of_the_month_show_the
     do_rollup(world.province)
     signed_in(client, world.officer)
     dashboard = client.get(f"/steering/u/{world.commune.code}/").content.decode()
-    shown = re.search(r'data-metric="groups.total">(\d+)<', dashboard).group(1)
+    match = re.search(r'data-metric="groups.total">(\d+)<', dashboard)
+    assert match is not None
+    shown = match.group(1)
     _text, tables = docx_text(client.get(f"/steering/u/{world.commune.code}/report.docx", this_month()).content)
     figures = {row[0]: row[1:] for table in tables for row in table}
     assert figures["Nhóm"][1] == shown == "3"
