@@ -92,7 +92,7 @@ class Person(AbstractBaseUser, PermissionsMixin):
     search_name = models.CharField(max_length=150, editable=False, db_index=True)
     # Raised to end every session of the person at once (an admin's action, a revoked mandate):
     # it is part of the session's auth hash, so older sessions no longer match (docs/security.md).
-    session_generation = models.PositiveIntegerField(default=0, editable=False)
+    session_generation = models.PositiveIntegerField(default=0, db_default=0, editable=False)
 
     objects = PersonManager()
 

@@ -19,5 +19,5 @@ def test_publishing_without_a_topic_is_refused_with_a_clear_error(world, client)
         reverse("bulletins:compose"),
         {"title": "Cảnh giác trộm chó", "body": "<p>Khóa cổng</p>", "groups": [world.rg_group.pk]},
     )
-    assert response.status_code == 200 and "Hãy chọn chủ đề của bản tin." in response.content.decode()
+    assert response.status_code == 400 and "Hãy chọn chủ đề của bản tin." in response.content.decode()
     assert not Bulletin.objects.exists()

@@ -22,8 +22,15 @@ PRODUCTION = {
 
 
 def run(command: list[str], **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in ("SECURE_COOKIES", "DATABASE_URL")}
-    clean.update(DJANGO_SETTINGS_MODULE="canhgiac.settings", SECRET_KEY=secrets.token_urlsafe(50), **env)
+    # Not inherited: the suite's own switches (Playwright needs DJANGO_ALLOW_ASYNC_UNSAFE) are not production's.
+    ignored = ("SECURE_COOKIES", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION and k not in ignored}
+    clean.update(
+        DJANGO_SETTINGS_MODULE="canhgiac.settings",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        IDENTITY_ENCRYPTION_KEYS=secrets.token_urlsafe(50),
+        **env,
+    )
     return subprocess.run(
         [sys.executable, *command], cwd=settings.BASE_DIR, env=clean, capture_output=True, text=True, timeout=120
     )

@@ -53,7 +53,7 @@ class Migration(migrations.Migration):
                 ('is_active', models.BooleanField(default=True, verbose_name='active')),
                 ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
                 ('search_name', models.CharField(db_index=True, editable=False, max_length=150)),
-                ('session_generation', models.PositiveIntegerField(default=0, editable=False)),
+                ('session_generation', models.PositiveIntegerField(db_default=0, default=0, editable=False)),
                 ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
                 ('relay', models.ForeignKey(blank=True, help_text='A family member who reads messages out to this person.', null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='relayed_for', to=settings.AUTH_USER_MODEL, verbose_name='relay')),
                 ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),

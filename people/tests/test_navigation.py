@@ -7,10 +7,13 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from canhgiac.testing import signed_in
+from people.actions import do_record_consent
+from people.models import ConsentMethod
 from people.tests.test_signin_pages import sign_in_with_code
 
 
 def test_a_resident_lands_on_the_inbox_after_signing_in(world, client, django_capture_on_commit_callbacks):
+    do_record_consent(world.resident, method=ConsentMethod.ONLINE)  # asked once, at the first sign-in
     response = sign_in_with_code(client, "0901 000 001", django_capture_on_commit_callbacks)
     assert client.get(response.url).url == "/start/"
     assert client.get("/start/").url == "/inbox/"

@@ -10,6 +10,7 @@ from django.test import Client
 
 from canhgiac.testing import signed_in
 from demo import data
+from demo.rollout import REMINDED_DAYS_BEFORE
 from people.models import Person
 
 # Written where the test run keeps its files; the curated copies in docs/screenshots/ are updated by hand.
@@ -101,5 +102,5 @@ def test_a_province_officer_follows_the_rollout_from_dashboard_to_a_lagging_comm
     sign_in_browser(page, live_server, steering)
     page.goto(f"{live_server.url}/steering/mine/")
     assert page.locator("h1").inner_text() == "Nhiệm vụ của tôi"
-    assert "Ấp Phước Hội" in page.content() and "Còn 30 ngày" in page.content()
+    assert "Ấp Phước Hội" in page.content() and f"Còn {REMINDED_DAYS_BEFORE} ngày" in page.content()
     page.screenshot(path=SCREENSHOTS / "steering-mine.png", full_page=True)
