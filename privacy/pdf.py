@@ -1,14 +1,14 @@
-"""A person's data as a readable PDF in Vietnamese (DejaVu Sans vendored in privacy/fonts,
+"""A person's data as a readable PDF in Vietnamese (the DejaVu Sans vendored once in reports/fonts,
 Bitstream Vera licence, so diacritics render on any machine)."""
 
 import logging
-from pathlib import Path
 from typing import Any
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-FONTS = Path(__file__).resolve().parent / "fonts"
+from reports.pdf import FONTS
+
 logging.getLogger("fontTools").setLevel(logging.WARNING)
 
 SECTION_TITLES = {
