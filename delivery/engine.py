@@ -523,9 +523,21 @@ def _until_next_release(now: datetime) -> float | None:
     return None if due is None else max(0.0, (due - now).total_seconds()) + 0.01
 
 
-def next_due() -> datetime | None:
-    """When the earliest waiting delivery becomes due (for scheduling the next drain)."""
-    return Delivery.objects.filter(status=DeliveryStatus.QUEUED).aggregate(due=Min("next_attempt_at"))["due"]
+def next_due(now: datetime | None = None) -> datetime | None:
+    """When the earliest waiting delivery becomes due (for scheduling the next drain).
+
+    A delivery held by a worker is not due before its lease runs out: counting it as due would
+    make every finishing task enqueue another that finds nothing to take, over and over, while a
+    live worker sends it (or a killed one's lease runs).
+    """
+    now = now or timezone.now()
+    lease = timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+    free = Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - lease)
+    found = Delivery.objects.filter(status=DeliveryStatus.QUEUED).aggregate(
+        free=Min("next_attempt_at", filter=free), held=Min("claimed_at", filter=~free)
+    )
+    candidates = [found["free"], found["held"] and found["held"] + lease]
+    return min((due for due in candidates if due is not None), default=None)
 
 
 __all__ = ["PRIORITY_RANK", "DrainResult", "Sender", "backoff", "claim", "drain", "next_due", "quiet_until"]

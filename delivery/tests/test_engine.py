@@ -6,7 +6,7 @@ from django.utils import timezone, translation
 
 from canhgiac.testing import give_email
 from coverage.actions import check_add_household_member
-from delivery.engine import DrainResult, claim, drain, new_worker_id, process_batch, quiet_until
+from delivery.engine import DrainResult, claim, drain, new_worker_id, next_due, process_batch, quiet_until
 from delivery.models import Attempt, Delivery, DeliveryStatus
 from delivery.notify import notify
 from groups.actions import check_add_member
@@ -47,6 +47,20 @@ def test_a_delivery_held_by_a_dead_worker_is_taken_over_when_its_lease_expires(w
     later = timezone.now() + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS + 5)
     taken = claim("live-worker", 10, now=later)
     assert {d.pk for d in taken} == {d.pk for d in held}
+
+
+def test_deliveries_a_worker_holds_are_not_due_again_before_their_lease_ends(world, settings):
+    """Otherwise every finishing task would enqueue another that finds nothing to take."""
+    people = email_members(world, 2)
+    notify([p.pk for p in people], subject="Tin", body="")
+    assert next_due() <= timezone.now()
+
+    claim("busy-worker", 10)
+    lease = timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+    due = next_due()
+    assert timezone.now() + lease - timedelta(seconds=5) < due <= timezone.now() + lease
+
+    assert next_due(now=timezone.now() + lease + timedelta(seconds=1)) <= timezone.now()
 
 
 def test_the_rate_limit_of_a_channel_defers_the_excess_to_the_next_minute(world, smtp_server, settings):
