@@ -4,7 +4,7 @@ and what is lagging under them. Every list here costs the same queries however l
 from django.db.models import Count, Max, Q, QuerySet
 
 from coverage.reach import Coverage, coverage_of
-from groups.models import CommunityGroup, GroupRole, Membership, MembershipStatus
+from groups.models import CommunityGroup, GroupRole, Membership, MembershipStatus, Organisation
 from people.models import Person
 from people.permissions import mandate_paths
 from places.models import Tier, Unit
@@ -46,8 +46,8 @@ def responsibilities_under(unit: Unit) -> QuerySet[Responsibility]:
         Responsibility.objects.filter(
             Q(unit__path__startswith=unit.path) | Q(group__unit__path__startswith=unit.path), ended_at__isnull=True
         )
-        .select_related("person", "unit", "group")
-        .order_by("person__full_name")
+        .select_related("person", "organisation__contact", "unit", "group")
+        .order_by("organisation__name", "person__full_name")
     )
 
 
@@ -143,10 +143,12 @@ def lagging_under(units: list[Unit]) -> dict[int, list[compliance.Item]]:
 
 
 def my_responsibilities(person: Person) -> list[dict]:
-    """The person's open responsibilities, each with its figures and what is lagging under it."""
+    """The person's open responsibilities and those of the active organisations they are the
+    contact person of, each with its figures and what is lagging under it."""
+    mine = Q(person=person) | Q(organisation__contact=person, organisation__is_active=True)
     responsibilities = list(
-        Responsibility.objects.filter(person=person, ended_at__isnull=True)
-        .select_related("unit", "group__unit")
+        Responsibility.objects.filter(mine, ended_at__isnull=True)
+        .select_related("unit", "group__unit", "organisation")
         .order_by("assigned_at")
     )
     groups = [r.group for r in responsibilities if r.group is not None]
@@ -166,3 +168,7 @@ def my_responsibilities(person: Person) -> list[dict]:
             entry.update(target_unit=unit, coverage=coverage[unit.pk], lagging=lagging[unit.pk])
         entries.append(entry)
     return entries
+
+
+def is_organisation_contact(person: Person) -> bool:
+    return Organisation.objects.filter(contact=person, is_active=True).exists()
