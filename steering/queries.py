@@ -21,7 +21,8 @@ def dashboard_units(person: Person) -> list[Unit]:
 
 
 def unlocated_units(unit: Unit) -> list[dict]:
-    """The child units with their latest stored figures: what exists, without positions."""
+    """The child units without a position, with their latest stored figures: listed under the map
+    instead of inventing places for them."""
     day = Counter.objects.filter(unit=unit).order_by("-day").values_list("day", flat=True).first()
     figures: dict[int, dict[str, int]] = {}
     if day is not None:
@@ -36,7 +37,27 @@ def unlocated_units(unit: Unit) -> list[dict]:
             "groups": figures.get(child.pk, {}).get("groups.total", 0),
             "members": figures.get(child.pk, {}).get("members.total", 0),
         }
-        for child in unit.children.order_by("name")
+        for child in unit.children.filter(latitude__isnull=True).order_by("name")
+    ]
+
+
+def unit_labels(unit: Unit) -> list[dict]:
+    """The names the map writes at their place: the unit itself and its children when they have a
+    position, and, from a commune down, its grandchildren too (hamlets and their residential
+    groups), `minor` ones shown only when zoomed in. A province labels its communes only."""
+    depth = 2 if unit.tier >= Tier.COMMUNE else 1
+    located = Unit.objects.filter(
+        path__startswith=unit.path, latitude__isnull=False, longitude__isnull=False, tier__lte=unit.tier + depth
+    ).order_by("path")
+    return [
+        {
+            "code": place.code,
+            "name": place.name,
+            "lat": place.latitude,
+            "lng": place.longitude,
+            "minor": place.tier > unit.tier + 1,
+        }
+        for place in located.only("code", "name", "latitude", "longitude", "tier")
     ]
 
 

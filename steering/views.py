@@ -89,7 +89,10 @@ def map_page(request, code: str):
 @login_required
 def map_json(request, code: str):
     unit = access_unit(request.user, code, can_view_dashboard)
-    return JsonResponse(mapdata.map_payload(unit, request.user, queries.unlocated_units(unit), request.GET))
+    payload = mapdata.map_payload(
+        unit, request.user, queries.unlocated_units(unit), request.GET, labels=queries.unit_labels(unit)
+    )
+    return JsonResponse(payload)
 
 
 @login_required
