@@ -9,6 +9,33 @@ PROVINCE_CODE = "80"  # Tây Ninh
 COMMUNE_CODE = "25573"  # Xã Cầu Khởi (former Phước Ninh)
 NEIGHBOUR_CODE = "25552"  # Xã Dương Minh Châu (former Suối Đá)
 
+# Where each hamlet of Cầu Khởi lies, roughly (the national register has no coordinates): the
+# maps write the hamlets' names there, and reports are pinned near them; one in six is filed
+# without a position.
+HAMLET_POSITIONS = [
+    (11.2640, 106.2380),  # Phước Hội, along ĐT 781
+    (11.2555, 106.2520),  # Phước Lễ
+    (11.2470, 106.2300),  # Phước Long, by canal N16
+    (11.2745, 106.2610),  # Phước Bình
+    (11.2360, 106.2690),  # Phước Tân, along ĐT 784
+    (11.2830, 106.2250),  # Phước An
+]
+# The communes and wards the demo fills, roughly at their centres, for the province map's labels.
+UNIT_POSITIONS = {
+    "25573": (11.2600, 106.2470),  # Xã Cầu Khởi
+    "25552": (11.3710, 106.2060),  # Xã Dương Minh Châu
+    "25645": (11.2830, 106.1300),  # Phường Hòa Thành
+    "25516": (11.5450, 106.1650),  # Xã Tân Châu
+    "25654": (11.0850, 106.2600),  # Phường Gò Dầu
+    "25486": (11.5400, 105.9650),  # Xã Tân Biên
+    "25708": (11.0300, 106.3600),  # Phường Trảng Bàng
+    "25585": (11.3150, 106.0300),  # Xã Châu Thành
+    "25459": (11.3100, 106.0980),  # Phường Tân Ninh
+    "25480": (11.3350, 106.1250),  # Phường Bình Minh
+    "25567": (11.3600, 106.1500),  # Phường Ninh Thạnh
+    "25630": (11.2700, 106.1550),  # Phường Long Hoa
+    "25633": (11.2450, 106.1100),  # Phường Thanh Điền
+}
 HAMLETS = ["Phước Hội", "Phước Lễ", "Phước Long", "Phước Bình", "Phước Tân", "Phước An"]
 RESIDENTIAL_GROUPS_PER_HAMLET = 10  # 6 × 10 = the article's 60 residential groups
 NEIGHBOUR_HAMLETS = ["Phước Lợi", "Suối Đá"]

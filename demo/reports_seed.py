@@ -17,7 +17,7 @@ from django.db.models import Field
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from demo import timeline
+from demo import data, timeline
 from groups.models import CommunityGroup, GroupKind
 from people.models import Person
 from people.phones import normalize_phone
@@ -33,16 +33,6 @@ from reports.actions import (
 )
 from reports.models import LostFoundShare, Report, ReportMessage, ReportPhoto, ReportUpdate, UrgentAlert
 
-# Where each hamlet of Cầu Khởi lies, roughly (the national register has no coordinates): reports
-# are pinned near them so the steering map has points; one in six is filed without a position.
-HAMLET_POSITIONS = [
-    (11.2640, 106.2380),  # Phước Hội, along ĐT 781
-    (11.2555, 106.2520),  # Phước Lễ
-    (11.2470, 106.2300),  # Phước Long, by canal N16
-    (11.2745, 106.2610),  # Phước Bình
-    (11.2360, 106.2690),  # Phước Tân, along ĐT 784
-    (11.2830, 106.2250),  # Phước An
-]
 FORWARDED_TO = "Cơ quan Cảnh sát điều tra Công an tỉnh Tây Ninh"
 
 _CLOCKED = [
@@ -391,7 +381,7 @@ def _steps(kind: str, final: str) -> list[str]:
 def _position(spots: random.Random, hamlet_index: int) -> dict:
     if spots.randrange(6) == 0:
         return {}
-    lat, lng = HAMLET_POSITIONS[hamlet_index]
+    lat, lng = data.HAMLET_POSITIONS[hamlet_index]
     return {
         "latitude": f"{lat + spots.uniform(-0.006, 0.006):.6f}",
         "longitude": f"{lng + spots.uniform(-0.006, 0.006):.6f}",

@@ -6,7 +6,8 @@ have a group by the end of 2019. The demo follows the article's timeline (demo/t
 shifted as a whole to recent dates): the three pilot groups of June, the rest of the commune from
 July to September, the neighbour from August, the directive of October due on 31 December and
 the communes that answered it since, a complete, a half-done, a just-started and a not-started
-one. It assigns responsibilities and computes counters and compliance history from those dates
+one. It records the commune's mass organisations and the article's employer (its workforce groups
+in several wards linked to it), assigns responsibilities and computes counters and compliance history from those dates
 (steering_daily's back-fill). Called from demo.seed.seed().
 """
 
@@ -15,7 +16,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from demo import data, timeline
-from groups.models import CommunityGroup, GroupKind, GroupRole, Membership
+from groups.actions import check_link_organisation, check_save_organisation
+from groups.models import CommunityGroup, GroupKind, GroupRole, Membership, OrganisationKind
 from people.models import Household, Mandate, MandateRole
 from places.models import Unit
 from steering.actions import (
@@ -105,12 +107,79 @@ def seed_rollout(seeder, province: Unit) -> None:
         check_assign_responsibility(police, steering, unit=hamlet, duty="Theo dõi các nhóm của ấp")
     patrol_duty = "Thành lập tổ tuần tra nhân dân và đội dân phòng"
     check_assign_responsibility(police, steering, unit=commune, duty=patrol_duty)
+    _seed_organisations(commune, police)
+    _seed_employer(province, officer)
 
     do_backfill(province, days=(now - pilot).days + 10, step=10)
     do_backfill_compliance(directive, step=5)
     do_daily()
     # The first reminder went out on 16 Nov 2019, 45 days before the deadline: sent as on that day.
     do_send_reminders(today=directive.deadline - timedelta(days=REMINDED_DAYS_BEFORE), directives=[directive])
+
+
+# The article's launch "phân công cụ thể trách nhiệm, nghĩa vụ của các tổ chức, đoàn thể tham gia":
+# name, kind, contact (a persona's phone, or a name and number of someone not using the app), what for, duty.
+ORGANISATIONS = [
+    (
+        "Hội Liên hiệp Phụ nữ xã Cầu Khởi",
+        OrganisationKind.WOMEN,
+        ("", data.PERSONAS["relay"][0]),
+        "Ấp Phước Lễ",
+        "Vận động hội viên, hộ gia đình vào nhóm; con cháu đọc tin cho người lớn tuổi",
+    ),
+    (
+        "Hội Nông dân xã Cầu Khởi",
+        OrganisationKind.FARMERS,
+        ("", data.PERSONAS["leader"][0]),
+        "Ấp Phước Hội",
+        "Báo tin trộm cắp, gia súc đi lạc lên nhóm ấp",
+    ),
+    (
+        "Đoàn Thanh niên xã Cầu Khởi",
+        OrganisationKind.YOUTH,
+        ("Nguyễn Minh Trí (Bí thư Đoàn xã)", "0913456789"),
+        None,
+        "Hướng dẫn người lớn tuổi cài đặt, sử dụng ứng dụng",
+    ),
+    (
+        "Hội Cựu chiến binh xã Cầu Khởi",
+        OrganisationKind.VETERANS,
+        ("Trần Văn Hùng", "0913456790"),
+        None,
+        "Phối hợp tổ tuần tra nhân dân tuần tra ban đêm",
+    ),
+    (
+        "Ủy ban Mặt trận Tổ quốc Việt Nam xã Cầu Khởi",
+        OrganisationKind.FATHERLAND_FRONT,
+        ("", ""),
+        None,
+        "Tuyên truyền, vận động toàn dân tham gia tố giác tội phạm",
+    ),
+]
+
+
+def _seed_organisations(commune: Unit, police) -> None:
+    """The commune's mass organisations, each given its part by the steering committee."""
+    for name, kind, (contact_name, phone), hamlet_name, duty in ORGANISATIONS:
+        organisation = check_save_organisation(
+            police, commune, name=name, kind=kind, contact_name=contact_name, contact_phone=phone
+        )
+        target = commune.children.get(name=hamlet_name) if hamlet_name else commune
+        check_assign_responsibility(police, organisation=organisation, unit=target, duty=duty)
+
+
+def _seed_employer(province: Unit, officer) -> None:
+    """The article's employer, its workforce groups linked to it wherever they sit; its contact the
+    leader of the first work area's group."""
+    groups = list(
+        CommunityGroup.objects.filter(name__startswith=f"Công nhân {EMPLOYER} — ").select_related("unit").order_by("pk")
+    )
+    leader = Membership.objects.select_related("person").get(group=groups[0], role=GroupRole.LEADER).person
+    employer = check_save_organisation(
+        officer, province, name=EMPLOYER, kind=OrganisationKind.EMPLOYER, contact_phone=leader.phone or ""
+    )
+    for group in groups:
+        check_link_organisation(officer, group, employer)
 
 
 def _household(seeder, rg: Unit, number: int, group: CommunityGroup | None) -> None:

@@ -1,6 +1,7 @@
 """Seed the demo commune: deterministic (fixed random seed), all in one transaction, and skipped
 when it is already there, so `make demo` can run any number of times."""
 
+import math
 import random
 import secrets
 from datetime import timedelta
@@ -175,10 +176,30 @@ def seed(stdout=None) -> bool:
             commune, neighbour, {key: phone for key, (phone, _name, _role) in data.PERSONAS.items() if key != "duty"}
         )
         seed_rollout(seeder, province)
+        locate_units(commune)
         phones = {key: normalize_phone(phone) for key, (phone, _name, _role) in data.PERSONAS.items()}
         seed_duty(commune, phones)
         seed_channels(commune, phones)
     return True
+
+
+def locate_units(commune: Unit) -> None:
+    """Positions for the maps' labels: the communes the demo fills, Cầu Khởi's hamlets, and its
+    residential groups in a ring around their hamlet (about 300 m)."""
+    located = Unit.objects.filter(code__in=data.UNIT_POSITIONS).only("pk", "code")
+    for unit in located:
+        unit.latitude, unit.longitude = data.UNIT_POSITIONS[unit.code]
+    Unit.objects.bulk_update(located, ["latitude", "longitude"])
+    hamlets = list(commune.children.order_by("code"))
+    groups = list(Unit.objects.filter(parent__in=hamlets).order_by("code"))
+    for hamlet, (lat, lng) in zip(hamlets, data.HAMLET_POSITIONS, strict=False):
+        hamlet.latitude, hamlet.longitude = lat, lng
+        own = [group for group in groups if group.parent_id == hamlet.pk]
+        for index, group in enumerate(own):
+            angle = 2 * math.pi * index / max(len(own), 1)
+            group.latitude = round(lat + 0.003 * math.sin(angle), 6)
+            group.longitude = round(lng + 0.003 * math.cos(angle), 6)
+    Unit.objects.bulk_update(hamlets + groups, ["latitude", "longitude"])
 
 
 def _personas(seeder: Seeder, commune: Unit, neighbour: Unit, province: Unit, main: dict, other: dict) -> None:

@@ -1,4 +1,5 @@
-"""Every write to community groups: creation, members and roles, invites, join requests."""
+"""Every write to community groups: creation, members and roles, invites, join requests, and the
+organisations (mass organisations and employers) groups link to."""
 
 from datetime import timedelta
 
@@ -20,10 +21,23 @@ from groups.models import (
     JoinRequestStatus,
     Membership,
     MembershipStatus,
+    Organisation,
+    OrganisationKind,
 )
-from groups.permissions import can_manage_group, can_request_to_join, can_set_role, can_view_group
+from groups.permissions import (
+    belongs_to_unit,
+    can_change_organisation,
+    can_link_organisation,
+    can_manage_group,
+    can_manage_organisations,
+    can_request_to_join,
+    can_set_role,
+    can_view_group,
+    can_view_organisation,
+)
 from people.models import Person
 from people.permissions import can_manage_unit
+from people.phones import normalize_phone
 from places.models import Tier, Unit
 
 # Which unit tier a unit-mirroring group must sit on.
@@ -231,3 +245,105 @@ def check_decide_join_request(actor: Person, join_request: JoinRequest, *, appro
             do_add_member(actor, group, join_request.person)
         record(actor, f"group.join_{join_request.status}", group, unit=group.unit, person=join_request.person_id)
     return join_request
+
+
+# -- organisations -------------------------------------------------------------------------------
+
+
+def access_organisation(person: Person, organisation_id: int, *, manage: bool = False) -> Organisation:
+    organisation = get_object_or_404(Organisation.objects.select_related("unit", "contact"), pk=organisation_id)
+    allowed = can_change_organisation(person, organisation) if manage else can_view_organisation(person, organisation)
+    if not allowed:
+        raise PermissionDenied
+    return organisation
+
+
+def resolve_contact(unit: Unit, name: str, phone: str) -> tuple[Person | None, str, str]:
+    """(contact person, free-text name, free-text phone) from what was typed: a phone number that
+    belongs to a person of the unit links them; a number nobody uses is kept as text."""
+    name = " ".join(name.split())[:150]
+    if not phone.strip():
+        return None, name, ""
+    e164 = normalize_phone(phone)
+    person = Person.objects.select_related("household__residential_group").filter(phone=e164).first()
+    if person is None:
+        return None, name, e164
+    if not belongs_to_unit(person, unit):
+        raise ActionError(
+            _("%(name)s does not live in %(unit)s nor belong to one of its groups."),
+            code="contact_elsewhere",
+            params={"name": person, "unit": unit.name},
+        )
+    return person, "", ""
+
+
+def check_save_organisation(
+    actor: Person,
+    unit: Unit,
+    *,
+    name: str,
+    kind: str,
+    contact_name: str = "",
+    contact_phone: str = "",
+    is_active: bool = True,
+    organisation: Organisation | None = None,
+) -> Organisation:
+    """Create an organisation of the unit, or change one (`organisation`), audited either way."""
+    if organisation is not None:
+        unit = organisation.unit
+    allowed = can_change_organisation(actor, organisation) if organisation else can_manage_organisations(actor, unit)
+    if not allowed:
+        raise PermissionDenied
+    name = " ".join(name.split())[:200]
+    if not name:
+        raise ActionError(_("Enter the organisation's name."), code="required")
+    if kind not in OrganisationKind.values:
+        raise ActionError(_("Choose the kind of organisation."), code="kind")
+    if Organisation.objects.filter(unit=unit, name__iexact=name).exclude(pk=getattr(organisation, "pk", None)).exists():
+        raise ActionError(
+            _("%(unit)s already has an organisation of that name."), code="duplicate", params={"unit": unit.name}
+        )
+    contact, free_name, free_phone = resolve_contact(unit, contact_name, contact_phone)
+    fields = {
+        "name": name,
+        "kind": kind,
+        "contact": contact,
+        "contact_name": free_name,
+        "contact_phone": free_phone,
+        "is_active": is_active,
+    }
+    with transaction.atomic():
+        if organisation is None:
+            organisation = Organisation.objects.create(unit=unit, created_by=actor, **fields)
+            verb = "organisation.created"
+        else:
+            for field, value in fields.items():
+                setattr(organisation, field, value)
+            organisation.save()
+            verb = "organisation.changed"
+        record(
+            actor,
+            verb,
+            organisation,
+            unit=unit,
+            name=name,
+            kind=kind,
+            contact=contact.pk if contact else None,
+            active=is_active,
+        )
+    return organisation
+
+
+def check_link_organisation(actor: Person, group: CommunityGroup, organisation: Organisation | None) -> CommunityGroup:
+    """Link a group to its employer or organisation (None unlinks it)."""
+    if not can_link_organisation(actor, group, organisation):
+        raise PermissionDenied
+    if organisation is not None and not organisation.is_active:
+        raise ActionError(_("This organisation is no longer active."), code="inactive")
+    with transaction.atomic():
+        group.organisation = organisation
+        group.save(update_fields=["organisation"])
+        record(
+            actor, "group.organisation_linked", group, unit=group.unit, organisation=getattr(organisation, "pk", None)
+        )
+    return group

@@ -27,6 +27,63 @@ class GroupKind(models.TextChoices):
 UNIT_GROUP_KINDS = {GroupKind.RESIDENTIAL_GROUP, GroupKind.HAMLET, GroupKind.COMMUNE}
 
 
+class OrganisationKind(models.TextChoices):
+    FATHERLAND_FRONT = "fatherland_front", _("Fatherland Front")
+    WOMEN = "women", _("Women's Union")
+    YOUTH = "youth", _("Youth Union")
+    VETERANS = "veterans", _("Veterans' Association")
+    FARMERS = "farmers", _("Farmers' Association")
+    ELDERLY = "elderly", _("Elderly Association")
+    RED_CROSS = "red_cross", _("Red Cross")
+    EMPLOYER = "employer", _("Employer / business")
+    OTHER = "other", _("Other")
+
+
+class Organisation(models.Model):
+    """A mass organisation (Hội Phụ nữ, Đoàn Thanh niên…) or an employer, with a contact person.
+
+    The steering committee assigns responsibilities to mass organisations ("phân công trách nhiệm
+    của các tổ chức, đoàn thể"); an employer's workforce groups may sit in several communes and
+    link to it. Its unit scopes who manages it: the officers of that unit or above.
+    """
+
+    unit = models.ForeignKey(
+        "places.Unit", on_delete=models.PROTECT, related_name="organisations", verbose_name=_("unit")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30, choices=OrganisationKind.choices)
+    contact = models.ForeignKey(
+        "people.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="organisation_contacts",
+        verbose_name=_("contact person"),
+    )
+    # When the contact person is not in the system yet.
+    contact_name = models.CharField(_("contact name"), max_length=150, blank=True, db_default="")
+    contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True, db_default="")
+    is_active = models.BooleanField(_("active"), default=True, db_default=True)
+    created_by = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["unit__path", "name"]
+        constraints = [models.UniqueConstraint(fields=["unit", "name"], name="unique_organisation_name_in_unit")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def contact_label(self) -> str:
+        """Who to call: the contact person, or the name and phone typed in."""
+        if self.contact is not None:
+            return str(self.contact)
+        return " · ".join(part for part in (self.contact_name, self.contact_phone) if part)
+
+
 class CommunityGroup(models.Model):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30, choices=GroupKind.choices)
@@ -39,6 +96,15 @@ class CommunityGroup(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="groups",
+        verbose_name=_("organisation"),
+        help_text=_("The employer of a workforce group, or the organisation whose members it gathers."),
+    )
     created_by = models.ForeignKey("people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 

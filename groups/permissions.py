@@ -1,9 +1,9 @@
 """Who may see and manage a community group, and the rules on units, households and phone numbers
 that depend on a role in a group (docs/permissions.md)."""
 
-from groups.models import MANAGING_ROLES, CommunityGroup, GroupRole, Membership, MembershipStatus
+from groups.models import MANAGING_ROLES, CommunityGroup, GroupRole, Membership, MembershipStatus, Organisation
 from people.models import Household, Person
-from people.permissions import manages_unit
+from people.permissions import managed_units_q, manages_unit
 from places.models import Unit
 
 
@@ -105,3 +105,40 @@ def phone_visible_ids(viewer: Person, people: list[Person]) -> set[int]:
 
 def can_see_phone_of(viewer: Person, subject: Person) -> bool:
     return subject.pk in phone_visible_ids(viewer, [subject])
+
+
+# -- organisations -------------------------------------------------------------------------------
+
+
+def can_manage_organisations(person: Person, unit: Unit) -> bool:
+    """The steering committee and police of a unit, or of a unit above it, keep its organisations."""
+    return manages_unit(person, unit)
+
+
+def can_change_organisation(person: Person, organisation: Organisation) -> bool:
+    return manages_unit(person, organisation.unit)
+
+
+def can_view_organisation(person: Person, organisation: Organisation) -> bool:
+    """Its unit's officers, and officers of a unit where one of its groups sits (an employer's
+    workforce groups spread over communes: each commune sees the employer, and its own groups)."""
+    if can_change_organisation(person, organisation):
+        return True
+    return organisation.groups.filter(managed_units_q(person, "unit__")).exists()
+
+
+def belongs_to_unit(person: Person, unit: Unit) -> bool:
+    """A person of the unit: living in it, holding a mandate over it, or a member of one of its groups."""
+    household = person.household
+    if household is not None and household.residential_group.path.startswith(unit.path):
+        return True
+    if manages_unit(person, unit) and not person.is_superuser:
+        return True
+    return person.memberships.filter(status=MembershipStatus.ACTIVE, group__unit__path__startswith=unit.path).exists()
+
+
+def can_link_organisation(person: Person, group: CommunityGroup, organisation: Organisation | None) -> bool:
+    """The group's officers link it to an organisation of the group's unit or a unit above it."""
+    if not manages_unit(person, group.unit):
+        return False
+    return organisation is None or group.unit.path.startswith(organisation.unit.path)

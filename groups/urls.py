@@ -13,5 +13,10 @@ urlpatterns = [
     path("<int:group_id>/leave/", views.leave, name="leave"),
     path("<int:group_id>/members/<int:membership_id>/remove/", views.remove_member, name="remove_member"),
     path("<int:group_id>/members/<int:membership_id>/role/", views.set_role, name="set_role"),
+    path("<int:group_id>/organisation/", views.link_organisation, name="link_organisation"),
     path("join/<str:token>/", views.join, name="join"),
+    path("organisations/u/<str:code>/", views.organisations, name="organisations"),
+    path("organisations/u/<str:code>/new/", views.organisation_new, name="organisation_new"),
+    path("organisations/<int:organisation_id>/", views.organisation_detail, name="organisation"),
+    path("organisations/<int:organisation_id>/edit/", views.organisation_edit, name="organisation_edit"),
 ]

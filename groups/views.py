@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from core.errors import PermissionDenied
 from groups import actions
-from groups.forms import InviteForm, JoinRequestForm, RoleForm
+from groups.forms import InviteForm, JoinRequestForm, OrganisationForm, RoleForm
 from groups.models import (
     CommunityGroup,
     GroupRole,
@@ -17,15 +18,29 @@ from groups.models import (
     JoinRequestStatus,
     Membership,
     MembershipStatus,
+    Organisation,
 )
 from groups.permissions import (
     active_membership,
+    can_change_organisation,
+    can_link_organisation,
     can_manage_group,
+    can_manage_organisations,
     can_request_to_join,
     grantable_roles,
     phone_visible_ids,
 )
-from groups.queries import group_members, groups_nearby, my_memberships, pending_join_requests
+from groups.queries import (
+    group_members,
+    groups_nearby,
+    linkable_organisations,
+    my_memberships,
+    organisation_groups,
+    organisations_under,
+    pending_join_requests,
+)
+from people.permissions import manages_unit
+from places.models import Unit
 
 
 @login_required
@@ -38,7 +53,7 @@ def my_groups(request):
 
 @login_required
 def group_detail(request, group_id: int):
-    group = get_object_or_404(CommunityGroup.objects.select_related("unit__parent"), pk=group_id)
+    group = get_object_or_404(CommunityGroup.objects.select_related("unit__parent", "organisation"), pk=group_id)
     membership = active_membership(request.user, group)
     manage = can_manage_group(request.user, group)
     if membership is None and not manage:
@@ -67,6 +82,7 @@ def group_detail(request, group_id: int):
         "query": query,
         "visible_phones": visible_phones,
         "grantable": grantable,
+        "organisation_link": manages_unit(request.user, group.unit),
         "role_choices": [(value, label) for value, label in GroupRole.choices if value in grantable],
     }
     if manage:
@@ -75,6 +91,8 @@ def group_detail(request, group_id: int):
             if invite.is_usable:
                 url = request.build_absolute_uri(reverse("groups:join", args=[invite.token]))
                 invites.append({"invite": invite, "url": url, "qr_svg": segno.make(url, error="m").svg_inline(scale=3)})
+        if can_link_organisation(request.user, group, None):
+            context["organisations"] = linkable_organisations(group)
         context.update(
             invites=invites,
             invite_form=InviteForm(),
@@ -193,3 +211,82 @@ def set_role(request, group_id: int, membership_id: int):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     return redirect("groups:detail", group_id=group.pk)
+
+
+@login_required
+@require_POST
+def link_organisation(request, group_id: int):
+    group = actions.access_group(request.user, group_id, manage=True)
+    chosen = request.POST.get("organisation", "")
+    organisation = get_object_or_404(Organisation, pk=chosen) if chosen.isdigit() else None
+    try:
+        actions.check_link_organisation(request.user, group, organisation)
+        messages.success(request, _("Saved."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("groups:detail", group_id=group.pk)
+
+
+# -- organisations -------------------------------------------------------------------------------
+
+
+def _managed_unit(person, code: str) -> Unit:
+    unit = get_object_or_404(Unit, code=code)
+    if not can_manage_organisations(person, unit):
+        raise PermissionDenied
+    return unit
+
+
+@login_required
+def organisations(request, code: str):
+    """The mass organisations and employers of a unit, and those with a group inside it."""
+    unit = _managed_unit(request.user, code)
+    context = {"unit": unit, "organisations": organisations_under(unit), "ancestors": unit.ancestors()}
+    return render(request, "groups/organisations.html", context)
+
+
+def _save_organisation(request, form: OrganisationForm, unit: Unit, organisation: Organisation | None = None):
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = actions.check_save_organisation(request.user, unit, organisation=organisation, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Organisation saved."))
+            return redirect("groups:organisation", saved.pk)
+    return render(request, "groups/organisation_form.html", {"unit": unit, "form": form, "organisation": organisation})
+
+
+@login_required
+def organisation_new(request, code: str):
+    unit = _managed_unit(request.user, code)
+    return _save_organisation(request, OrganisationForm(request.POST or None), unit)
+
+
+@login_required
+def organisation_edit(request, organisation_id: int):
+    organisation = actions.access_organisation(request.user, organisation_id, manage=True)
+    contact = organisation.contact
+    initial = {
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "contact_name": contact.full_name if contact else organisation.contact_name,
+        "contact_phone": contact.display_phone if contact else organisation.contact_phone,
+        "is_active": organisation.is_active,
+    }
+    form = OrganisationForm(request.POST or None, initial=initial)
+    return _save_organisation(request, form, organisation.unit, organisation)
+
+
+@login_required
+def organisation_detail(request, organisation_id: int):
+    """An organisation, its contact and its groups (an employer's, across communes) the viewer may see."""
+    organisation = actions.access_organisation(request.user, organisation_id)
+    groups = list(organisation_groups(organisation, request.user))
+    context = {
+        "organisation": organisation,
+        "groups": groups,
+        "member_total": sum(group.member_count for group in groups if group.is_active),
+        "can_change": can_change_organisation(request.user, organisation),
+    }
+    return render(request, "groups/organisation.html", context)

@@ -70,6 +70,10 @@ class Unit(models.Model):
         blank=True,
         help_text=_("A residential group's own count of its households: the denominator of coverage."),
     )
+    # Where the unit's name is written on a map (its centre, roughly): the national register has
+    # no coordinates, so they are typed in (admin, unit import) and maps label only located units.
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -78,6 +82,13 @@ class Unit(models.Model):
         verbose_name_plural = _("administrative units")
         ordering = ["path"]
         indexes = [models.Index(fields=["tier", "path"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(latitude__isnull=True, longitude__isnull=True)
+                | models.Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="unit_location_on_earth",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.actions import record
 from core.errors import ActionError, PermissionDenied
 from groups.actions import KIND_TIER
-from groups.models import UNIT_GROUP_KINDS, CommunityGroup, GroupKind
+from groups.models import UNIT_GROUP_KINDS, CommunityGroup, GroupKind, Organisation
 from people.models import Person
 from places.models import Tier, Unit
 from steering import compliance, metrics
@@ -31,6 +31,7 @@ from steering.permissions import (
     can_change_directive,
     can_end_responsibility,
     can_issue_directive,
+    can_organisation_be_responsible,
     can_view_directive,
 )
 
@@ -136,43 +137,83 @@ def check_withdraw_directive(actor: Person, directive: Directive, reason: str = 
 
 def check_assign_responsibility(
     actor: Person,
-    person: Person,
+    person: Person | None = None,
     *,
+    organisation: Organisation | None = None,
     unit: Unit | None = None,
     group: CommunityGroup | None = None,
     duty: str = "",
 ) -> Responsibility:
+    """Assign a unit or a group to a steering member or officer, or to an organisation; an
+    organisation's contact person is told (they are often not an officer who watches these pages)."""
     if (unit is None) == (group is None):
         raise ActionError(_("Choose a unit or a group."), code="target")
+    if (person is None) == (organisation is None):
+        raise ActionError(_("Choose a person or an organisation."), code="assignee")
     where = unit if unit is not None else group.unit  # type: ignore[union-attr]
     if not can_assign_responsibility(actor, where):
         raise PermissionDenied
-    if not can_be_responsible(person, where):
+    if person is not None and not can_be_responsible(person, where):
         raise ActionError(
             _("%(name)s is not a steering committee member or officer of %(unit)s."),
             code="not_officer",
             params={"name": person.full_name or person.display_phone, "unit": where.name},
         )
+    if organisation is not None and not can_organisation_be_responsible(organisation, where):
+        raise ActionError(
+            _("%(name)s is not an active organisation of %(unit)s."),
+            code="not_organisation",
+            params={"name": organisation.name, "unit": where.name},
+        )
     if group is not None and not group.is_active:
         raise ActionError(_("This group is archived."), code="archived")
+    assignee = person or organisation
     try:
         with transaction.atomic():
             responsibility = Responsibility.objects.create(
-                person=person, unit=unit, group=group, duty=" ".join(duty.split())[:200], assigned_by=actor
+                person=person,
+                organisation=organisation,
+                unit=unit,
+                group=group,
+                duty=" ".join(duty.split())[:200],
+                assigned_by=actor,
             )
             record(
                 actor,
                 "responsibility.assigned",
                 responsibility,
                 unit=where,
-                person=person.pk,
+                person=person.pk if person else None,
+                organisation=organisation.pk if organisation else None,
                 group=group.pk if group else None,
             )
     except IntegrityError:
         raise ActionError(
-            _("%(name)s already has this responsibility."), code="duplicate", params={"name": person}
+            _("%(name)s already has this responsibility."), code="duplicate", params={"name": assignee}
         ) from None
+    if organisation is not None and organisation.contact is not None:
+        _tell_contact(organisation, responsibility, where)
     return responsibility
+
+
+def _tell_contact(organisation: Organisation, responsibility: Responsibility, where: Unit) -> None:
+    contact = organisation.contact
+    assert contact is not None
+    target = responsibility.group.name if responsibility.group else where.name
+    with override(contact.language):
+        subject = gettext("%(organisation)s is assigned: %(target)s") % {
+            "organisation": organisation.name,
+            "target": target,
+        }
+        body = responsibility.duty or gettext("The steering committee assigned a responsibility to your organisation.")
+    remind(
+        [contact],
+        subject=subject,
+        body=body,
+        url=reverse("steering:mine"),
+        source=responsibility,
+        occasion=f"responsibility:{responsibility.pk}",
+    )
 
 
 def check_end_responsibility(actor: Person, responsibility: Responsibility) -> Responsibility:
@@ -307,12 +348,12 @@ def do_send_reminders(*, today: date | None = None, directives: Iterable[Directi
             if item.status == compliance.Status.MET or path is None:
                 continue
             unmet[path] += 1
-            for person in item.responsible:
+            for person in compliance.reachable(item.responsible):
                 people[person.pk] = person
                 lagging_of[person.pk][path] = 0
         responsibles = compliance.Responsibles(directive.unit)
         for path in unmet:
-            for person in responsibles.of(communes[path]):
+            for person in compliance.reachable(responsibles.of(communes[path])):
                 people[person.pk] = person
                 lagging_of[person.pk][path] = 0
         for person_pk, paths in lagging_of.items():

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import CommunityGroup
+from groups.models import CommunityGroup, Organisation
 from people.models import Mandate, MandateRole, Person
 from places.models import Tier, Unit
 from steering.models import Directive, Requirement, Responsibility
@@ -37,7 +37,7 @@ class Item:
     unit: Unit
     status: str
     due: date
-    responsible: list[Person] = field(default_factory=list)
+    responsible: "list[Assignee]" = field(default_factory=list)
 
     @property
     def status_label(self) -> str:
@@ -83,25 +83,35 @@ def _paths_up(path: str) -> list[str]:
     return ["/".join(parts[:depth]) + "/" for depth in range(len(parts), 0, -1)]
 
 
+Assignee = Person | Organisation
+
+
+def reachable(assignees: list[Assignee]) -> list[Person]:
+    """Whom to remind for these assignees: the people, and each organisation's contact person."""
+    people = [entry if isinstance(entry, Person) else entry.contact for entry in assignees]
+    return [person for person in people if person is not None]
+
+
 class Responsibles:
-    """Who answers for a unit: open responsibilities on it or its nearest ancestor, else the
-    officers with a mandate there (steering committee before police), loaded in two queries."""
+    """Who answers for a unit: open responsibilities on it or its nearest ancestor (people or
+    organisations), else the officers with a mandate there (steering committee before police),
+    loaded in two queries."""
 
     def __init__(self, scope: Unit):
         ancestors = Q(unit__code__in=scope.ancestor_codes())
         inside = Q(unit__path__startswith=scope.path)
-        self.assigned: dict[str, list[Person]] = defaultdict(list)
+        self.assigned: dict[str, list[Assignee]] = defaultdict(list)
         for responsibility in Responsibility.objects.filter(ancestors | inside, ended_at__isnull=True).select_related(
-            "person", "unit"
+            "person", "organisation__contact", "unit"
         ):
             assert responsibility.unit is not None
-            self.assigned[responsibility.unit.path].append(responsibility.person)
-        self.officers: dict[str, list[Person]] = defaultdict(list)
+            self.assigned[responsibility.unit.path].append(responsibility.assignee)
+        self.officers: dict[str, list[Assignee]] = defaultdict(list)
         mandates = Mandate.objects.filter(ancestors | inside).select_related("person", "unit")
         for mandate in sorted(mandates, key=lambda m: (m.role != MandateRole.STEERING, m.person.full_name)):
             self.officers[mandate.unit.path].append(mandate.person)
 
-    def of(self, unit: Unit) -> list[Person]:
+    def of(self, unit: Unit) -> list[Assignee]:
         for path in _paths_up(unit.path):
             if self.assigned.get(path):
                 return self.assigned[path]
@@ -164,7 +174,7 @@ class Row:
 
     unit: Unit
     cells: list[Tally]
-    responsible: list[Person]
+    responsible: list[Assignee]
 
     @property
     def overall(self) -> Tally:

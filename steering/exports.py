@@ -203,7 +203,11 @@ def document_blocks(report: PeriodicReport) -> list[Block]:
         if listing.rows:
             blocks.append(
                 Block(
-                    "table", head=listing.columns, rows=listing.rows, widths=(28, 17, 27, 24, 18, 17, 29), figures=False
+                    "table",
+                    head=listing.columns,
+                    rows=listing.rows,
+                    widths=listing.widths or (28, 17, 27, 24, 18, 17, 29),
+                    figures=False,
                 )
             )
         else:

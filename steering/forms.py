@@ -3,7 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from groups.models import UNIT_GROUP_KINDS, CommunityGroup, GroupKind
+from groups.models import UNIT_GROUP_KINDS, CommunityGroup, GroupKind, Organisation
+from groups.queries import organisations_for
 from people.models import Person
 from places.models import Tier, Unit
 from steering.models import TargetLevel
@@ -54,7 +55,17 @@ class DirectiveForm(forms.Form):
 
 class ResponsibilityForm(forms.Form):
     person = forms.ModelChoiceField(
-        label=_("Steering committee member"), queryset=Person.objects.none(), empty_label=_("Choose a person")
+        label=_("Steering committee member or officer"),
+        queryset=Person.objects.none(),
+        empty_label=_("Choose a person"),
+        required=False,
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("or an organisation"),
+        queryset=Organisation.objects.none(),
+        empty_label=_("Choose an organisation"),
+        required=False,
+        help_text=_("Its contact person sees the responsibility and is reminded."),
     )
     target = forms.ChoiceField(label=_("Responsible for"), choices=[])
     duty = forms.CharField(label=_("Duty"), max_length=200, required=False)
@@ -67,6 +78,10 @@ class ResponsibilityForm(forms.Form):
         person_field = self.fields["person"]
         assert isinstance(person_field, forms.ModelChoiceField)
         person_field.queryset = officers.filter(is_active=True).distinct().order_by("full_name")
+        organisation_field = self.fields["organisation"]
+        assert isinstance(organisation_field, forms.ModelChoiceField)
+        organisation_field.queryset = organisations_for(unit)
+        organisation_field.label_from_instance = lambda o: f"{o.name} · {o.unit.name}"  # type: ignore[method-assign]
         # A province assigns communes; a commune its hamlets and groups (a province has thousands of those).
         deepest = Tier.COMMUNE if unit.tier < Tier.COMMUNE else Tier.HAMLET
         units = Unit.objects.filter(path__startswith=unit.path, tier__lte=deepest).order_by("path")
@@ -79,6 +94,12 @@ class ResponsibilityForm(forms.Form):
             (str(_("Units")), [(f"unit:{u.pk}", u.name) for u in units]),
             (str(_("Groups")), [(f"group:{g.pk}", g.name) for g in groups]),
         ]
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("person")) == bool(data.get("organisation")):
+            raise forms.ValidationError(_("Choose a person or an organisation."), code="assignee")
+        return data
 
     def target_objects(self) -> dict:
         kind, pk = self.cleaned_data["target"].split(":")

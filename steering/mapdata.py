@@ -1,8 +1,10 @@
 """What the map shows: layers of located points, contributed by other apps.
 
-Units carry no coordinates (the national register has none), so the map shows only what other
-apps locate, such as the reports app's layer of located reports, and lists the units with their
-figures instead of inventing positions for them (docs/steering.md, "Map").
+The national register carries no coordinates: a unit has a position only when one was typed in
+(`Unit.latitude`/`longitude`), and the map writes the names of such units at their place (labels,
+so the map reads without a base map) and lists the others with their figures instead of
+inventing positions for them. Points come from what other apps locate, such as the reports app's
+layer of located reports (docs/steering.md, "Map").
 
 A layer declares its filters (select boxes the map page draws) and a legend; the page passes its
 query string to every layer, so filter names must not collide between layers.
@@ -102,11 +104,18 @@ def layer_payload(layer: MapLayer, unit: Unit, viewer: Person, params: Mapping[s
     }
 
 
-def map_payload(unit: Unit, viewer: Person, unlocated: list[dict], params: Mapping[str, str] | None = None) -> dict:
+def map_payload(
+    unit: Unit,
+    viewer: Person,
+    unlocated: list[dict],
+    params: Mapping[str, str] | None = None,
+    labels: list[dict] | None = None,
+) -> dict:
     """The JSON contract of /steering/u/<code>/map.json (docs/steering.md)."""
     return {
         "unit": {"code": unit.code, "name": unit.name},
         "tiles": {"url": settings.MAP_TILE_URL, "attribution": settings.MAP_TILE_ATTRIBUTION},
         "layers": [layer_payload(layer, unit, viewer, params or {}) for layer in layers()],
+        "labels": labels or [],
         "unlocated": unlocated,
     }

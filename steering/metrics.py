@@ -77,6 +77,7 @@ class Listing:
     columns: list[str]
     rows: list[list[str]]
     total: int
+    widths: tuple[int, ...] = ()  # relative column widths; empty for the seven columns of a case list
 
     @property
     def more(self) -> int:

@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import GroupKind
+from groups.models import GroupKind, Organisation
+from people.models import Person
 from places.models import Tier
 
 
@@ -90,9 +91,15 @@ class ComplianceSnapshot(models.Model):
 
 
 class Responsibility(models.Model):
-    """A steering committee member's assignment to a unit or a group ("phân công cụ thể trách nhiệm")."""
+    """An assignment to a unit or a group ("phân công cụ thể trách nhiệm"): to a steering committee
+    member or officer, or to an organisation (Hội Phụ nữ, Đoàn Thanh niên…) through its contact person."""
 
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="responsibilities")
+    person = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, null=True, blank=True, related_name="responsibilities"
+    )
+    organisation = models.ForeignKey(
+        "groups.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="responsibilities"
+    )
     unit = models.ForeignKey(
         "places.Unit", on_delete=models.CASCADE, null=True, blank=True, related_name="responsibilities"
     )
@@ -113,16 +120,43 @@ class Responsibility(models.Model):
                 condition=Q(unit__isnull=False, group__isnull=True) | Q(unit__isnull=True, group__isnull=False),
                 name="responsibility_for_a_unit_or_a_group",
             ),
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, organisation__isnull=True)
+                | Q(person__isnull=True, organisation__isnull=False),
+                name="responsibility_of_a_person_or_an_organisation",
+            ),
             models.UniqueConstraint(
                 fields=["person", "unit"], condition=Q(ended_at__isnull=True), name="one_open_unit_responsibility"
             ),
             models.UniqueConstraint(
                 fields=["person", "group"], condition=Q(ended_at__isnull=True), name="one_open_group_responsibility"
             ),
+            models.UniqueConstraint(
+                fields=["organisation", "unit"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_unit_responsibility_of_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "group"],
+                condition=Q(ended_at__isnull=True),
+                name="one_open_group_responsibility_of_organisation",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} · {self.unit or self.group}"
+        return f"{self.assignee} · {self.unit or self.group}"
+
+    @property
+    def assignee(self) -> "Person | Organisation":
+        """Who answers for it: the person, or the organisation."""
+        return self.person or self.organisation  # type: ignore[return-value]
+
+    @property
+    def reachable_person(self) -> "Person | None":
+        """Whom to remind: the person, or the organisation's contact person."""
+        if self.person is not None:
+            return self.person
+        return self.organisation.contact if self.organisation is not None else None
 
 
 class Reminder(models.Model):

@@ -13,6 +13,7 @@ recipients, signature): `Letterhead` holds those parts, `steering/exports.py` la
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +22,7 @@ from core.errors import ActionError
 from places.models import Tier, Unit
 from steering import compliance, metrics
 from steering.dashboards import directives_for
+from steering.models import Responsibility
 
 PERIOD_KINDS = {"month": gettext_lazy("Month"), "quarter": gettext_lazy("Quarter"), "year": gettext_lazy("Year")}
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
@@ -210,6 +212,39 @@ def values_of(measured: metrics.Values, path: str) -> dict[str, int]:
     return {metric: value for (unit_path, metric), value in measured.items() if unit_path == path}
 
 
+RESPONSIBILITIES_LISTED = 100
+
+
+def responsibilities_listing(unit: Unit, at: datetime) -> metrics.Listing:
+    """Who answered for what at the end of the period: people and organisations (with their contact)."""
+    held = (
+        Responsibility.objects.filter(
+            Q(unit__path__startswith=unit.path) | Q(group__unit__path__startswith=unit.path),
+            Q(ended_at__isnull=True) | Q(ended_at__gt=at),
+            assigned_at__lte=at,
+        )
+        .select_related("person", "organisation__contact", "unit", "group")
+        .order_by("organisation__name", "person__full_name", "pk")
+    )
+    rows = [
+        [
+            str(r.assignee),
+            r.organisation.contact_label if r.organisation else _("steering committee member or officer"),
+            r.unit.name if r.unit else r.group.name,  # type: ignore[union-attr]
+            r.duty,
+        ]
+        for r in held[:RESPONSIBILITIES_LISTED]
+    ]
+    return metrics.Listing(
+        title=_("Responsibilities"),
+        rule=_("Open at the end of the period: steering committee members, officers and organisations."),
+        columns=[_("Assigned to"), _("Contact"), _("Responsible for"), _("Duty")],
+        rows=rows,
+        total=held.count() if len(rows) == RESPONSIBILITIES_LISTED else len(rows),
+        widths=(34, 30, 30, 46),
+    )
+
+
 def build(unit: Unit, period: Period, letterhead: Letterhead | None = None) -> PeriodicReport:
     generated_at = timezone.now()
     children = list(unit.children.order_by("name")) if unit.tier < Tier.RESIDENTIAL_GROUP else []
@@ -240,6 +275,7 @@ def build(unit: Unit, period: Period, letterhead: Letterhead | None = None) -> P
             )
         sections.append(section)
         listings += provider.listings(unit, start_at or period_start(period), end_at)
+    listings.append(responsibilities_listing(unit, end_at or generated_at))
     registered = {provider.slug for provider in metrics.providers()}
     for slug, title in PLANNED_SECTIONS.items():
         if slug not in registered:

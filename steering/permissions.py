@@ -5,7 +5,7 @@ residents and group leaders see none of it. A directive is visible to the office
 it was issued for and to officers of any unit inside it (they must carry it out).
 """
 
-from groups.models import CommunityGroup
+from groups.models import CommunityGroup, Organisation
 from people.models import Person
 from people.permissions import manages_unit, mandate_paths
 from places.models import Tier, Unit
@@ -50,6 +50,13 @@ def can_be_responsible(person: Person, unit: Unit) -> bool:
     """Only officers (steering committee or police) whose mandate covers the unit take a responsibility."""
     holds_mandate = any(unit.path.startswith(path) for path in mandate_paths(person))
     return person.is_active and bool(person.phone) and holds_mandate
+
+
+def can_organisation_be_responsible(organisation: Organisation, unit: Unit) -> bool:
+    """An active organisation of the unit, of a unit above it or of a unit inside it."""
+    return organisation.is_active and (
+        unit.path.startswith(organisation.unit.path) or organisation.unit.path.startswith(unit.path)
+    )
 
 
 def responsibility_unit(responsibility: Responsibility) -> Unit:

@@ -4,7 +4,7 @@ and what is lagging under them. Every list here costs the same queries however l
 from django.db.models import Count, Max, Q, QuerySet
 
 from coverage.reach import Coverage, coverage_of
-from groups.models import CommunityGroup, GroupRole, Membership, MembershipStatus
+from groups.models import CommunityGroup, GroupRole, Membership, MembershipStatus, Organisation
 from people.models import Person
 from people.permissions import mandate_paths
 from places.models import Tier, Unit
@@ -21,7 +21,8 @@ def dashboard_units(person: Person) -> list[Unit]:
 
 
 def unlocated_units(unit: Unit) -> list[dict]:
-    """The child units with their latest stored figures: what exists, without positions."""
+    """The child units without a position, with their latest stored figures: listed under the map
+    instead of inventing places for them."""
     day = Counter.objects.filter(unit=unit).order_by("-day").values_list("day", flat=True).first()
     figures: dict[int, dict[str, int]] = {}
     if day is not None:
@@ -36,7 +37,27 @@ def unlocated_units(unit: Unit) -> list[dict]:
             "groups": figures.get(child.pk, {}).get("groups.total", 0),
             "members": figures.get(child.pk, {}).get("members.total", 0),
         }
-        for child in unit.children.order_by("name")
+        for child in unit.children.filter(latitude__isnull=True).order_by("name")
+    ]
+
+
+def unit_labels(unit: Unit) -> list[dict]:
+    """The names the map writes at their place: the unit itself and its children when they have a
+    position, and, from a commune down, its grandchildren too (hamlets and their residential
+    groups), `minor` ones shown only when zoomed in. A province labels its communes only."""
+    depth = 2 if unit.tier >= Tier.COMMUNE else 1
+    located = Unit.objects.filter(
+        path__startswith=unit.path, latitude__isnull=False, longitude__isnull=False, tier__lte=unit.tier + depth
+    ).order_by("path")
+    return [
+        {
+            "code": place.code,
+            "name": place.name,
+            "lat": place.latitude,
+            "lng": place.longitude,
+            "minor": place.tier > unit.tier + 1,
+        }
+        for place in located.only("code", "name", "latitude", "longitude", "tier")
     ]
 
 
@@ -46,8 +67,8 @@ def responsibilities_under(unit: Unit) -> QuerySet[Responsibility]:
         Responsibility.objects.filter(
             Q(unit__path__startswith=unit.path) | Q(group__unit__path__startswith=unit.path), ended_at__isnull=True
         )
-        .select_related("person", "unit", "group")
-        .order_by("person__full_name")
+        .select_related("person", "organisation__contact", "unit", "group")
+        .order_by("organisation__name", "person__full_name")
     )
 
 
@@ -143,10 +164,12 @@ def lagging_under(units: list[Unit]) -> dict[int, list[compliance.Item]]:
 
 
 def my_responsibilities(person: Person) -> list[dict]:
-    """The person's open responsibilities, each with its figures and what is lagging under it."""
+    """The person's open responsibilities and those of the active organisations they are the
+    contact person of, each with its figures and what is lagging under it."""
+    mine = Q(person=person) | Q(organisation__contact=person, organisation__is_active=True)
     responsibilities = list(
-        Responsibility.objects.filter(person=person, ended_at__isnull=True)
-        .select_related("unit", "group__unit")
+        Responsibility.objects.filter(mine, ended_at__isnull=True)
+        .select_related("unit", "group__unit", "organisation")
         .order_by("assigned_at")
     )
     groups = [r.group for r in responsibilities if r.group is not None]
@@ -166,3 +189,7 @@ def my_responsibilities(person: Person) -> list[dict]:
             entry.update(target_unit=unit, coverage=coverage[unit.pk], lagging=lagging[unit.pk])
         entries.append(entry)
     return entries
+
+
+def is_organisation_contact(person: Person) -> bool:
+    return Organisation.objects.filter(contact=person, is_active=True).exists()

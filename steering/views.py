@@ -89,7 +89,10 @@ def map_page(request, code: str):
 @login_required
 def map_json(request, code: str):
     unit = access_unit(request.user, code, can_view_dashboard)
-    return JsonResponse(mapdata.map_payload(unit, request.user, queries.unlocated_units(unit), request.GET))
+    payload = mapdata.map_payload(
+        unit, request.user, queries.unlocated_units(unit), request.GET, labels=queries.unit_labels(unit)
+    )
+    return JsonResponse(payload)
 
 
 @login_required
@@ -209,7 +212,11 @@ def responsibilities(request, code: str):
         if form.is_valid():
             try:
                 check_assign_responsibility(
-                    request.user, form.cleaned_data["person"], duty=form.cleaned_data["duty"], **form.target_objects()
+                    request.user,
+                    form.cleaned_data["person"],
+                    organisation=form.cleaned_data["organisation"],
+                    duty=form.cleaned_data["duty"],
+                    **form.target_objects(),
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
@@ -245,7 +252,7 @@ def responsibility_end(request, responsibility_id: int):
 @login_required
 def mine(request):
     """My responsibilities, each with what is lagging under it."""
-    if not (is_officer(request.user) or request.user.is_superuser):
+    if not (is_officer(request.user) or request.user.is_superuser or queries.is_organisation_contact(request.user)):
         raise PermissionDenied
     entries = queries.my_responsibilities(request.user)
     reminders = request.user.steering_reminders.all()[:20]

@@ -186,7 +186,7 @@ def build_scenario(world) -> dict[str, Any]:
     from delivery.models import Delivery
     from duty.actions import ack_token, check_add_shift
     from duty.models import Alert
-    from groups.actions import check_create_invite, check_request_join
+    from groups.actions import check_create_invite, check_link_organisation, check_request_join, check_save_organisation
     from groups.models import GroupKind, Membership
     from reports.actions import check_grant_alert_trust, check_raise_alert, do_give_open311_token
     from steering.actions import check_assign_responsibility
@@ -238,6 +238,11 @@ def build_scenario(world) -> dict[str, Any]:
         world.steering, world.commune, [(TargetLevel.RESIDENTIAL_GROUP, GroupKind.RESIDENTIAL_GROUP)]
     )
     responsibility = check_assign_responsibility(world.steering, world.steering, unit=world.commune, duty="Tuần tra")
+    # The women's union of the commune, its contact the residential group's leader (no mandate).
+    organisation = check_save_organisation(
+        world.steering, world.commune, name="Hội Phụ nữ xã", kind="women", contact_phone=world.leader.phone
+    )
+    check_link_organisation(world.steering, world.rg_group, organisation)
     reminder = SteeringReminder.objects.create(recipient=world.leader, subject="Lập nhóm tổ 2")
     # The commune police's roster: the officer on duty now; a report filed then alerts them, and
     # the alert's link carries a token naming the alert and that officer.
@@ -284,6 +289,7 @@ def build_scenario(world) -> dict[str, Any]:
         "trust": trust.pk,
         "directive": directive.pk,
         "responsibility": responsibility.pk,
+        "organisation": organisation.pk,
         "reminder": reminder.pk,
         "anonymous": anonymous.report.receipt_code,
         "anonymous_secret": anonymous.secret,

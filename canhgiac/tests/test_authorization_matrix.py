@@ -103,6 +103,13 @@ PAGES: dict[str, Row] = {
     "groups:remove_member": post("/groups/{group}/members/{membership}/remove/", GROUP_MANAGERS, reason="chuyển đi"),
     "groups:set_role": post("/groups/{group}/members/{membership}/role/", GROUP_MANAGERS, role="member"),
     "groups:join": get("/groups/join/{invite_token}/", EVERYONE),
+    # Organisations of the commune: kept by its officers and those above; a group leader who
+    # manages a group may not link it to one.
+    "groups:link_organisation": post("/groups/{group}/organisation/", UNIT_MANAGERS, organisation=""),
+    "groups:organisations": get("/groups/organisations/u/{commune}/", UNIT_MANAGERS),
+    "groups:organisation_new": get("/groups/organisations/u/{commune}/new/", UNIT_MANAGERS),
+    "groups:organisation": get("/groups/organisations/{organisation}/", UNIT_MANAGERS),
+    "groups:organisation_edit": get("/groups/organisations/{organisation}/edit/", UNIT_MANAGERS),
     # The unit pages of the first commune.
     "coverage:my_units": get("/units/", STAFF),
     "coverage:unit": get("/units/{commune}/", UNIT_MANAGERS),
@@ -214,7 +221,8 @@ PAGES: dict[str, Row] = {
     "api:api-root": get("/api/", NOBODY),
     # Steering: the first commune's dashboards, directives and responsibilities.
     "steering:home": get("/steering/", STAFF),
-    "steering:mine": get("/steering/mine/", STAFF),
+    # And the contact person of an organisation (the leader is the women's union's).
+    "steering:mine": get("/steering/mine/", STAFF | {"leader"}),
     "steering:dashboard": get("/steering/u/{commune}/", UNIT_MANAGERS),
     "steering:refresh": post("/steering/u/{commune}/refresh/", UNIT_MANAGERS),
     "steering:map": get("/steering/u/{commune}/map/", UNIT_MANAGERS),

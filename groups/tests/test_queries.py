@@ -4,7 +4,8 @@ from django.urls import reverse
 
 from canhgiac.testing import query_counts_for_2_and_50_rows, signed_in
 from coverage.actions import check_add_household_member, check_register_household, check_set_relay
-from groups.actions import check_add_member
+from groups.actions import check_add_member, check_create_group, check_link_organisation, check_save_organisation
+from groups.models import GroupKind
 
 
 def add_member(world, number: int) -> None:
@@ -46,3 +47,40 @@ def test_the_members_page_makes_as_many_queries_for_50_members_as_for_2_for_a_me
     small, large = query_counts_for_2_and_50_rows(lambda n: add_member(world, n), read)
     assert "Thành viên 49" in read().content.decode()
     assert small == large, f"{small} queries for 2 members, {large} for 50"
+
+
+def add_organisation_and_group(world, employer):
+    def add(number: int) -> None:
+        check_save_organisation(
+            world.steering, world.commune, name=f"Chi hội {number}", kind="women", contact_phone=world.leader.phone
+        )
+        group = check_create_group(world.officer, world.commune, name=f"Công nhân {number}", kind=GroupKind.WORKFORCE)
+        check_link_organisation(world.officer, group, employer)
+        check_add_member(world.officer, group, world.resident)
+
+    return add
+
+
+def read_url(client, url: str):
+    def read():
+        response = client.get(url)
+        assert response.status_code == 200
+        return response
+
+    return read
+
+
+def test_the_organisations_list_costs_the_same_for_50_as_for_2(world, client):
+    employer = check_save_organisation(world.province_officer, world.province, name="Công ty CP", kind="employer")
+    read = read_url(signed_in(client, world.officer), reverse("groups:organisations", args=[world.commune.code]))
+    small, large = query_counts_for_2_and_50_rows(add_organisation_and_group(world, employer), read)
+    assert "Chi hội 49" in read().content.decode()
+    assert small == large, f"{small} queries for 2 organisations, {large} for 50"
+
+
+def test_an_employers_page_costs_the_same_for_50_groups_as_for_2(world, client):
+    employer = check_save_organisation(world.province_officer, world.province, name="Công ty CP", kind="employer")
+    read = read_url(signed_in(client, world.officer), reverse("groups:organisation", args=[employer.pk]))
+    small, large = query_counts_for_2_and_50_rows(add_organisation_and_group(world, employer), read)
+    assert "Công nhân 49" in read().content.decode()
+    assert small == large, f"{small} queries for 2 groups, {large} for 50"

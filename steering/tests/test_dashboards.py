@@ -168,3 +168,21 @@ def test_fresh_figures_also_snapshot_todays_compliance_of_the_provinces_directiv
         signed_in(client, world.province_officer).post(f"/steering/u/{world.province.code}/refresh/")
     snapshot = ComplianceSnapshot.objects.get(commune=world.commune)
     assert (snapshot.total, snapshot.met) == (3, 2)
+
+
+def test_the_map_names_located_units_at_their_place_and_lists_the_others(rolled_up, client):
+    for unit, (lat, lng) in ((rolled_up.commune, (11.26, 106.247)), (rolled_up.hamlet, (11.264, 106.238))):
+        unit.latitude, unit.longitude = lat, lng
+        unit.save()
+    rolled_up.rg.latitude, rolled_up.rg.longitude = 11.2665, 106.2395
+    rolled_up.rg.save()
+    data = signed_in(client, rolled_up.officer).get(f"/steering/u/{rolled_up.commune.code}/map.json").json()
+    assert data["labels"] == [
+        {"code": rolled_up.commune.code, "name": "Xã Cầu Khởi", "lat": 11.26, "lng": 106.247, "minor": False},
+        {"code": rolled_up.hamlet.code, "name": "Ấp Phước Hội", "lat": 11.264, "lng": 106.238, "minor": False},
+        {"code": rolled_up.rg.code, "name": "Tổ 1", "lat": 11.2665, "lng": 106.2395, "minor": True},
+    ]
+    assert [unit["name"] for unit in data["unlocated"]] == ["Ấp Phước Lễ"]
+    # A province names its communes, not every hamlet of them.
+    province = signed_in(client, rolled_up.province_officer).get(f"/steering/u/{rolled_up.province.code}/map.json")
+    assert [label["name"] for label in province.json()["labels"]] == ["Xã Cầu Khởi"]

@@ -5,6 +5,7 @@ from io import StringIO
 from django.core.management import call_command
 
 from demo import data
+from groups.models import Organisation
 from places.models import Unit
 from steering import compliance
 from steering.models import ComplianceSnapshot, Counter, Directive, Reminder, Responsibility
@@ -28,7 +29,14 @@ def test_the_demo_province_has_a_directive_and_communes_at_different_stages(db):
     # Counters and compliance have months of history, and whoever answers for a lagging commune is reminded.
     assert Counter.objects.filter(unit=province, metric="members.total").count() > 10
     assert ComplianceSnapshot.objects.values("day").distinct().count() > 5
-    assert Responsibility.objects.filter(ended_at__isnull=True).count() == 4
+    assert Responsibility.objects.filter(ended_at__isnull=True, person__isnull=False).count() == 4
+    # The commune's mass organisations have their parts; the employer its 8 groups in 6 wards and communes.
+    assert Responsibility.objects.filter(ended_at__isnull=True, organisation__isnull=False).count() == 5
+    employer = Organisation.objects.get(kind="employer")
+    assert employer.groups.count() == 8 and employer.groups.values("unit").distinct().count() == 6
+    assert employer.contact is not None
+    relay = Organisation.objects.get(name="Hội Liên hiệp Phụ nữ xã Cầu Khởi").contact
+    assert relay is not None and relay.phone == "+84" + data.PERSONAS["relay"][0][1:]
     assert Reminder.objects.filter(recipient__phone="+84" + data.PERSONAS["steering"][0][1:]).exists()
 
     call_command("seed_demo", stdout=StringIO())

@@ -1,6 +1,7 @@
 // The steering map: fetches the JSON contract of /steering/u/<code>/map.json (docs/steering.md) and
 // draws its layers with clustering, one colour per kind. The page's own query string (the filter
-// form) is passed on to the endpoint. Works without a base map when tiles are off or cannot load.
+// form) is passed on to the endpoint. Works without a base map when tiles are off or cannot load:
+// the names of located units are written at their place, and a scale gives distances.
 (function () {
   "use strict";
   var box = document.getElementById("map");
@@ -22,6 +23,16 @@
     dot.className = "map-dot";
     dot.style.background = colour;
     return L.divIcon({ className: "map-pin", html: dot.outerHTML, iconSize: [16, 16], iconAnchor: [8, 8] });
+  }
+
+  function label(place) {
+    var text = document.createElement("span");
+    text.textContent = place.name;
+    return L.marker([place.lat, place.lng], {
+      icon: L.divIcon({ className: "map-label" + (place.minor ? " map-label-minor" : ""), html: text.outerHTML, iconSize: null }),
+      interactive: false,
+      keyboard: false
+    });
   }
 
   fetch(box.dataset.endpoint + window.location.search, { credentials: "same-origin", headers: { Accept: "application/json" } })
@@ -47,6 +58,14 @@
       }
       var bounds = [];
       var lines = [];
+      // Unit names at their place; hamlets' residential groups only once zoomed in close enough to read them.
+      var labels = L.layerGroup().addTo(map);
+      (data.labels || []).forEach(function (place) {
+        labels.addLayer(label(place));
+        bounds.push([place.lat, place.lng]);
+      });
+      function showMinor() { box.classList.toggle("map-zoomed-out", map.getZoom() < 14); }
+      map.on("zoomend", showMinor);
       data.layers.forEach(function (layer) {
         var icons = {};
         layer.legend.forEach(function (entry) { icons[entry.kind] = pin(entry.colour); });
@@ -69,12 +88,10 @@
           lines.push(line);
         }
       });
-      if (bounds.length) {
-        map.fitBounds(bounds, { maxZoom: 15 });
-        status.textContent = lines.join(" ");
-      } else {
-        status.textContent = texts["no-points"];
-      }
+      // Padding keeps the names written at the edge of the area inside the frame.
+      if (bounds.length) map.fitBounds(bounds, { maxZoom: 15, padding: [48, 32] });
+      showMinor();
+      status.textContent = lines.length ? lines.join(" ") : texts["no-points"];
     })
     .catch(function () { tilesStatus.textContent = box.dataset.noTiles; });
 })();
