@@ -6,8 +6,8 @@ in neighbouring Suối Đá). Only police posts carry the "official" badge.
 """
 
 from bulletins.models import Bulletin, Post
-from groups.models import MANAGING_ROLES, CommunityGroup, GroupRole, Membership
-from groups.permissions import active_membership, can_view_group
+from groups.models import CommunityGroup, GroupRole, Membership
+from groups.permissions import active_membership, can_moderate_conversation, can_view_group
 from people.models import MandateRole, Person
 from people.permissions import holds_mandate_over, is_police_for, manages_unit, mandate_paths
 from places.models import Tier, Unit
@@ -60,10 +60,7 @@ def can_post_to_group(person: Person, group: CommunityGroup) -> bool:
 def can_moderate(person: Person, group: CommunityGroup) -> bool:
     """The group's leaders (and police or steering in it) and the unit's officers; not an
     administrator without a role there."""
-    if holds_mandate_over(person, group.unit):
-        return True
-    membership = active_membership(person, group)
-    return membership is not None and membership.role in MANAGING_ROLES
+    return can_moderate_conversation(person, group)
 
 
 def can_see_post(person: Person, post: Post) -> bool:

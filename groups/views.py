@@ -21,6 +21,7 @@ from groups.models import (
 from groups.permissions import (
     active_membership,
     can_manage_group,
+    can_moderate_conversation,
     can_request_to_join,
     grantable_roles,
     phone_visible_ids,
@@ -61,6 +62,7 @@ def group_detail(request, group_id: int):
         "group": group,
         "membership": membership,
         "manage": manage,
+        "moderate": can_moderate_conversation(request.user, group),
         "members": found.shown,
         "member_total": found.total,
         "listed_total": found.matching,
