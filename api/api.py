@@ -30,7 +30,7 @@ from people.models import Person
 from places.models import Unit
 from reports import actions, queries
 from reports.categories import CATEGORIES
-from reports.models import IntakeChannel, Report
+from reports.models import IntakeChannel, Report, reports_made_by
 from reports.permissions import can_work_report, has_queue, is_own_report
 from reports.throttle import follow_blocked, note_follow_failure
 from reports.triage import stored_triage
@@ -428,7 +428,7 @@ def queue(
 
 @api.get("/reports/mine", response=answers({200: list[ReportOut]}, 401), auth=django_auth, tags=["reports"])
 def mine(request):
-    reports = Report.objects.filter(reporter=request.user).select_related("unit", "merged_into")
+    reports = Report.objects.filter(reports_made_by(request.user.pk)).select_related("unit", "merged_into")
     return [report_out(r, request.user) for r in reports]
 
 

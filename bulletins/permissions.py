@@ -7,9 +7,9 @@ in neighbouring Suối Đá). Only police posts carry the "official" badge.
 
 from bulletins.models import Bulletin, Post
 from groups.models import CommunityGroup, GroupRole, Membership
-from groups.permissions import active_membership, can_manage_group, can_view_group
+from groups.permissions import active_membership, can_moderate_conversation, can_view_group
 from people.models import MandateRole, Person
-from people.permissions import is_police_for, manages_unit, mandate_paths
+from people.permissions import holds_mandate_over, is_police_for, manages_unit, mandate_paths
 from places.models import Tier, Unit
 
 PUBLISHING_ROLES: set[str] = {MandateRole.POLICE, MandateRole.STEERING}
@@ -47,16 +47,20 @@ def can_reshare(person: Person, post: Post) -> bool:
 
 
 def can_post_to_group(person: Person, group: CommunityGroup) -> bool:
-    """Members and the unit's officers post; a member a leader has muted waits until the mute ends."""
-    if not (group.is_active and can_view_group(person, group)):
+    """Members and the unit's officers post; a member a leader has muted waits until the mute ends.
+    An administrator without a role there does not: they manage through the admin site."""
+    if not (group.is_active and person.is_authenticated):
         return False
     membership = active_membership(person, group)
-    return membership is None or not membership.is_muted
+    if membership is not None:
+        return not membership.is_muted
+    return holds_mandate_over(person, group.unit)
 
 
 def can_moderate(person: Person, group: CommunityGroup) -> bool:
-    """The group's leaders (and police or steering in it) and the unit's officers."""
-    return can_manage_group(person, group)
+    """The group's leaders (and police or steering in it) and the unit's officers; not an
+    administrator without a role there."""
+    return can_moderate_conversation(person, group)
 
 
 def can_see_post(person: Person, post: Post) -> bool:
@@ -78,4 +82,4 @@ def can_mute(person: Person, membership: Membership) -> bool:
         return False
     if membership.role == GroupRole.MEMBER:
         return True
-    return membership.role == GroupRole.LEADER and manages_unit(person, group.unit)
+    return membership.role == GroupRole.LEADER and holds_mandate_over(person, group.unit)

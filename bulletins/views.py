@@ -11,7 +11,15 @@ from bulletins import actions
 from bulletins.audience import audience_of
 from bulletins.forms import BulletinForm, ModerationForm, MuteForm, PostForm, ReplyForm, ReshareForm, visible_template_q
 from bulletins.models import BulletinStatus, BulletinTemplate, Post, PostReply
-from bulletins.permissions import can_manage_bulletin, can_moderate, can_publish, can_reply, can_reshare, can_see_post
+from bulletins.permissions import (
+    can_manage_bulletin,
+    can_moderate,
+    can_post_to_group,
+    can_publish,
+    can_reply,
+    can_reshare,
+    can_see_post,
+)
 from bulletins.queries import managed_bulletins, post_replies, received_bulletins
 from core.errors import PermissionDenied
 from delivery.actions import do_mark_notice_read
@@ -148,6 +156,8 @@ def create_post(request, group_id: int):
     if membership is not None and membership.is_muted:
         context = {"group": group, "muted_until": membership.muted_until}
         return render(request, "bulletins/post_form.html", context, status=403)
+    if not can_post_to_group(request.user, group):
+        raise PermissionDenied
     form = PostForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -23,6 +23,12 @@ def keyed_hash(value: str) -> str:
     return PREFIX + _digest(settings.HMAC_KEY, value)
 
 
+def keyed_hashes(value: str) -> list[str]:
+    """The keyed hash of `value` under the current key and every fallback one, to look a stored
+    hash up with `__in` (a keyed hash used as a lookup key, e.g. a sealed reporter's account)."""
+    return [PREFIX + _digest(key, value) for key in [settings.HMAC_KEY, *settings.HMAC_KEY_FALLBACKS]]
+
+
 def is_keyed_hash(stored: str) -> bool:
     return stored.startswith(PREFIX)
 

@@ -3,7 +3,7 @@ that depend on a role in a group (docs/permissions.md)."""
 
 from groups.models import MANAGING_ROLES, CommunityGroup, GroupRole, Membership, MembershipStatus, Organisation
 from people.models import Household, Person
-from people.permissions import managed_units_q, manages_unit
+from people.permissions import holds_mandate_over, managed_units_q, manages_unit
 from places.models import Unit
 
 
@@ -19,6 +19,16 @@ def can_view_group(person: Person, group: CommunityGroup) -> bool:
 
 def can_manage_group(person: Person, group: CommunityGroup) -> bool:
     if manages_unit(person, group.unit):
+        return True
+    membership = active_membership(person, group)
+    return membership is not None and membership.role in MANAGING_ROLES
+
+
+def can_moderate_conversation(person: Person, group: CommunityGroup) -> bool:
+    """Hide, remove and mute in the group's conversation: its leaders (and police or steering in
+    it) and the unit's officers; not an administrator without a role there, who manages through
+    the admin site (docs/permissions.md)."""
+    if holds_mandate_over(person, group.unit):
         return True
     membership = active_membership(person, group)
     return membership is not None and membership.role in MANAGING_ROLES

@@ -40,6 +40,13 @@ def manages_unit(person: Person, unit: Unit, roles: set[str] | None = None) -> b
     return any(unit.path.startswith(path) for path in mandate_paths(person, roles))
 
 
+def holds_mandate_over(person: Person, unit: Unit, roles: set[str] | None = None) -> bool:
+    """A mandate over the unit, the superuser flag not counting: what acting inside a community's
+    own conversation takes besides membership (posting, replying, moderating a group). The
+    administrator manages through the admin site, not as a member (docs/permissions.md)."""
+    return any(unit.path.startswith(path) for path in mandate_paths(person, roles))
+
+
 def is_police_for(person: Person, unit: Unit) -> bool:
     return manages_unit(person, unit, {MandateRole.POLICE})
 

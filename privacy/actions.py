@@ -18,7 +18,7 @@ from core.errors import ActionError
 from delivery.models import Delivery, Endpoint
 from groups.models import JoinRequest, Membership
 from people.models import Person
-from reports.models import Report
+from reports.models import Report, reports_filed_by, reports_made_by
 from reports.retention import unlink_reporters
 from reports.workflow import OPEN_STATUSES
 
@@ -35,7 +35,7 @@ class Erasure:
 
 def kept_reports(person: Person):
     """Reports the police must keep as they are: those still open that this person filed."""
-    return Report.objects.filter(reporter=person, status__in=OPEN_STATUSES)
+    return Report.objects.filter(reports_made_by(person.pk), status__in=OPEN_STATUSES)
 
 
 def do_erase_person(person: Person) -> Erasure:
@@ -44,8 +44,8 @@ def do_erase_person(person: Person) -> Erasure:
             _("Officers' and staff accounts are closed by the administrator when the mandate ends."), code="officer"
         )
     with transaction.atomic():
-        closed = Report.objects.filter(reporter=person).exclude(status__in=OPEN_STATUSES)
-        filed = Report.objects.filter(filed_by=person).exclude(status__in=OPEN_STATUSES)
+        closed = Report.objects.filter(reports_made_by(person.pk)).exclude(status__in=OPEN_STATUSES)
+        filed = Report.objects.filter(reports_filed_by(person.pk)).exclude(status__in=OPEN_STATUSES)
         erasure = Erasure(
             reports_anonymised=unlink_reporters(closed | filed),
             reports_kept_open=kept_reports(person).count(),

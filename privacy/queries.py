@@ -16,7 +16,7 @@ from channels.models import ChannelIdentity
 from delivery.models import Delivery, Endpoint
 from groups.models import Membership
 from people.models import Person
-from reports.models import Report, ReportMessage, Side
+from reports.models import Report, ReportMessage, Side, Visibility, reports_filed_by, reports_made_by
 
 RECENT = 500  # the newest deliveries and audit events; older ones stay listed as a count
 
@@ -28,9 +28,14 @@ def _when(moment) -> str | None:
 def personal_data(person: Person) -> dict[str, Any]:
     household = person.household
     reports = (
-        Report.objects.filter(Q(reporter=person) | Q(filed_by=person)).select_related("unit").order_by("-received_at")
+        Report.objects.filter(reports_made_by(person.pk) | reports_filed_by(person.pk))
+        .select_related("unit")
+        .order_by("-received_at")
     )
-    messages = ReportMessage.objects.filter(report__in=reports, side=Side.REPORTER, author=person)
+    # A confidential reporter's messages carry no author (reports/actions/handling.py): theirs by the report.
+    messages = ReportMessage.objects.filter(report__in=reports, side=Side.REPORTER).filter(
+        Q(author=person) | Q(author__isnull=True, report__visibility=Visibility.CONFIDENTIAL)
+    )
     deliveries = Delivery.objects.filter(person=person).select_related("notice").order_by("-created_at")
     actions = AuditEvent.objects.filter(actor=person).order_by("-at")
     return {
@@ -85,7 +90,7 @@ def personal_data(person: Person) -> dict[str, Any]:
                 "received_at": _when(r.received_at),
                 "place": str(r.unit),
                 "description": r.description,
-                "filed_for_someone_else": r.filed_by_id == person.pk and r.reporter_id != person.pk,
+                "filed_for_someone_else": r.filer_pk == person.pk and r.reporter_pk != person.pk,
             }
             for r in reports
         ],

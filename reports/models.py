@@ -2,10 +2,13 @@
 
 Identity protection is structural: an anonymous report has no column that can point to an
 account (`reporter` and `filed_by` stay empty, the audit log records no actor for its
-submission); a confidential report keeps the link, and reading it goes through
+submission); a confidential report keeps the link sealed (`sealed_links`, encrypted with the
+identity keys, found again by keyed hashes of the accounts: `Report.set_links`, `reports_made_by`), so a
+database dump does not join it to a person; reading who it is goes through
 `reports.actions.access_identity`, which writes an audit event every time.
 """
 
+import json
 import secrets
 import uuid
 
@@ -15,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.crypto import EncryptedTextField
+from core.hashing import keyed_hash, keyed_hashes
 from reports.categories import BY_CODE, LOST_FOUND_KINDS, PUBLIC_KINDS, Kind
 from reports.workflow import OPEN_STATUSES, Status
 
@@ -51,6 +55,21 @@ class IntakeChannel(models.TextChoices):
     TELEGRAM = "telegram", _("Telegram chat")
 
 
+def person_key(person_id: int) -> str:
+    """The keyed hash under which a confidential report finds its reporter's (or filer's) account."""
+    return keyed_hash(f"person:{person_id}")
+
+
+def reports_made_by(person_id: int) -> Q:
+    """Reports this account made: by name (a plain key) or confidentially (a keyed hash)."""
+    return Q(reporter_id=person_id) | Q(reporter_key__in=keyed_hashes(f"person:{person_id}"))
+
+
+def reports_filed_by(person_id: int) -> Q:
+    """Reports this account filed: for a relative (sealed when confidential) or at the station."""
+    return Q(filed_by_id=person_id) | Q(filer_key__in=keyed_hashes(f"person:{person_id}"))
+
+
 class Report(models.Model):
     receipt_code = models.CharField(_("receipt code"), max_length=16, unique=True, default=new_receipt_code)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -62,7 +81,7 @@ class Report(models.Model):
     )
     source = models.CharField(_("source"), max_length=100, blank=True, help_text=_("e.g. the API key's name"))
 
-    # Who: never set on an anonymous report.
+    # Who: never set on an anonymous report, and on a confidential one only sealed (set_links).
     reporter = models.ForeignKey(
         "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="reports_made"
     )
@@ -79,6 +98,12 @@ class Report(models.Model):
     chat_identity = models.ForeignKey(
         "channels.ChannelIdentity", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # A confidential report's links (reporter, the relative who filed it, chat account) as JSON
+    # encrypted with the identity keys, and keyed hashes of the reporter's and the relative's
+    # accounts that find their reports without decrypting: docs/privacy.md, "What a database dump shows".
+    sealed_links = EncryptedTextField(blank=True, default="", db_default="")
+    reporter_key = models.CharField(max_length=80, blank=True, default="", db_default="", db_index=True)
+    filer_key = models.CharField(max_length=80, blank=True, default="", db_default="", db_index=True)
     idempotency_key = models.CharField(max_length=80, null=True, blank=True, unique=True)
     open311_token = models.CharField(max_length=40, null=True, blank=True, unique=True)
 
@@ -176,10 +201,49 @@ class Report(models.Model):
                 condition=~Q(visibility="anonymous") | Q(chat_identity__isnull=True),
                 name="anonymous_report_has_no_chat_identity",
             ),
+            models.CheckConstraint(
+                condition=~Q(visibility="confidential")
+                | (
+                    Q(reporter__isnull=True, chat_identity__isnull=True)
+                    & (~Q(intake_channel="relay") | Q(filed_by__isnull=True))
+                ),
+                name="confidential_report_has_no_plain_link",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.receipt_code
+
+    def set_links(self, reporter_id: int | None, filed_by_id: int | None, chat_identity_id: int | None) -> None:
+        """Point the report at who filed it: plain keys on a named report, sealed on a confidential
+        one (the officer who took it at the station stays plain: it is their work, not who reported)."""
+        if self.visibility != Visibility.CONFIDENTIAL:
+            self.reporter_id, self.filed_by_id, self.chat_identity_id = reporter_id, filed_by_id, chat_identity_id
+            self.sealed_links = self.reporter_key = self.filer_key = ""
+            return
+        relay = self.intake_channel == IntakeChannel.RELAY
+        links = {"reporter": reporter_id, "filed_by": filed_by_id if relay else None, "chat_identity": chat_identity_id}
+        self.reporter_id, self.chat_identity_id = None, None
+        self.filed_by_id = None if relay else filed_by_id
+        self.sealed_links = json.dumps({k: v for k, v in links.items() if v}) if any(links.values()) else ""
+        self.reporter_key = person_key(reporter_id) if reporter_id else ""
+        self.filer_key = person_key(filed_by_id) if relay and filed_by_id else ""
+
+    def _sealed(self, link: str) -> int | None:
+        return json.loads(self.sealed_links).get(link) if self.sealed_links else None
+
+    @property
+    def reporter_pk(self) -> int | None:
+        """The reporter's account, plain or sealed (None when they filed without one)."""
+        return self.reporter_id or self._sealed("reporter")
+
+    @property
+    def filer_pk(self) -> int | None:
+        return self.filed_by_id or self._sealed("filed_by")
+
+    @property
+    def chat_identity_pk(self) -> int | None:
+        return self.chat_identity_id or self._sealed("chat_identity")
 
     @property
     def category_name(self):

@@ -63,10 +63,10 @@ def notify_reporter(
         text = _event_text(report, event, detail)[:500]
         ReportUpdate.objects.bulk_create([ReportUpdate(report=r, event=event, text=text) for r in followers])
         for follower in followers:
-            if follower.reporter_id is None:
+            if (reporter_pk := follower.reporter_pk) is None:
                 continue
             notice = notify(
-                [follower.reporter_id],
+                [reporter_pk],
                 subject=_("Your report %(code)s") % {"code": follower.receipt_code},
                 body=text,
                 url=reverse("reports:detail", args=[follower.receipt_code]),

@@ -34,7 +34,8 @@ def is_own_report(person: Person, report: Report) -> bool:
     """The reporter, or the relay / officer who filed it for them."""
     if not person.is_authenticated:
         return False
-    return report.reporter_id == person.pk or (report.filed_by_id == person.pk and report.reporter_id is not None)
+    reporter_pk = report.reporter_pk
+    return reporter_pk == person.pk or (report.filer_pk == person.pk and reporter_pk is not None)
 
 
 def can_work_report(person: Person, report: Report) -> bool:

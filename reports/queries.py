@@ -19,7 +19,7 @@ from reports.forms import QueueFilterForm
 from reports.helpers import area_path, similarity
 from reports.history import describe, reason_text
 from reports.matching import COMPATIBLE, Post, match_score
-from reports.models import Reminder, Report, UrgentAlert
+from reports.models import Reminder, Report, UrgentAlert, reports_filed_by, reports_made_by
 from reports.permissions import queue_q
 from reports.workflow import OPEN_STATUSES, Status
 
@@ -76,13 +76,16 @@ def queue_reminders(person: Person) -> QuerySet[Reminder]:
 def case_history(report: Report) -> list[dict]:
     """The case history; the reporter appears as "reporter", never by name (the name is behind
     the audited identity view)."""
-    reporter_side = {report.reporter_id} | ({report.filed_by_id} if report.intake_channel == "relay" else set())
+    reporter_side = {report.reporter_pk} | ({report.filer_pk} if report.intake_channel == "relay" else set())
     rows = list(history(report).select_related("actor")[:100])
     assignees = {row.data.get("assignee") for row in rows if row.verb == "report.assigned"} - {None}
     names = dict(Person.objects.filter(pk__in=assignees).values_list("pk", "full_name")) if assignees else {}
     events = []
     for event in rows:
-        by_reporter = event.actor_id is not None and event.actor_id in reporter_side
+        # A confidential or anonymous reporter's messages are recorded without an actor, by side.
+        by_reporter = (event.actor_id is not None and event.actor_id in reporter_side) or (
+            event.actor_id is None and (event.data or {}).get("side") == "reporter"
+        )
         actor = _("Reporter") if by_reporter else (event.actor.full_name if event.actor else "")
         events.append(
             {
@@ -98,9 +101,11 @@ def case_history(report: Report) -> list[dict]:
 
 def own_reports(person: Person) -> QuerySet[Report]:
     """Reports the person made, or filed for a relative, newest first, each with its unseen updates."""
-    reports = (
-        Report.objects.filter(reporter=person) | Report.objects.filter(filed_by=person, reporter__isnull=False)
-    ).select_related("unit", "merged_into")
+    made = reports_made_by(person.pk)
+    has_reporter = Q(reporter__isnull=False) | ~Q(reporter_key="")
+    reports = Report.objects.filter(made | (reports_filed_by(person.pk) & has_reporter)).select_related(
+        "unit", "merged_into"
+    )
     reports = reports.distinct().annotate(unseen=Count("updates", filter=Q(updates__seen_at__isnull=True)))
     return reports.order_by("-received_at")
 

@@ -31,7 +31,15 @@ def unlink_reporters(reports: QuerySet[Report]) -> int:
     ids = list(reports.values_list("pk", flat=True))
     ReportMessage.objects.filter(report_id__in=ids, side=Side.REPORTER).update(author=None)
     return Report.objects.filter(pk__in=ids).update(
-        reporter=None, filed_by=None, chat_identity=None, reporter_name="", reporter_phone="", reporter_contact=""
+        reporter=None,
+        filed_by=None,
+        chat_identity=None,
+        sealed_links="",
+        reporter_key="",
+        filer_key="",
+        reporter_name="",
+        reporter_phone="",
+        reporter_contact="",
     )
 
 

@@ -27,7 +27,7 @@ def test_a_signed_in_resident_files_a_report_and_a_retry_returns_it(world, clien
     second = post_json(client, "/api/reports", data, HTTP_IDEMPOTENCY_KEY="r-1")
     assert first.status_code == 201 and second.status_code == 200
     assert first.json()["report"]["receipt_code"] == second.json()["report"]["receipt_code"]
-    assert Report.objects.get().reporter == world.resident
+    assert Report.objects.get().reporter_pk == world.resident.pk
 
 
 def test_anyone_files_anonymously_and_follows_with_code_and_secret(world, client):

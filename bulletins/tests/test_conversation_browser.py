@@ -1,5 +1,7 @@
 """A member answers a post on their phone (390×844) with a photo; the author finds it in their inbox."""
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
@@ -11,6 +13,7 @@ from canhgiac.testing import signed_in
 from reports.tests.images import jpeg_with_gps
 
 pytestmark = pytest.mark.browser
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "tmp"
 
 
 def sign_in(page, live_server, person) -> None:
@@ -51,3 +54,24 @@ def test_a_member_replies_with_a_photo_and_the_author_reads_it(
     item.get_by_role("link").click()
     page.wait_for_url(f"**/bulletins/posts/{post.pk}/**")
     assert page.locator("[data-testid=reply] img.message-photo").is_visible()
+
+
+def test_an_administrator_reads_a_residents_group_with_nothing_to_post_or_moderate(
+    live_world, live_server, browser_page
+):
+    w = live_world
+    check_create_post(w.resident, w.rg_group, "Tối qua có người lạ đi xe máy quanh xóm")
+    page = browser_page
+    sign_in(page, live_server, w.admin)
+
+    page.goto(f"{live_server.url}/groups/{w.rg_group.pk}/")
+    post = page.locator("[data-testid=group-post]", has_text="người lạ")
+    post.wait_for()
+    assert page.get_by_role("link", name="Đăng lên nhóm này").count() == 0
+    assert page.get_by_text("Tạm khóa đăng bài").count() == 0  # no mute for a member
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "group-as-admin.png"), full_page=True)
+    post.get_by_role("link").first.click()
+    page.locator("[data-testid=post]").wait_for()
+    assert page.get_by_text("Kiểm duyệt").count() == 0 and page.get_by_label("Trả lời của bạn").count() == 0
+    page.screenshot(path=str(SHOTS / "group-post-as-admin.png"), full_page=True)

@@ -1,11 +1,14 @@
 """The publishing rules of bulletins/permissions.py, persona by persona."""
 
 import pytest
+from django.urls import reverse
 
 from bulletins import permissions
 from bulletins.actions import check_create_post
+from bulletins.models import Post
+from canhgiac.testing import signed_in
 from groups.actions import check_create_group
-from groups.models import GroupKind
+from groups.models import GroupKind, Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +57,28 @@ def test_members_post_only_to_active_groups_they_belong_to(world):
     closed = check_create_group(world.officer, world.commune, name="Nhóm cũ", kind=GroupKind.OTHER)
     closed.is_active = False
     assert not permissions.can_post_to_group(world.officer, closed)
+
+
+def test_an_administrator_without_a_role_reads_a_residents_group_but_does_not_act_in_it(world, client):
+    post = check_create_post(world.resident, world.rg_group, "Thấy người lạ")
+    resident = Membership.objects.get(group=world.rg_group, person=world.resident)
+    signed_in(client, world.admin)
+    assert client.get(reverse("bulletins:post", args=[post.pk])).status_code == 200
+    refused = [
+        client.get(reverse("bulletins:create_post", args=[world.rg_group.pk])),
+        client.post(reverse("bulletins:create_post", args=[world.rg_group.pk]), {"text": "Quản trị viên đăng"}),
+        client.post(reverse("bulletins:reply", args=[post.pk]), {"text": "Quản trị viên trả lời"}),
+        client.post(reverse("bulletins:moderate", args=[post.pk]), {"moderation": "hidden", "reason": "lạc đề"}),
+        client.post(
+            reverse("bulletins:mute", args=[world.rg_group.pk, resident.pk]), {"days": "1", "reason": "quảng cáo"}
+        ),
+    ]
+    assert [response.status_code for response in refused] == [403] * 5
+    post.refresh_from_db()
+    resident.refresh_from_db()
+    assert post.is_visible and not post.replies.exists() and not resident.is_muted
+    assert not Post.objects.filter(author=world.admin).exists()
+    # The commune's police officer, who holds no membership either, still acts under their mandate.
+    assert permissions.can_post_to_group(world.officer, world.rg_group)
+    assert permissions.can_moderate(world.officer, world.rg_group)
+    assert permissions.can_mute(world.officer, resident)

@@ -42,6 +42,10 @@ UNIT_MANAGERS = allow("steering", "officer", "province_officer", "admin")  # man
 STAFF = allow("steering", "officer", "far_officer", "province_officer", "admin")  # any mandate, or admin
 GROUP_MANAGERS = UNIT_MANAGERS | {"leader"}
 MEMBERS_AND_MANAGERS = GROUP_MANAGERS | {"resident", "relay"}  # who sees the first commune's groups
+# Who acts in a group's conversation (posts, replies, hides, mutes): its members and the officers
+# over its unit, not an administrator without a role there (bulletins/permissions.py).
+GROUP_MODERATORS = GROUP_MANAGERS - {"admin"}
+GROUP_SPEAKERS = MEMBERS_AND_MANAGERS - {"admin"}
 POLICE_KEY_HERE = allow("key_unit")
 QUEUE_VIEWERS = allow("steering", "officer", "far_officer", "province_officer")  # each sees their own units
 
@@ -147,20 +151,20 @@ PAGES: dict[str, Row] = {
     "bulletins:detail": get("/bulletins/{bulletin}/", MEMBERS_AND_MANAGERS),
     "bulletins:cancel": post("/bulletins/{scheduled}/cancel/", UNIT_MANAGERS),
     "bulletins:attachment": get("/bulletins/{bulletin}/files/{attachment}/", MEMBERS_AND_MANAGERS),
-    "bulletins:create_post": get("/bulletins/groups/{group}/post/", MEMBERS_AND_MANAGERS),
+    "bulletins:create_post": get("/bulletins/groups/{group}/post/", GROUP_SPEAKERS),
     "bulletins:post": get("/bulletins/posts/{post}/", MEMBERS_AND_MANAGERS),
-    # Replying and the photos of the resident's post and of the relay's reply: whoever reads the
-    # group (its members, and the officers over its unit).
-    "bulletins:reply": post("/bulletins/posts/{post}/replies/", MEMBERS_AND_MANAGERS, text="Tôi thấy nó ở bờ sông"),
+    # Replying: the group's members and the officers over its unit; the photos of the resident's
+    # post and of the relay's reply: whoever reads the group (the administrator too).
+    "bulletins:reply": post("/bulletins/posts/{post}/replies/", GROUP_SPEAKERS, text="Tôi thấy nó ở bờ sông"),
     "bulletins:post_photo": get("/bulletins/posts/{post}/photo/", MEMBERS_AND_MANAGERS),
     "bulletins:reply_photo": get("/bulletins/replies/{reply}/photo/", MEMBERS_AND_MANAGERS),
     # Hiding a post and muting a member (the resident): the group's leaders and the unit's officers;
     # nobody mutes themself, the resident included.
     "bulletins:moderate": post(
-        "/bulletins/posts/{post}/moderate/", GROUP_MANAGERS, moderation="hidden", reason="lạc đề"
+        "/bulletins/posts/{post}/moderate/", GROUP_MODERATORS, moderation="hidden", reason="lạc đề"
     ),
     "bulletins:mute": post(
-        "/bulletins/groups/{group}/members/{membership}/mute/", GROUP_MANAGERS, days="1", reason="đăng quảng cáo"
+        "/bulletins/groups/{group}/members/{membership}/mute/", GROUP_MODERATORS, days="1", reason="đăng quảng cáo"
     ),
     "bulletins:reshare": get("/bulletins/posts/{post}/reshare/", UNIT_MANAGERS),
     "bulletins:reshare_lost_found": post(

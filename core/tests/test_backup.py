@@ -12,7 +12,7 @@ from django.conf import settings
 from django.db import connection
 
 from canhgiac.testing import build_world, create_report
-from reports.models import Report
+from reports.models import Report, reports_made_by
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -27,8 +27,18 @@ def row_counts() -> dict[str, int]:
 
 
 def identity(receipt: str) -> list:
+    """The plain and the sealed link to the reporter, whether their own list finds the report, and
+    the typed identity."""
     report = Report.objects.get(receipt_code=receipt)
-    return [report.reporter_id, report.reporter_name, report.reporter_phone, report.reporter_contact]
+    found = Report.objects.filter(reports_made_by(report.reporter_pk or 0), pk=report.pk).exists()
+    return [
+        report.reporter_id,
+        report.reporter_pk,
+        found,
+        report.reporter_name,
+        report.reporter_phone,
+        report.reporter_contact,
+    ]
 
 
 # The same two readings, made by a process working on the restored database.
@@ -97,7 +107,8 @@ def test_a_backup_restored_on_an_empty_database_has_every_row_and_the_reporters_
 ):
     source = url_of(connection.settings_dict["NAME"])
     before = {"counts": row_counts(), "identity": identity(filled.receipt_code)}
-    assert before["identity"] == [filled.reporter_id, "Nguyễn Thị Thanh", "0901234567", "Nhà số 5, tổ 1"]
+    resident = filled.reporter_pk
+    assert before["identity"] == [None, resident, True, "Nguyễn Thị Thanh", "0901234567", "Nhà số 5, tổ 1"]
 
     made = manage(source, "backup", str(tmp_path))
     assert made.returncode == 0, made.stderr

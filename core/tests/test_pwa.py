@@ -134,7 +134,7 @@ def test_a_report_written_offline_is_kept_on_the_phone_and_filed_once_when_the_n
     assert until(lambda: Report.objects.count() == 1)
     time.sleep(1)  # a second sender (Background Sync) would have finished by now
     report = Report.objects.get()
-    assert report.reporter == live_world.resident and "Wave màu đỏ" in report.description
+    assert report.reporter_pk == live_world.resident.pk and "Wave màu đỏ" in report.description
     # Nothing is left to send: each kept copy went out (whichever of the page or the worker sent it).
     assert page.evaluate("CanhGiacOutbox.all().then((items) => items.filter((item) => !item.sent).length)") == 0
     shot(page, "pwa-report-sent")

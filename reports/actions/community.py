@@ -79,8 +79,8 @@ def send_share(report: Report, units: list[Unit], actor: Person) -> None:
     members = share_audience(units)
     if earlier:
         members = members.exclude(pk__in=share_audience(earlier).values("pk"))
-    if report.reporter_id:
-        members = members.exclude(pk=report.reporter_id)
+    if reporter_pk := report.reporter_pk:
+        members = members.exclude(pk=reporter_pk)
     parent = report.unit.parent
     place = f"{report.unit.name}, {parent.name}" if parent is not None else report.unit.name
     with translation.override("vi"):

@@ -65,6 +65,14 @@ def access_report_by_secret(code: str, secret: str) -> Report | None:
     return report if secret_matches(report, secret) else None
 
 
+def recorded_actor(actor: Person, report: Report) -> Person | None:
+    """Who the audit log names for a change: not a confidential report's reporter (or the relative
+    who filed it), or the log would be the link the report keeps sealed."""
+    if report.visibility != Visibility.NAMED and is_own_report(actor, report):
+        return None
+    return actor
+
+
 @dataclass
 class Identity:
     name: str
@@ -81,14 +89,17 @@ IDENTITY_FIELDS = ("name", "phone", "contact")
 def identity_of(report: Report, fields: tuple[str, ...] = IDENTITY_FIELDS) -> Identity | None:
     if report.visibility == Visibility.ANONYMOUS:
         return None
-    person = report.reporter
+    # A confidential report's accounts are sealed (Report.set_links): opened here, and only here for people.
+    reporter_pk, filer_pk = report.reporter_pk, report.filer_pk
+    person = Person.objects.select_related("household").filter(pk=reporter_pk).first() if reporter_pk else None
+    filer = Person.objects.filter(pk=filer_pk).first() if filer_pk and filer_pk != reporter_pk else None
     return Identity(
         name=((person.full_name if person else "") or report.reporter_name) if "name" in fields else "",
         phone=((person.display_phone if person else "") or report.reporter_phone) if "phone" in fields else "",
         contact=(report.reporter_contact or (person.household.address if person and person.household else ""))
         if "contact" in fields
         else "",
-        filed_by=report.filed_by.full_name if report.filed_by and report.filed_by_id != report.reporter_id else "",
+        filed_by=filer.full_name if filer else "",
         intake_channel=report.get_intake_channel_display(),
     )
 
@@ -197,7 +208,7 @@ def do_transition(
         if sent:
             do_send_dispatch(actor, report)
         record(
-            actor,
+            recorded_actor(actor, report),
             "report.reopened" if reopening else "report.status_changed",
             report,
             unit=report.unit,
@@ -295,7 +306,8 @@ def check_post_message(report: Report, body: str, *, actor: Person | None, as_re
         side = Side.REPORTER
         if actor is not None and not is_own_report(actor, report):
             raise PermissionDenied
-        author = None if report.visibility == Visibility.ANONYMOUS else actor
+        # Only a named reporter's messages carry their account: nothing else links them to it.
+        author = actor if report.visibility == Visibility.NAMED else None
     else:
         if actor is None or not can_message(actor, report):
             raise PermissionDenied
@@ -308,7 +320,7 @@ def check_post_message(report: Report, body: str, *, actor: Person | None, as_re
         author = actor
     target = report.merged_into or report
     # A reporter who filed in a Zalo or Telegram chat gets the answer there (reports/actions/chat/replies.py).
-    by_chat = side != Side.REPORTER and report.chat_identity_id is not None and not report.is_anonymous
+    by_chat = side != Side.REPORTER and report.chat_identity_pk is not None and not report.is_anonymous
     with transaction.atomic():
         message = ReportMessage.objects.create(
             report=report, side=side, author=author, body=body, chat_status=ChatStatus.QUEUED if by_chat else ""

@@ -253,7 +253,7 @@ def _existing(sub: Submission, actor) -> Filed | None:
     if report.visibility == Visibility.ANONYMOUS and report.filed_by_id is None:
         same = bool(sub.secret) and secret_matches(report, sub.secret or "")
         return Filed(report, created=False, secret=sub.secret or "") if same else _key_taken()
-    if signed_in and actor.pk in (report.reporter_id, report.filed_by_id):
+    if signed_in and actor.pk in (report.reporter_pk, report.filer_pk):
         return Filed(report, created=False)
     return _key_taken()
 
@@ -294,12 +294,16 @@ def check_submit_report(actor, sub: Submission) -> Filed:
         report.secret_hash = keyed_hash(normalize_secret(secret))
         report.filed_by = actor if officer_filed else None
     else:
-        report.reporter = sub.on_behalf_of or (actor if signed_in and not officer_filed else None)
-        report.filed_by = actor if signed_in and (officer_filed or sub.on_behalf_of) else None
+        reporter = sub.on_behalf_of or (actor if signed_in and not officer_filed else None)
+        filer = actor if signed_in and (officer_filed or sub.on_behalf_of) else None
+        report.set_links(
+            reporter.pk if reporter else None,
+            filer.pk if filer else None,
+            sub.chat_identity.pk if sub.chat_identity else None,
+        )
         report.reporter_name = sub.reporter_name.strip()[:150]
         report.reporter_phone = sub.reporter_phone.strip()[:20]
         report.reporter_contact = sub.reporter_contact.strip()[:300]
-        report.chat_identity = sub.chat_identity
     triage = triage_report(report)
     report.triage_urgency, report.triage_reasons, report.triage_category = (
         triage.urgency,
@@ -316,10 +320,10 @@ def check_submit_report(actor, sub: Submission) -> Filed:
                 ReportPhoto.objects.create(
                     report=report, image=photo.content, width=photo.width, height=photo.height, size=photo.content.size
                 )
-            # An anonymous reporter's submission is recorded without an actor: the log must not
-            # become the link that the report itself does not store.
+            # An anonymous or confidential reporter's submission is recorded without an actor: the
+            # log must not become the link that the report itself does not store (or keeps sealed).
             record(
-                actor if (signed_in and (not anonymous or officer_filed)) else None,
+                actor if (signed_in and (report.visibility == Visibility.NAMED or officer_filed)) else None,
                 "report.received",
                 report,
                 unit=report.unit,
@@ -330,7 +334,7 @@ def check_submit_report(actor, sub: Submission) -> Filed:
                 photos=len(photos),
             )
             # Filed in a chat: the chat's answer carries the receipt code, so the notice stays in the inbox.
-            notify_reporter(report, "received", told_in_chat=report.chat_identity_id is not None)
+            notify_reporter(report, "received", told_in_chat=report.chat_identity_pk is not None)
             if not officer_filed:  # an officer filing at the station already has it
                 alert_new_report(report)
             transaction.on_commit(lambda: _after_receipt(report))

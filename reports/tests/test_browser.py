@@ -122,7 +122,7 @@ def test_a_resident_files_a_confidential_report_with_a_photo_and_follows_it(brow
     assert resident.inner_text("[data-testid=status]") == "Đã giải quyết"
     shot(resident, "report-detail-resolved")
     report = Report.objects.get(receipt_code=code)
-    assert report.photos.count() == 1 and report.reporter == world.resident
+    assert report.photos.count() == 1 and report.reporter_pk == world.resident.pk
 
 
 def test_an_anonymous_tipster_converses_by_receipt_code(browser, live_server, live_world):

@@ -52,9 +52,10 @@ def test_an_anonymous_report_stores_no_link_to_any_account(world):
     assert str(world.resident.pk) not in str(received.data)
 
 
-def test_a_confidential_report_keeps_the_reporter(world):
+def test_a_confidential_report_keeps_the_reporter_sealed(world):
     report = create_report(world.resident, world.rg).report
-    assert report.reporter == world.resident and report.visibility == Visibility.CONFIDENTIAL
+    assert report.reporter_pk == world.resident.pk and report.visibility == Visibility.CONFIDENTIAL
+    assert report.reporter_id is None
 
 
 def test_signed_out_visitors_can_only_report_anonymously(world):
@@ -64,7 +65,9 @@ def test_signed_out_visitors_can_only_report_anonymously(world):
 
 def test_a_relay_files_for_the_elder_they_read_for(world):
     report = create_report(world.relay, world.rg, on_behalf_of=world.elder).report
-    assert report.reporter == world.elder and report.filed_by == world.relay and report.intake_channel == "relay"
+    assert (
+        report.reporter_pk == world.elder.pk and report.filer_pk == world.relay.pk and report.intake_channel == "relay"
+    )
 
 
 def test_only_the_elders_relay_may_file_for_them(world):

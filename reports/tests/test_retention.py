@@ -40,11 +40,11 @@ def test_the_daily_sweep_strips_old_closed_reports_and_counts_them(world, settin
     assert event.data["reports"] == 1 and event.data["days"] == 30
 
     old.refresh_from_db()
-    assert (old.reporter, old.description, old.place_text, old.latitude) == (None, "", "", None)
+    assert (old.reporter_pk, old.description, old.place_text, old.latitude) == (None, "", "", None)
     assert old.personal_data_removed_at is not None and old.category == "theft"
     assert not storage.exists(photo_name)
-    assert Report.objects.get(pk=recent.pk).reporter == world.resident
-    assert Report.objects.get(pk=still_open.pk).reporter == world.resident
+    assert Report.objects.get(pk=recent.pk).reporter_pk == world.resident.pk
+    assert Report.objects.get(pk=still_open.pk).reporter_pk == world.resident.pk
     assert remove_expired_personal_data.call() == {"reports": 0, "photos": 0, "messages": 0}
 
 

@@ -28,7 +28,7 @@ from reports.actions.chat.dialogue import CANCEL_WORDS, NEW_WORDS, Action, Draft
 from reports.actions.chat.filing import file_conversation, photos_for_filing, unit_for
 from reports.actions.chat.replies import release_held_notices
 from reports.actions.handling import check_post_message
-from reports.models import RECEIPT_ALPHABET, Report, ReportConversation, Step, new_draft_key
+from reports.models import RECEIPT_ALPHABET, Report, ReportConversation, Step, new_draft_key, reports_made_by
 
 RECEIPT_CODE = re.compile(rf"\bCG[\s-]?([{RECEIPT_ALPHABET}]{{4}})[\s-]?([{RECEIPT_ALPHABET}]{{4}})\b")
 
@@ -141,7 +141,8 @@ def outside_a_draft(
         match = RECEIPT_CODE.search(text.upper())
         if match is not None:
             code = f"CG-{match.group(1)}-{match.group(2)}"
-            report = Report.objects.filter(receipt_code=code, reporter=identity.person).first()
+            assert identity.person is not None  # checked when the message came in
+            report = Report.objects.filter(reports_made_by(identity.person.pk), receipt_code=code).first()
             if report is None:
                 # Perhaps their anonymous report: never post a code that is not theirs anywhere,
                 # it would link them to it.
@@ -208,8 +209,9 @@ def post_follow_up(
         check_post_message(report, "\n".join(lines), actor=identity.person, as_reporter=True)
     except ActionError as refusal:
         return " ".join(refusal.messages)
-    if report.chat_identity_id is None and not report.is_anonymous:
-        Report.objects.filter(pk=report.pk).update(chat_identity=identity)
+    if report.chat_identity_pk is None and not report.is_anonymous:
+        report.set_links(report.reporter_pk, report.filer_pk, identity.pk)
+        report.save(update_fields=["chat_identity", "filed_by", "sealed_links", "reporter_key", "filer_key"])
     if conversation is not None and conversation.report_id == report.pk:
         conversation.expires_at = timezone.now() + timedelta(days=settings.REPORT_CHAT_FOLLOW_UP_DAYS)
         conversation.save(update_fields=["expires_at"])

@@ -20,9 +20,10 @@ from reports.models import ChatStatus, Report, ReportConversation, ReportMessage
 
 def chat_answer(report: Report, body: str) -> tuple[ReplyContext, str]:
     """Where and how the police's message `body` goes back to the chat the report came from."""
-    identity = report.chat_identity
-    assert identity is not None
-    with translation.override(report.reporter.language if report.reporter else "vi"):
+    identity_pk = report.chat_identity_pk
+    assert identity_pk is not None
+    identity = ChannelIdentity.objects.select_related("person").get(pk=identity_pk)
+    with translation.override(identity.person.language if identity.person else "vi"):
         text = _("About your report %(code)s, the police write:\n%(body)s") % {
             "code": report.receipt_code,
             "body": body,
