@@ -8,7 +8,8 @@ that has waited for seconds. The intake benchmark measured it: half the filings 
 
 Here the threads of one process queue for their turn to write, in order of arrival, before they
 ask SQLite: a transaction (`BEGIN IMMEDIATE`, from `atomic`) takes the turn until it commits or
-rolls back, a write outside a transaction for that one statement. Only the first in the queue
+rolls back, a write outside a transaction for that one statement; the writes a transaction's
+`on_commit` hooks make (tasks queued after it) go to the front of the line. Only the first in the queue
 waits on SQLite's lock, against other processes (the task worker, the delivery loop). Reads
 never queue: in WAL mode they do not wait for writers. Waiting longer than the database's
 `timeout` raises "database is locked", as SQLite would.
@@ -38,14 +39,18 @@ class WriteTurns:
         with self._mutex:
             return len(self._waiting)
 
-    def acquire(self, timeout: float) -> bool:
+    def acquire(self, timeout: float, *, first: bool = False) -> bool:
+        """Wait for the turn, at the back of the line, or at its front with `first`."""
         with self._mutex:
             if not self._taken:
                 self._taken = True
                 return True
             turn = threading.Lock()
             turn.acquire()
-            self._waiting.append(turn)
+            if first:
+                self._waiting.appendleft(turn)
+            else:
+                self._waiting.append(turn)
         if turn.acquire(timeout=max(timeout, 0)):
             return True
         with self._mutex:
@@ -74,14 +79,20 @@ def turns_for(name: str) -> WriteTurns:
 
 class DatabaseWrapper(base.DatabaseWrapper):
     has_write_turn = False
+    finishing_commit = False  # running the commit's on_commit hooks
 
     def take_write_turn(self) -> None:
+        """A transaction's hooks (tasks queued after its commit) go to the front of the line: their
+        request waited its turn already. They wait for the one writer the commit handed the turn to,
+        not for everyone behind it."""
         if self.has_write_turn:
             return
         timeout = float(self.settings_dict["OPTIONS"].get("timeout", 5))
         started = time.monotonic()
-        if not turns_for(str(self.settings_dict["NAME"])).acquire(timeout):
-            raise OperationalError(f"database is locked (waited {time.monotonic() - started:.1f} s for a turn to write)")
+        if not turns_for(str(self.settings_dict["NAME"])).acquire(timeout, first=self.finishing_commit):
+            raise OperationalError(
+                f"database is locked (waited {time.monotonic() - started:.1f} s for a turn to write)"
+            )
         self.has_write_turn = True
 
     def give_write_turn(self) -> None:
@@ -93,6 +104,13 @@ class DatabaseWrapper(base.DatabaseWrapper):
         cursor = self.connection.cursor(factory=TurnTakingCursor)
         cursor.wrapper = self
         return cursor
+
+    def run_and_clear_commit_hooks(self):
+        self.finishing_commit = True
+        try:
+            super().run_and_clear_commit_hooks()
+        finally:
+            self.finishing_commit = False
 
     def _start_transaction_under_autocommit(self):
         self.take_write_turn()

@@ -41,7 +41,7 @@ def write(code: str, *, in_transaction: bool = True, timeout: float | None = Non
     return thread
 
 
-def hold_the_write_lock(release: threading.Event) -> threading.Thread:
+def hold_the_write_lock(release: threading.Event, *, after_commit: str = "") -> threading.Thread:
     holding = threading.Event()
 
     def run():
@@ -50,6 +50,10 @@ def hold_the_write_lock(release: threading.Event) -> threading.Thread:
         try:
             with transaction.atomic():
                 Unit.objects.create(code="first", name="first", kind=UnitKind.PROVINCE)
+                if after_commit:  # as a task queued after the commit is written
+                    transaction.on_commit(
+                        lambda: Unit.objects.create(code=after_commit, name=after_commit, kind=UnitKind.PROVINCE)
+                    )
                 holding.set()
                 release.wait(30)
         finally:
@@ -100,3 +104,17 @@ def test_a_writer_that_waits_longer_than_the_timeout_is_told_the_database_is_loc
     assert len(errors) == 1 and "database is locked" in errors[0]
     assert set(Unit.objects.values_list("code", flat=True)) == {"first", "patient"}
     assert turns_for(str(connection.settings_dict["NAME"])).waiting == 0
+
+
+def test_what_a_transaction_queues_after_its_commit_waits_for_one_transaction_not_for_the_whole_line():
+    release = threading.Event()
+    holder = hold_the_write_lock(release, after_commit="its task")
+    writers = []
+    for index in range(3):
+        writers.append(write(f"w{index}"))
+        wait_until_queued(index + 1)
+    release.set()
+    for thread in [holder, *writers]:
+        thread.join(30)
+    # w0 had the turn from the commit; the task went ahead of everyone else.
+    assert list(Unit.objects.order_by("pk").values_list("code", flat=True)) == ["first", "w0", "its task", "w1", "w2"]
