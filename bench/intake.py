@@ -1,8 +1,8 @@
 """Report intake under load: concurrent HTTP clients filing reports through `POST /api/reports`
 (named and confidential ones by signed-in residents with their session and CSRF token, anonymous
-ones with only the CSRF cookie a page sets) for a fixed time against one uvicorn process on loopback, with a task
-worker beside it as `serve` runs; the baseline is `/healthz` on the same server, hit by as many
-clients for as long, in the same run.
+ones with only the CSRF cookie a page sets) for a fixed time against `manage.py serve` on loopback
+(one uvicorn process, a task worker and the delivery loop, as the embedded deployment runs); the
+baseline is `/healthz` on the same server, hit by as many clients for as long, in the same run.
 
 Reported: requests per second of each phase and their ratio, latency percentiles (all filings and
 per kind), errors (any answer other than 201, or no answer), and lost reports: filings answered
@@ -69,6 +69,7 @@ class Phase:
             f"{prefix}_requests": self.done,
             f"{prefix}_per_second": round(self.done / self.seconds, 1),
             f"{prefix}_p50_ms": ms(statistics.median(everything)) if everything else None,
+            f"{prefix}_p95_ms": ms(quantile(everything, 0.95)),
             f"{prefix}_p99_ms": ms(quantile(everything, 0.99)),
             f"{prefix}_errors": sum(self.errors.values()),
         }
@@ -141,21 +142,16 @@ def run(options) -> dict:
     port = free_port()
     env = dict(os.environ, DATABASE_URL=database_url, DJANGO_SETTINGS_MODULE="canhgiac.settings")
     env.pop("REDIS_URL", None)
-    web = [sys.executable, "-m", "uvicorn", "canhgiac.asgi:application", "--host", "127.0.0.1", "--port", str(port)]
-    worker = [sys.executable, "manage.py", "db_worker", "--queue-name", "*", "--no-reload"]
-    processes = [
-        subprocess.Popen([*web, "--log-level", "warning"], cwd=ROOT, env=env),
-        subprocess.Popen(worker, cwd=ROOT, env=env, stdout=subprocess.DEVNULL),
-    ]
+    # The embedded deployment's own command (docs/deployment.md): uvicorn, a task worker, the delivery loop.
+    serve = [sys.executable, "manage.py", "serve", "--host", "127.0.0.1", "--port", str(port), "--quiet"]
+    server = subprocess.Popen(serve, cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(f"{base}/healthz", timeout=120)
         healthz, filings = asyncio.run(measure(base, unit_code, cookies, kinds, options.seconds))
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
+        server.terminate()
+        server.wait(timeout=60)
 
     from reports.models import Report
 

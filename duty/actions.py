@@ -179,11 +179,13 @@ def do_raise_alert(
     urgent: bool,
     to: Person | None = None,
     key: str | None = None,
+    police_unit: Unit | None = None,
 ) -> Alert | None:
     """Alert the police of the unit `unit` lies in about `source` (a report). `to`: one named
     officer (the one handling the case), no escalation. A deadline alert goes to the chief and the
-    police above at once. Returns None when no police unit answers for `unit`, or `key` was used."""
-    police_unit = police_unit_for(unit)
+    police above at once. Returns None when no police unit answers for `unit`, or `key` was used.
+    `police_unit`: `police_unit_for(unit)`, when the caller read it before its transaction."""
+    police_unit = police_unit or police_unit_for(unit)
     if police_unit is None:
         return None
     now = timezone.now()

@@ -7,6 +7,8 @@ and links to the case; it never carries who reported, nor the resident's own wor
 them): the case page, behind sign-in, shows those.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -15,6 +17,8 @@ from django.utils.translation import gettext as _
 from delivery.messages import absolute
 from duty.actions import do_raise_alert
 from duty.models import Alert, AlertKind
+from duty.queries import police_unit_for
+from places.models import Unit
 from reports.helpers import area_name
 from reports.models import Report
 from reports.triage import report_is_urgent
@@ -44,17 +48,43 @@ def summary(report: Report) -> str:
     return "\n".join(lines)
 
 
-def alert_new_report(report: Report) -> None:
-    """Alert the officer on duty where the report lands, at its urgency. Call inside the intake transaction."""
-    with translation.override("vi"):
+@dataclass(frozen=True)
+class NewReportAlert:
+    """The alert about a new report, read and written out before the intake transaction: the
+    transaction, which holds SQLite's one write lock, then only writes it (docs/reports.md)."""
+
+    report: Report
+    police_unit: Unit | None
+    subject: str
+    body: str
+    urgent: bool
+
+    def raise_alert(self) -> None:
+        """Alert the officer on duty where the report lands, at its urgency. Call inside the intake
+        transaction, once the report is saved."""
+        if self.police_unit is None:
+            return
         do_raise_alert(
-            unit=report.unit,
-            source=report,
+            unit=self.report.unit,
+            police_unit=self.police_unit,
+            source=self.report,
             kind=AlertKind.NEW_REPORT,
+            subject=self.subject,
+            body=self.body,
+            url=case_link(self.report),
+            urgent=self.urgent,
+        )
+
+
+def new_report_alert(report: Report) -> NewReportAlert:
+    """The alert about `report`, not yet saved: its receipt code and time are already set."""
+    with translation.override("vi"):
+        return NewReportAlert(
+            report=report,
+            police_unit=police_unit_for(report.unit),
             subject=_("New report %(code)s: %(category)s")
             % {"code": report.receipt_code, "category": report.category_name},
             body=summary(report),
-            url=case_link(report),
             urgent=report_is_urgent(report),
         )
 

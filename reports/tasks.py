@@ -9,6 +9,7 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Q
 from django.tasks import default_task_backend, task
 from django.urls import reverse
@@ -102,10 +103,11 @@ def send_reminder(reminder: Reminder) -> None:
 def schedule_reminders(report: Report) -> None:
     if not default_task_backend.supports_defer:
         return
-    for due in (report.forward_due_at, report.decision_due_at):
-        if due:
-            run_after = max(due - lead_for(report.received_at, due), timezone.now())
-            send_deadline_reminders.using(run_after=run_after).enqueue()
+    with transaction.atomic():  # one write on the database queue, not one per deadline
+        for due in (report.forward_due_at, report.decision_due_at):
+            if due:
+                run_after = max(due - lead_for(report.received_at, due), timezone.now())
+                send_deadline_reminders.using(run_after=run_after).enqueue()
 
 
 @task(queue_name="default")

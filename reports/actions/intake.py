@@ -21,7 +21,7 @@ from core.text import fold
 from people.models import Person
 from places.models import Tier, Unit
 from reports import live
-from reports.alerting import alert_new_report
+from reports.alerting import new_report_alert
 from reports.categories import BY_CODE, Kind
 from reports.checks import WARNING_MESSAGES, in_vietnam, mentions_appearance, sensitive_findings
 from reports.models import RECEIPT_ALPHABET, IntakeChannel, Report, ReportPhoto, Visibility
@@ -312,9 +312,11 @@ def check_submit_report(actor, sub: Submission) -> Filed:
     )
     deadlines = compute_deadlines(report.kind, report.received_at)
     report.forward_due_at, report.decision_due_at = deadlines.forward_due_at, deadlines.decision_due_at
+    report.search_text = search_text_for(report)
+    # Read before the transaction: on SQLite it holds the one write lock every filing waits for.
+    alert = None if officer_filed else new_report_alert(report)  # an officer filing at the station has it
     try:
         with transaction.atomic():
-            report.search_text = search_text_for(report)
             report.save()
             for photo in photos:
                 ReportPhoto.objects.create(
@@ -335,8 +337,8 @@ def check_submit_report(actor, sub: Submission) -> Filed:
             )
             # Filed in a chat: the chat's answer carries the receipt code, so the notice stays in the inbox.
             notify_reporter(report, "received", told_in_chat=report.chat_identity_pk is not None)
-            if not officer_filed:  # an officer filing at the station already has it
-                alert_new_report(report)
+            if alert is not None:
+                alert.raise_alert()
             transaction.on_commit(lambda: _after_receipt(report))
     except IntegrityError:
         if sub.idempotency_key and Report.objects.filter(idempotency_key=sub.idempotency_key).exists():

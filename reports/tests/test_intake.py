@@ -200,3 +200,24 @@ def test_the_reporter_is_told_the_report_was_received(world):
 def test_a_submission_object_carries_defaults():
     sub = Submission(kind="crime", category="theft", description="x", unit=None, visibility="anonymous")
     assert sub.intake_channel == "web" and sub.photos == []
+
+
+def test_a_filing_queues_one_sending_task_for_the_reporters_notice_and_the_officers_alert(
+    transactional_db, world, settings
+):
+    # transactional: the worker closes and reopens connections between tasks, as in production.
+    from django.core.management import call_command
+    from django_tasks_db.models import DBTaskResult
+
+    from delivery.models import Delivery
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": settings.TASK_QUEUES}}
+    create_report(world.resident, world.rg, visibility="named")
+    queued = list(DBTaskResult.objects.values_list("task_path", flat=True))
+    assert queued.count("delivery.tasks.send_deliveries") == 1
+    assert queued.count("reports.tasks.send_deadline_reminders") == 2  # forward and decide
+
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-reload", verbosity=0)
+    # The reporter's receipt and the commune police officer's alert, both sent by that one task.
+    sent = set(Delivery.objects.filter(status="delivered").values_list("person_id", flat=True))
+    assert sent >= {world.resident.pk, world.officer.pk}
