@@ -14,7 +14,7 @@ from collections.abc import AsyncGenerator, AsyncIterator, Generator, Iterator
 
 from django.conf import settings
 
-CHANNEL = "canhgiac:reports"
+CHANNEL = "canhgiac:reports"  # followed by ":<database number>" of the Redis URL
 HEARTBEAT_SECONDS = 15
 STREAM_SECONDS = 300  # browsers reconnect on their own; this bounds a stream's lifetime
 
@@ -74,14 +74,19 @@ class InProcessBroker:
 
 class RedisBroker:
     def __init__(self, url: str) -> None:
+        from redis.connection import parse_url
+
         self.url = url
+        # Pub/sub channels are server-wide, not per database number: sites that share one Redis
+        # server on different database numbers (as their task queues do) must not see each other's.
+        self.channel = f"{CHANNEL}:{parse_url(url).get('db', 0)}"
 
     def publish(self, message: str) -> None:
         import redis
 
         client = redis.Redis.from_url(self.url)
         try:
-            client.publish(CHANNEL, message)
+            client.publish(self.channel, message)
         finally:
             client.close()
 
@@ -90,7 +95,7 @@ class RedisBroker:
 
         client = redis.Redis.from_url(self.url)
         pubsub = client.pubsub(ignore_subscribe_messages=True)
-        pubsub.subscribe(CHANNEL)
+        pubsub.subscribe(self.channel)
 
         def messages() -> Generator[str | None, None, None]:
             try:
@@ -108,7 +113,7 @@ class RedisBroker:
 
         client = aioredis.Redis.from_url(self.url)
         pubsub = client.pubsub(ignore_subscribe_messages=True)
-        await pubsub.subscribe(CHANNEL)
+        await pubsub.subscribe(self.channel)
 
         async def messages() -> AsyncIterator[str | None]:
             try:

@@ -66,6 +66,24 @@ def test_with_redis_events_cross_processes_through_pub_sub(settings):
     messages.close()
 
 
+@pytest.mark.skipif(not redis_up(), reason="Redis is not reachable on 127.0.0.1:6379")
+def test_sites_sharing_a_redis_server_on_other_database_numbers_do_not_see_each_others_reports():
+    import redis
+
+    neighbour_url = "redis://127.0.0.1:6379/4"
+    client = redis.Redis.from_url(neighbour_url)
+    neighbour = client.pubsub(ignore_subscribe_messages=True)
+    neighbour.subscribe(live.RedisBroker(neighbour_url).channel)
+    ours = live.RedisBroker(REDIS_TEST_URL)
+    messages = ours.listen()
+    ours.publish(json.dumps({"code": "CG-OURS-0001"}))
+    assert json.loads(next(m for m in messages if m is not None))["code"] == "CG-OURS-0001"
+    assert neighbour.get_message(timeout=1) is None
+    messages.close()
+    neighbour.close()
+    client.close()
+
+
 def test_the_async_stream_used_under_uvicorn_delivers_events_published_from_another_thread():
     import asyncio
     import threading
