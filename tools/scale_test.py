@@ -775,7 +775,9 @@ class ScaleRun:
             PYTHONUNBUFFERED="1",
             LOG_LEVEL="WARNING",
             DELIVERY_CONCURRENCY=str(IN_FLIGHT),
-            DELIVERY_CONCURRENCY_PER_CREDENTIAL=str(IN_FLIGHT),
+            # Half of them on one account at most, as the defaults (32 and 16): what a kill leaves
+            # in flight is then spread over more than one provider.
+            DELIVERY_CONCURRENCY_PER_CREDENTIAL=str(IN_FLIGHT // 2),
             DELIVERY_BATCH_SIZE="10",
             DELIVERY_LEASE_SECONDS=str(LEASE_SECONDS),
             **self.fake.base_urls(),
