@@ -28,11 +28,11 @@ test: setup
 	tools/run-tests
 
 # The multi-process test (docs/scaling.md, "Multi-process test"): on this machine's PostgreSQL and
-# Redis (a throwaway database cg_scale and Redis database 11; SCALE_POSTGRES_URL, SCALE_REDIS_URL),
-# two web processes, two RQ workers, two deliver loops and the scheduler; a bulletin to 100,000
-# members, 4,000 of them through the fake Zalo, Telegram and SMS providers, while a worker is
-# killed with SIGKILL and restarted and a web process restarted, and residents file reports
-# through both. Fails when PostgreSQL or Redis is unreachable; bounded to 10 minutes.
+# Redis (a throwaway database canhgiac_test_scale and Redis database 11; SCALE_POSTGRES_URL,
+# SCALE_REDIS_URL), two web processes, two RQ workers, two deliver loops and the scheduler; a
+# bulletin to 100,000 members, 4,000 of them through the fake Zalo, Telegram and SMS providers,
+# while a worker is killed with SIGKILL and restarted and a web process restarted, and residents
+# file reports through both. Fails when PostgreSQL or Redis is unreachable; bounded to 10 minutes.
 test-scale: setup
 	$(PY) tools/scale_test.py
 

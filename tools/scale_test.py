@@ -2,8 +2,8 @@
 """The multi-process test (`make test-scale`, docs/scaling.md "Multi-process test"): Cảnh Giác as
 it is deployed on PostgreSQL + Redis, with processes killed and restarted while it works.
 
-On a throwaway PostgreSQL database (`cg_scale`) and a Redis database number of its own (11 by
-default, guarded by a lock key so two runs never share it):
+On a throwaway PostgreSQL database (`canhgiac_test_scale`) and a Redis database number of its
+own (11 by default, guarded by a lock key so two runs never share it):
 
 * 100,000 members in one commune (raw INSERT … SELECT, as the benchmarks seed), of whom 2,000
   follow the commune's Zalo OA, 1,000 its Telegram bot and 1,000 get SMS; the rest read the web
@@ -60,7 +60,7 @@ from core.env import env_str  # noqa: E402
 if TYPE_CHECKING:
     from channels.fake_providers import FakeProviders
 
-DATABASE_NAME = "cg_scale"
+DATABASE_NAME = "canhgiac_test_scale"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/postgres"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/11"
 LOCK_KEY = "canhgiac:test-scale:lock"
@@ -1102,7 +1102,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--postgres",
         default=env_str("SCALE_POSTGRES_URL", DEFAULT_POSTGRES),
-        help="the PostgreSQL server to create cg_scale on",
+        help="the PostgreSQL server to create canhgiac_test_scale on",
     )
     parser.add_argument("--redis", default=env_str("SCALE_REDIS_URL", DEFAULT_REDIS), help="a Redis database")
     return ScaleRun(parser.parse_args(argv)).run()
