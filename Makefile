@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 UV_VERSION := 0.13.8
 PORT ?= 8000
 
-.PHONY: setup demo test check bench messages clean
+.PHONY: setup demo test test-scale check bench messages clean
 
 $(VENV)/.installed: pyproject.toml uv.lock
 	test -x $(PY) || "$$(tools/find-python)" -m venv $(VENV)
@@ -26,6 +26,15 @@ demo: setup
 # The whole suite on SQLite, then on PostgreSQL (skipped, with a line saying so, when unreachable).
 test: setup
 	tools/run-tests
+
+# The multi-process test (docs/scaling.md, "Multi-process test"): on this machine's PostgreSQL and
+# Redis (a throwaway database canhgiac_test_scale and Redis database 11; SCALE_POSTGRES_URL,
+# SCALE_REDIS_URL), two web processes, two RQ workers, two deliver loops and the scheduler; a
+# bulletin to 100,000 members, 4,000 of them through the fake Zalo, Telegram and SMS providers,
+# while a worker is killed with SIGKILL and restarted and a web process restarted, and residents
+# file reports through both. Fails when PostgreSQL or Redis is unreachable; bounded to 10 minutes.
+test-scale: setup
+	$(PY) tools/scale_test.py
 
 check: setup
 	$(VENV)/bin/ruff check .
