@@ -28,7 +28,12 @@ def test_with_tiles_blocked_the_commune_map_shows_unit_names_and_a_scale(
     locate(world.other_hamlet, 11.2600, 106.2472)  # typed almost where the commune's name is written
     page = browser_page
     blocked = []
-    page.route("**/tiles/**", lambda route: (blocked.append(route.request.url), route.abort()))
+
+    def block(route) -> None:
+        blocked.append(route.request.url)
+        route.abort()
+
+    page.route("**/tiles/**", block)
     sign_in_browser(page, live_server, world.officer)
     page.goto(f"{live_server.url}/steering/u/{world.commune.code}/map/")
     page.wait_for_function("() => document.querySelectorAll('.map-label').length === 4", timeout=30_000)
