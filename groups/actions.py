@@ -299,7 +299,10 @@ def check_save_organisation(
         raise ActionError(_("Enter the organisation's name."), code="required")
     if kind not in OrganisationKind.values:
         raise ActionError(_("Choose the kind of organisation."), code="kind")
-    if Organisation.objects.filter(unit=unit, name__iexact=name).exclude(pk=getattr(organisation, "pk", None)).exists():
+    namesakes = Organisation.objects.filter(unit=unit, name__iexact=name)
+    if organisation is not None:
+        namesakes = namesakes.exclude(pk=organisation.pk)
+    if namesakes.exists():
         raise ActionError(
             _("%(unit)s already has an organisation of that name."), code="duplicate", params={"unit": unit.name}
         )

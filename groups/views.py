@@ -288,7 +288,7 @@ def organisation_detail(request, organisation_id: int):
     context = {
         "organisation": organisation,
         "groups": groups,
-        "member_total": sum(group.member_count for group in groups if group.is_active),
+        "member_total": sum(group.member_count for group in groups if group.is_active),  # type: ignore[attr-defined]
         "can_change": can_change_organisation(request.user, organisation),
     }
     return render(request, "groups/organisation.html", context)

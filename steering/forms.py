@@ -53,6 +53,10 @@ class DirectiveForm(forms.Form):
         return [(int(value.split(":")[0]), value.split(":")[1]) for value in self.cleaned_data["requirements"]]
 
 
+def organisation_label(organisation: Organisation) -> str:
+    return f"{organisation.name} · {organisation.unit.name}"
+
+
 class ResponsibilityForm(forms.Form):
     person = forms.ModelChoiceField(
         label=_("Steering committee member or officer"),
@@ -81,7 +85,7 @@ class ResponsibilityForm(forms.Form):
         organisation_field = self.fields["organisation"]
         assert isinstance(organisation_field, forms.ModelChoiceField)
         organisation_field.queryset = organisations_for(unit)
-        organisation_field.label_from_instance = lambda o: f"{o.name} · {o.unit.name}"  # type: ignore[method-assign]
+        organisation_field.label_from_instance = organisation_label  # type: ignore[method-assign,assignment]
         # A province assigns communes; a commune its hamlets and groups (a province has thousands of those).
         deepest = Tier.COMMUNE if unit.tier < Tier.COMMUNE else Tier.HAMLET
         units = Unit.objects.filter(path__startswith=unit.path, tier__lte=deepest).order_by("path")
@@ -96,7 +100,7 @@ class ResponsibilityForm(forms.Form):
         ]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if bool(data.get("person")) == bool(data.get("organisation")):
             raise forms.ValidationError(_("Choose a person or an organisation."), code="assignee")
         return data

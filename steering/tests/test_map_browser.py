@@ -25,12 +25,18 @@ def test_with_tiles_blocked_the_commune_map_shows_unit_names_and_a_scale(
     locate(world.commune, 11.2600, 106.2470)
     locate(world.hamlet, 11.2640, 106.2380)
     locate(world.rg, 11.2665, 106.2395)
+    locate(world.other_hamlet, 11.2600, 106.2472)  # typed almost where the commune's name is written
     page = browser_page
     blocked = []
-    page.route("**/tiles/**", lambda route: (blocked.append(route.request.url), route.abort()))
+
+    def block(route) -> None:
+        blocked.append(route.request.url)
+        route.abort()
+
+    page.route("**/tiles/**", block)
     sign_in_browser(page, live_server, world.officer)
     page.goto(f"{live_server.url}/steering/u/{world.commune.code}/map/")
-    page.wait_for_function("() => document.querySelectorAll('.map-label').length === 3", timeout=30_000)
+    page.wait_for_function("() => document.querySelectorAll('.map-label').length === 4", timeout=30_000)
     page.wait_for_function("() => document.getElementById('map-tiles-status').textContent.length > 0")
     assert blocked, "the page asked for tiles, and none came"
     assert "Không tải được bản đồ nền" in page.locator("#map-tiles-status").inner_text()
@@ -41,6 +47,8 @@ def test_with_tiles_blocked_the_commune_map_shows_unit_names_and_a_scale(
         assert label.is_visible(), name
         place = label.bounding_box()
         assert box["x"] <= place["x"] <= box["x"] + box["width"] and box["y"] <= place["y"] <= box["y"] + box["height"]
+    # Names never overlap: the hamlet written on top of the commune's name is left out.
+    assert not page.locator(".map-label", has_text="Ấp Phước Lễ").is_visible()
     scale = page.locator(".leaflet-control-scale-line")
     assert scale.is_visible() and scale.inner_text().strip().endswith(("m", "km"))
     # Not a grey box: a light ground with a grid; a located unit is not listed again under the map.
@@ -56,4 +64,5 @@ def test_with_tiles_blocked_the_commune_map_shows_unit_names_and_a_scale(
         page.wait_for_timeout(400)
     page.wait_for_function("() => document.getElementById('map').classList.contains('map-zoomed-out')")
     assert not page.locator(".map-label", has_text="Tổ 1").is_visible()  # too small to read there
-    assert page.locator(".map-label", has_text="Ấp Phước Hội").is_visible()
+    assert page.locator(".map-label", has_text="Xã Cầu Khởi").is_visible()
+    assert page.locator(".leaflet-control-scale-line").inner_text().strip().endswith(("m", "km"))

@@ -187,4 +187,5 @@ def test_ending_an_organisations_responsibility_takes_it_off_the_contacts_list(w
     signed_in(client, world.steering).post(reverse("steering:responsibility_end", args=[responsibility.pk]))
     page = signed_in(client, world.leader).get(reverse("steering:mine")).content.decode()
     assert "Bạn chưa được phân công nhiệm vụ nào." in page or "Ấp Phước Hội" not in page
-    assert timezone.now() - Responsibility.objects.get().ended_at < timedelta(minutes=1)
+    ended_at = Responsibility.objects.get().ended_at
+    assert ended_at is not None and timezone.now() - ended_at < timedelta(minutes=1)

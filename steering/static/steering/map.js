@@ -45,7 +45,8 @@
         list.appendChild(item);
       });
       if (typeof L === "undefined") return;
-      var map = L.map(box, { zoomControl: true }).setView([16.0, 107.0], 5);
+      // maxZoom on the map itself: without a tile layer to give one, markercluster refuses to start.
+      var map = L.map(box, { zoomControl: true, maxZoom: 18 }).setView([16.0, 107.0], 5);
       // A scale, so distances read without a base map too (an offline commune, tiles failing).
       L.control.scale({ metric: true, imperial: false }).addTo(map);
       if (data.tiles.url) {
@@ -55,6 +56,8 @@
             if (!failed) { failed = true; tilesStatus.textContent = box.dataset.noTiles; }
           })
           .addTo(map);
+      } else {
+        tilesStatus.textContent = box.dataset.noTiles;
       }
       var bounds = [];
       var lines = [];
@@ -65,7 +68,25 @@
         bounds.push([place.lat, place.lng]);
       });
       function showMinor() { box.classList.toggle("map-zoomed-out", map.getZoom() < 14); }
-      map.on("zoomend", showMinor);
+      // Names that would overlap one already written are left out (communes before hamlets,
+      // hamlets before their residential groups), until zooming in makes room for them.
+      function declutter() {
+        var written = [];
+        var marks = [];
+        labels.eachLayer(function (marker) { if (marker.getElement()) marks.push(marker.getElement()); });
+        marks.sort(function (a, b) { return a.classList.contains("map-label-minor") - b.classList.contains("map-label-minor"); });
+        marks.forEach(function (mark) {
+          mark.classList.remove("map-label-hidden");
+          var text = mark.firstChild.getBoundingClientRect();
+          if (!text.width) return;
+          var clash = written.some(function (other) {
+            return text.left < other.right && other.left < text.right && text.top < other.bottom && other.top < text.bottom;
+          });
+          if (clash) mark.classList.add("map-label-hidden");
+          else written.push(text);
+        });
+      }
+      map.on("zoomend", function () { showMinor(); declutter(); });
       data.layers.forEach(function (layer) {
         var icons = {};
         layer.legend.forEach(function (entry) { icons[entry.kind] = pin(entry.colour); });
@@ -88,9 +109,11 @@
           lines.push(line);
         }
       });
-      // Padding keeps the names written at the edge of the area inside the frame.
-      if (bounds.length) map.fitBounds(bounds, { maxZoom: 15, padding: [48, 32] });
+      // Padding keeps the names written at the edge of the area inside the frame; no animation,
+      // so the scale and the names are right as soon as the page says what it shows.
+      if (bounds.length) map.fitBounds(bounds, { maxZoom: 15, padding: [48, 32], animate: false });
       showMinor();
+      declutter();
       status.textContent = lines.length ? lines.join(" ") : texts["no-points"];
     })
     .catch(function () { tilesStatus.textContent = box.dataset.noTiles; });
