@@ -491,6 +491,9 @@ class ReportConversation(models.Model):
     # A random key, not derived from the account: it becomes the report's idempotency key.
     draft_key = models.CharField(max_length=40, default=new_draft_key)
     report = models.ForeignKey(Report, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # The confidential report being followed, its id encrypted: the row names the chat account, so a
+    # plain key would be the link the report keeps sealed (docs/privacy.md).
+    sealed_report = EncryptedTextField(blank=True, default="", db_default="")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(db_index=True)
@@ -501,3 +504,21 @@ class ReportConversation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identity} · {self.step}"
+
+    def follow(self, report: Report) -> None:
+        """Point at the filed report whose thread takes the later messages (sealed if confidential)."""
+        sealed = report.visibility == Visibility.CONFIDENTIAL
+        self.report = None if sealed else report
+        self.sealed_report = str(report.pk) if sealed else ""
+
+    @property
+    def followed_report_id(self) -> int | None:
+        return self.report_id or (int(self.sealed_report) if self.sealed_report else None)
+
+    @property
+    def followed_report(self) -> Report | None:
+        if self.report_id:
+            return self.report
+        if not self.sealed_report:
+            return None
+        return Report.objects.select_related("unit", "merged_into").filter(pk=int(self.sealed_report)).first()

@@ -22,6 +22,11 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, db_default='', db_index=True, default='', max_length=80),
         ),
         migrations.AddField(
+            model_name='reportconversation',
+            name='sealed_report',
+            field=core.crypto.EncryptedTextField(blank=True, db_default='', default=''),
+        ),
+        migrations.AddField(
             model_name='report',
             name='sealed_links',
             field=core.crypto.EncryptedTextField(blank=True, db_default='', default=''),

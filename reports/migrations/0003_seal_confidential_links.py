@@ -2,8 +2,9 @@
 
 Each confidential report's reporter, relative who filed it and chat account move into
 `sealed_links` (encrypted with the identity keys), with keyed hashes of the two accounts, and
-the plain foreign keys are emptied; the reporter's own messages lose their author. Set-based per
-row through the ORM, so the same code runs on SQLite and PostgreSQL. Its own migration: on
+the plain foreign keys are emptied; the reporter's own messages lose their author, and a chat
+conversation following a confidential report keeps its id encrypted. Row by row through the
+ORM, so the same code runs on SQLite and PostgreSQL. Its own migration: on
 PostgreSQL the constraint that follows (0004) cannot be added in the transaction that updated
 these rows.
 """
@@ -36,10 +37,17 @@ def seal(apps, schema_editor):
             filed_by=None if relay else filed_by_id,
         )
     ReportMessage.objects.filter(report__visibility="confidential", side="reporter").update(author=None)
+    ReportConversation = apps.get_model("reports", "ReportConversation")
+    following = ReportConversation.objects.filter(report__visibility="confidential").values_list("pk", "report_id")
+    for pk, report_id in list(following):
+        ReportConversation.objects.filter(pk=pk).update(report=None, sealed_report=str(report_id))
 
 
 def unseal(apps, schema_editor):
     Report = apps.get_model("reports", "Report")
+    ReportConversation = apps.get_model("reports", "ReportConversation")
+    for pk, sealed in list(ReportConversation.objects.exclude(sealed_report="").values_list("pk", "sealed_report")):
+        ReportConversation.objects.filter(pk=pk).update(report=int(sealed), sealed_report="")
     rows = Report.objects.exclude(sealed_links="").values_list("pk", "sealed_links", "filed_by_id")
     for pk, sealed, filed_by_id in rows.iterator(chunk_size=500):
         links = json.loads(sealed)

@@ -9,6 +9,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -17,6 +18,7 @@ from canhgiac.testing import create_report, signed_in
 from channels.actions import do_create_link_code
 from channels.conftest import BOT_SECRET, add_bot, add_zalo_oa
 from channels.models import ChannelIdentity, InboundEvent
+from core import crypto
 from reports.models import ChatStatus, Report, ReportConversation, ReportMessage, Side, Step
 from reports.tests.images import jpeg_with_gps
 
@@ -110,6 +112,10 @@ def test_later_messages_reach_the_officers_thread_and_quoting_the_code_works_aft
 ):
     receipt = file_theft(linked)
     report = Report.objects.get()
+    with connection.cursor() as cursor:  # the chat account's row follows the confidential report sealed
+        cursor.execute("SELECT report_id, sealed_report FROM reports_reportconversation")
+        [(report_id, sealed)] = cursor.fetchall()
+    assert report_id is None and sealed.startswith(crypto.TOKEN_PREFIX)
 
     assert "Đã chuyển" in linked("Tôi nhớ ra biển số xe là 70B1-123.45")
     linked("báo mới")

@@ -153,8 +153,9 @@ def outside_a_draft(
             rest = (text[: match.start()] + text[match.end() :]).strip(" :,.-\n")
             return post_follow_up(identity, conversation, report, rest, message)
         if conversation is not None and follows(conversation):
-            assert conversation.report is not None
-            return post_follow_up(identity, conversation, conversation.report, text, message)
+            followed = conversation.followed_report
+            assert followed is not None
+            return post_follow_up(identity, conversation, followed, text, message)
     if unit_for(identity, config) is None:
         return _(
             "We do not know where you live, so reports cannot be filed here. Use %(url)s or call your commune police."
@@ -183,7 +184,7 @@ def start(identity: ChannelIdentity, previous: ReportConversation | None) -> Rep
 
 def follows(conversation: ReportConversation) -> bool:
     """A filed report takes the resident's messages while it is open and the window lasts."""
-    report = conversation.report
+    report = conversation.followed_report
     return report is not None and report.is_open and conversation.expires_at > timezone.now()
 
 
@@ -212,7 +213,7 @@ def post_follow_up(
     if report.chat_identity_pk is None and not report.is_anonymous:
         report.set_links(report.reporter_pk, report.filer_pk, identity.pk)
         report.save(update_fields=["chat_identity", "filed_by", "sealed_links", "reporter_key", "filer_key"])
-    if conversation is not None and conversation.report_id == report.pk:
+    if conversation is not None and conversation.followed_report_id == report.pk:
         conversation.expires_at = timezone.now() + timedelta(days=settings.REPORT_CHAT_FOLLOW_UP_DAYS)
         conversation.save(update_fields=["expires_at"])
     return _("Sent to the police handling report %(code)s. To file another report, write “new”.") % {

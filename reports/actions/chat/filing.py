@@ -104,7 +104,8 @@ def file_conversation(
                 conversation.delete()
                 do_forget_messages(identity, since=conversation.created_at - timedelta(hours=1))
             else:
-                conversation.step, conversation.report = Step.FILED, filed.report
+                conversation.step = Step.FILED
+                conversation.follow(filed.report)
                 conversation.expires_at = timezone.now() + timedelta(days=settings.REPORT_CHAT_FOLLOW_UP_DAYS)
                 conversation.save()
     except ActionError as refusal:

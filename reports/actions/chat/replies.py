@@ -51,11 +51,9 @@ def on_chat_reply_attempted(
 def release_held_notices(identity: ChannelIdentity) -> None:
     """The chat could not take the answer: the notices kept in the reporter's inbox because the
     chat was telling them (the receipt) go to their channels after all."""
-    conversation = ReportConversation.objects.filter(identity=identity, report__isnull=False).first()
-    if conversation is None or conversation.report_id is None:
+    conversation = ReportConversation.objects.filter(identity=identity).first()
+    if conversation is None or (report_id := conversation.followed_report_id) is None:
         return
-    held = Notice.objects.filter(
-        source_type=Report._meta.label_lower, source_id=str(conversation.report_id), inbox_only=True
-    )
+    held = Notice.objects.filter(source_type=Report._meta.label_lower, source_id=str(report_id), inbox_only=True)
     for notice in held:
         do_release_notice(notice)
