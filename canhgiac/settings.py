@@ -125,8 +125,6 @@ TEMPLATES = [
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'canhgiac.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Django's backend, with the writers of a process served in order of arrival (core/sqlite/base.py).
-    DATABASES["default"]["ENGINE"] = "core.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets the web server read while the task worker writes; IMMEDIATE transactions take
         # the write lock up front, so two writers queue on busy_timeout instead of failing.

@@ -15,7 +15,7 @@ STORAGES = {
 
 # A file, not memory, for SQLite test databases: the delivery crash test and the browser tests
 # share the database with a real worker process and a live server thread.
-if DATABASES["default"]["ENGINE"] == "core.sqlite":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 
 # Tests run inside a transaction that sender threads (with their own connections) cannot see:
