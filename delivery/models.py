@@ -137,6 +137,8 @@ class Attempt(models.Model):
     error = models.CharField(max_length=500, blank=True)
     provider_id = models.CharField(max_length=200, blank=True)
     worker = models.CharField(max_length=40, blank=True)
+    # The credential the send was metered on (delivery/pace.py): `<slug>:<config id>`, or the slug.
+    credential = models.CharField(max_length=60, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("delivery attempt")
