@@ -24,7 +24,9 @@ def bench_database_url(database: str, name: str) -> str:
     if not base.startswith("postgres"):
         base = DEFAULT_POSTGRES
     parts = urlsplit(base)
-    db_name = f"cg_bench_{name}"
+    # BENCH_DATABASE_SUFFIX keeps two checkouts' runs of one benchmark apart on a shared server.
+    suffix = env_str("BENCH_DATABASE_SUFFIX")
+    db_name = f"cg_bench_{name}{suffix}"
     with psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
         admin.execute(f'CREATE DATABASE "{db_name}"')

@@ -166,6 +166,7 @@ def send_one(
     reply = pending_reply(delivery)
     if reply is not None:
         endpoint = None  # a reply goes to the chat, not to the person's address
+    credential = _credential(delivery, reply, config)
     try:
         if reply is not None:
             message = render_reply(delivery, reply.text, ReplyContext(reply.config_id, reply.user_id))
@@ -181,15 +182,21 @@ def send_one(
         result.deferred += 1
         return
     except TransportError as error:
-        _record_failure(delivery, endpoint, worker, error, result)
+        _record_failure(delivery, endpoint, worker, error, result, credential)
         return
     except Exception as error:  # a bug in a channel must not stop the worker; it is retried
         logger.exception("channel %s crashed on delivery %s", delivery.channel, delivery.pk)
-        _record_failure(delivery, endpoint, worker, TransportError(f"internal error: {error!r}"[:300]), result)
+        crash = TransportError(f"internal error: {error!r}"[:300])
+        _record_failure(delivery, endpoint, worker, crash, result, credential)
         return
     with transaction.atomic():
         Attempt.objects.create(
-            delivery=delivery, channel=delivery.channel, ok=True, provider_id=provider_id, worker=worker
+            delivery=delivery,
+            channel=delivery.channel,
+            ok=True,
+            provider_id=provider_id,
+            worker=worker,
+            credential=credential,
         )
         _finish(
             delivery, worker, status=DeliveryStatus.DELIVERED, delivered_at=now, error="", attempts=F("attempts") + 1
@@ -204,6 +211,12 @@ def send_one(
     result.by_channel[delivery.channel] += 1
 
 
+def _credential(delivery: Delivery, reply: ChatReply | None, config: ChannelConfig | None) -> str:
+    """The pacing key the send is metered on: a reply goes out on the chat's configuration."""
+    config_id = reply.config_id if reply is not None else (config.pk if config is not None else None)
+    return pace.credential_key(delivery.channel, config_id)
+
+
 def _gate(window_end: datetime | None):
     if window_end is None:
         return None
@@ -216,7 +229,12 @@ def _gate(window_end: datetime | None):
 
 
 def _record_failure(
-    delivery: Delivery, endpoint: Endpoint | None, worker: str, error: TransportError, result: DrainResult
+    delivery: Delivery,
+    endpoint: Endpoint | None,
+    worker: str,
+    error: TransportError,
+    result: DrainResult,
+    credential: str = "",
 ) -> None:
     now = timezone.now()
     attempts = delivery.attempts + 1
@@ -229,6 +247,7 @@ def _record_failure(
             permanent=error.permanent,
             error=error.message[:500],
             worker=worker,
+            credential=credential,
         )
         if error.permanent and endpoint is not None:
             do_disable_endpoint(endpoint, error.message)

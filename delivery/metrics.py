@@ -1,6 +1,7 @@
 """The delivery engine's figures for /metrics (core/metrics.py), read from the database when
 Prometheus scrapes: what waits in each lane, what the last day's deliveries became on each
-channel, and what the workers sent in the last five minutes."""
+channel, and what the workers sent in the last five minutes, on each channel and on each
+provider credential (the key each send is metered on, delivery/pace.py)."""
 
 from collections.abc import Iterable
 from datetime import timedelta
@@ -44,3 +45,14 @@ def collect() -> Iterable[Metric]:
     for row in attempts.values("channel", "ok").annotate(n=Count("id")).order_by("channel", "ok"):
         sends.add_metric([row["channel"], "ok" if row["ok"] else "failed"], row["n"])
     yield sends
+
+    per_credential = GaugeMetricFamily(
+        "canhgiac_sends_per_credential_last_5_minutes",
+        "Send attempts in the last five minutes, by provider credential (the pacing key: "
+        "<channel>:<configuration id>, or the channel) and outcome",
+        labels=["credential", "outcome"],
+    )
+    by_credential = attempts.exclude(credential="").values("credential", "ok").annotate(n=Count("id"))
+    for sent in by_credential.order_by("credential", "ok"):
+        per_credential.add_metric([sent["credential"], "ok" if sent["ok"] else "failed"], sent["n"])
+    yield per_credential

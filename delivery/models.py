@@ -63,10 +63,19 @@ class Delivery(models.Model):
     """One recipient of one notice. `person` is who the notice is for; `relay`, when set, is the
     family member who receives it on their behalf and reads it out to them."""
 
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries")
-    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="deliveries")
+    # No index of their own: every row of a fan-out would pay for three more indexes, and each
+    # is the leading column of one below (notice: one_delivery_per_recipient; person:
+    # delivery_inbox; relay: delivery_relay_inbox, which holds the only rows `relay = X` can
+    # match). docs/benchmarks.md, "fanout", has the figures.
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="deliveries", db_index=False)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="deliveries", db_index=False)
     relay = models.ForeignKey(
-        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="relay_deliveries"
+        "people.Person",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="relay_deliveries",
+        db_index=False,
     )
     channel = models.CharField(_("channel"), max_length=20)
     status = models.CharField(_("status"), max_length=10, choices=DeliveryStatus.choices)
@@ -137,6 +146,8 @@ class Attempt(models.Model):
     error = models.CharField(max_length=500, blank=True)
     provider_id = models.CharField(max_length=200, blank=True)
     worker = models.CharField(max_length=40, blank=True)
+    # The credential the send was metered on (delivery/pace.py): `<slug>:<config id>`, or the slug.
+    credential = models.CharField(max_length=60, blank=True, db_default="")
 
     class Meta:
         verbose_name = _("delivery attempt")

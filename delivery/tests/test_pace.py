@@ -6,6 +6,7 @@ import time
 from collections import Counter
 from datetime import timedelta
 
+import httpx
 import pytest
 from django.utils import timezone
 
@@ -166,3 +167,23 @@ def test_the_redis_budget_is_shared_like_the_database_one(settings):
         assert ChannelBudget.objects.count() == 0
     finally:
         pace._redis.cache_clear()
+
+
+def test_metrics_count_the_sends_of_each_credential(world, fake, live_server):  # noqa: F811
+    neighbour = extend_with_neighbour(world)
+    home_oa = add_zalo_oa(fake, world.commune, rate_per_second=100)
+    neighbour_oa = add_zalo_oa(fake, world.neighbour, rate_per_second=100)
+    home = followers(world.officer, world.household, home_oa, 3, 5000)
+    away = followers(world.admin, neighbour.neighbour_resident.household, neighbour_oa, 2, 6000)
+    notify([p.pk for p in home + away], subject="Cảnh báo", body="Khóa cửa cẩn thận.")
+    send_what_is_due(concurrency=4)
+
+    text = httpx.get(f"{live_server.url}/metrics", timeout=30).text
+
+    assert len(received_by_user(fake)) == 5
+    assert f'canhgiac_sends_per_credential_last_5_minutes{{credential="zalo_oa:{home_oa.pk}",outcome="ok"}} 3.0' in text
+    assert (
+        f'canhgiac_sends_per_credential_last_5_minutes{{credential="zalo_oa:{neighbour_oa.pk}",outcome="ok"}} 2.0'
+        in text
+    )
+    assert 'canhgiac_sends_last_5_minutes{channel="zalo_oa",outcome="ok"} 5.0' in text
