@@ -27,6 +27,7 @@ def test_with_tiles_blocked_the_commune_map_shows_unit_names_and_a_scale(
     locate(world.rg, 11.2665, 106.2395)
     locate(world.other_hamlet, 11.2600, 106.2472)  # typed almost where the commune's name is written
     page = browser_page
+    page.set_default_timeout(30_000)  # a loaded shared machine
     blocked = []
 
     def block(route) -> None:
