@@ -38,6 +38,18 @@ def test_the_dashboard_benchmark_generates_a_province_with_reports_renders_it_an
     assert again["members"] == result["members"] and again["reports"] == 3000
 
 
+def test_the_dashboard_benchmark_can_time_the_nightly_rollup_alone(db):
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    options = parser.parse_args(["--size", "2000", "--rollup-only"])
+    result = run(options)
+    assert result["members"] >= 2000 and result["reports"] == 2000
+    assert result["rollup_seconds"] > 0 and "dashboard_ms" not in result  # no history, no page renders
+    province = Unit.objects.get(code="bench2000")
+    assert Counter.objects.filter(unit=province, metric="reports.received").values_list("value", flat=True)[0] == 2000
+    assert not Counter.objects.filter(unit=province, day__lt=Counter.objects.filter(unit=province).latest("day").day)
+
+
 def test_benchmarks_are_found_by_module_name_and_an_unknown_name_is_refused(capsys):
     assert "dashboard" in names()
     assert main(["no-such-benchmark"]) == 2
