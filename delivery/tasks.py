@@ -45,22 +45,12 @@ def _enqueue(work) -> None:
         logger.exception("could not enqueue %s", work.name)
 
 
-def _send_after_commit() -> None:
-    _enqueue(send_deliveries)
-
-
-def _send_urgent_after_commit() -> None:
-    _enqueue(send_urgent_deliveries)
-
-
 def enqueue_after_commit(urgent: bool) -> None:
     """Start sending once the deliveries are committed: a rolled-back publish sends nothing.
 
-    Once per transaction (a filing creates the reporter's notice and the officer's alert): each
-    task sends everything due. A hook registered in a savepoint still open here is dropped only
-    with the savepoint, and with it the deliveries it would have sent."""
-    hook = _send_urgent_after_commit if urgent else _send_after_commit
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(func is hook for _sids, func, _robust in connection.run_on_commit):
-        return
-    transaction.on_commit(hook)
+    One task per notice: a filing (the reporter's receipt and the officer's alert) queues two,
+    and the second finds little or nothing left. Queueing one per transaction was tried for
+    intake's sake (docs/benchmarks.md, "intake") and did not move its figures; it also hid the
+    hook from code that runs the callbacks of one part of a transaction (tests capturing them).
+    """
+    transaction.on_commit(lambda: _enqueue(send_urgent_deliveries if urgent else send_deliveries))
