@@ -144,8 +144,8 @@ def migration_dependencies(path: Path) -> list[str]:
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "dependencies" for t in node.targets):
             for item in getattr(node.value, "elts", []):
-                if isinstance(item, ast.Tuple) and isinstance(item.elts[0], ast.Constant):
-                    found.append(item.elts[0].value)
+                if isinstance(item, ast.Tuple) and isinstance(app := getattr(item.elts[0], "value", None), str):
+                    found.append(app)
     return found
 
 
