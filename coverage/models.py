@@ -23,7 +23,7 @@ class UnitImport(models.Model):
     content = models.BinaryField()
     status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.PENDING)
     created_count = models.PositiveIntegerField(default=0)
-    declared_count = models.PositiveIntegerField(default=0)  # existing residential groups given a household total
+    declared_count = models.PositiveIntegerField(default=0)  # existing units given a household total or a place
     errors = models.JSONField(default=list, blank=True, help_text="[[row number, reason], …]")
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -26,7 +26,14 @@ HEADER_ALIASES = {
     "parent": {"parent", "thuoc", "truc thuoc", "don vi cha"},
     "code": {"code", "ma", "ma don vi"},
     "households": {"households", "so ho", "tong so ho", "so ho gia dinh"},
+    "latitude": {"latitude", "lat", "vi do"},
+    "longitude": {"longitude", "lon", "lng", "kinh do"},
+    "position": {"coordinates", "position", "toa do", "vi tri"},
 }
+
+# Where a commune of Việt Nam can be (mainland and islands, with a margin): a point outside is
+# most often latitude and longitude swapped, which a map would draw in another continent.
+VIETNAM_LATITUDE, VIETNAM_LONGITUDE = (6.0, 24.0), (101.0, 118.0)
 
 KIND_ALIASES = {
     UnitKind.HAMLET: {"hamlet", "ap"},
@@ -46,7 +53,7 @@ KIND_ALIASES = {
 @dataclass
 class ImportResult:
     created: list[Unit] = field(default_factory=list)
-    declared: list[Unit] = field(default_factory=list)  # existing residential groups whose total the file set
+    declared: list[Unit] = field(default_factory=list)  # existing units whose total or place the file set
     errors: list[tuple[int, str]] = field(default_factory=list)
 
     @property
@@ -60,6 +67,44 @@ def _kind_from(text: str) -> str | None:
         if folded in aliases:
             return kind.value
     return None
+
+
+def _number(text: str) -> float:
+    """A coordinate as spreadsheets write it: "11.2905", or "11,2905" with a decimal comma."""
+    return float(text.strip().replace(",", "."))
+
+
+def in_viet_nam(lat: float, lon: float) -> bool:
+    return VIETNAM_LATITUDE[0] <= lat <= VIETNAM_LATITUDE[1] and VIETNAM_LONGITUDE[0] <= lon <= VIETNAM_LONGITUDE[1]
+
+
+def read_position(latitude: str, longitude: str, position: str) -> tuple[float, float] | None:
+    """The unit's place from the file: two columns, or one "11.2905, 106.0562" as the site shows it.
+
+    Raises ValueError with the reason, in the user's language."""
+    if position.strip():
+        parts = position.replace(";", ",").split(",") if position.count(",") == 1 or ";" in position else None
+        if parts is None:  # "11,2905, 106,0562" or "11.2905 106.0562"
+            parts = position.replace(", ", " ").split()
+        if len(parts) != 2:
+            raise ValueError(_("the coordinates “%(text)s” are not “latitude, longitude”") % {"text": position})
+        latitude, longitude = parts
+    if not latitude.strip() and not longitude.strip():
+        return None
+    if not latitude.strip() or not longitude.strip():
+        raise ValueError(_("give both latitude and longitude, or neither"))
+    try:
+        lat, lon = _number(latitude), _number(longitude)
+    except ValueError:
+        given = {"lat": latitude.strip(), "lon": longitude.strip()}
+        raise ValueError(_("the coordinates “%(lat)s, %(lon)s” are not numbers") % given) from None
+    if not in_viet_nam(lat, lon):
+        swapped = in_viet_nam(lon, lat)
+        hint = _(" — latitude and longitude look swapped") if swapped else ""
+        raise ValueError(
+            _("the place %(lat)s, %(lon)s is not in Viet Nam%(hint)s") % {"lat": lat, "lon": lon, "hint": hint}
+        )
+    return lat, lon
 
 
 def read_rows(filename: str, content: bytes) -> list[list[str]]:
@@ -137,8 +182,9 @@ def import_units(actor, commune: Unit, filename: str, content: bytes) -> ImportR
     parents_in_file: set[str] = set()
     rows_by_name: dict[tuple[str, str], int] = {}
     codes_in_file: set[str] = set()
-    planned: list[tuple[int, str, str, str, str, int | None]] = []  # row, name, kind, parent key, code, households
-    updates: list[tuple[Unit, int]] = []  # existing residential groups and their declared totals
+    # row, name, kind, parent key, code, households, place
+    planned: list[tuple[int, str, str, str, str, int | None, tuple[float, float] | None]] = []
+    updates: list[tuple[Unit, int | None, tuple[float, float] | None]] = []  # existing units: total, place
 
     for number, row in enumerate(rows[1:], start=2):
         if not any(row):
@@ -174,6 +220,11 @@ def import_units(actor, commune: Unit, filename: str, content: bytes) -> ImportR
                     )
                 )
                 continue
+        try:
+            place = read_position(cell(row, "latitude"), cell(row, "longitude"), cell(row, "position"))
+        except ValueError as error:
+            result.errors.append((number, str(error)))
+            continue
         parent_key = commune.code
         if parent_ref:
             parent_key = parent_ref if parent_ref in existing or parent_ref in codes_in_file else fold(parent_ref)
@@ -193,8 +244,11 @@ def import_units(actor, commune: Unit, filename: str, content: bytes) -> ImportR
             codes_in_file.add(code)
         parent_code = existing[parent_key].code if parent_key in existing else parent_key
         existing_unit = taken.get((parent_code, fold(name)))
-        if existing_unit is not None and households is not None and existing_unit.tier == Tier.RESIDENTIAL_GROUP:
-            updates.append((existing_unit, households))
+        if existing_unit is not None and (households is not None or place is not None):
+            if households is not None and existing_unit.tier != Tier.RESIDENTIAL_GROUP:
+                result.errors.append((number, _("only a residential group declares a household total")))
+                continue
+            updates.append((existing_unit, households, place))
             continue
         if existing_unit is not None:
             result.errors.append((number, _("“%(name)s” already exists there") % {"name": name}))
@@ -213,7 +267,7 @@ def import_units(actor, commune: Unit, filename: str, content: bytes) -> ImportR
             parents_in_file.add(fold(name))
             if code:
                 parents_in_file.add(code)
-        planned.append((number, name, kind, parent_key, code, households))
+        planned.append((number, name, kind, parent_key, code, households, place))
 
     if result.errors:
         return result
@@ -221,7 +275,7 @@ def import_units(actor, commune: Unit, filename: str, content: bytes) -> ImportR
     try:
         with transaction.atomic():
             created_by_key: dict[str, Unit] = {}
-            for number, name, kind, parent_key, code, households in planned:
+            for number, name, kind, parent_key, code, households, place in planned:
                 parent = created_by_key.get(parent_key) or existing.get(parent_key)
                 assert parent is not None
                 try:
@@ -235,6 +289,8 @@ def import_units(actor, commune: Unit, filename: str, content: bytes) -> ImportR
                     parent=parent,
                     code=code or next_child_code(parent),
                     declared_households=households,
+                    latitude=place[0] if place else None,
+                    longitude=place[1] if place else None,
                 )
                 created_by_key[unit.code] = unit
                 if unit.tier == Tier.HAMLET:
@@ -242,9 +298,12 @@ def import_units(actor, commune: Unit, filename: str, content: bytes) -> ImportR
                 result.created.append(unit)
             if result.errors:
                 raise _Rollback
-            for unit, households in updates:
-                unit.declared_households = households
-                unit.save(update_fields=["declared_households", "updated_at"])
+            for unit, households, place in updates:
+                if households is not None:
+                    unit.declared_households = households
+                if place is not None:
+                    unit.latitude, unit.longitude = place
+                unit.save(update_fields=["declared_households", "latitude", "longitude", "updated_at"])
                 result.declared.append(unit)
             record(
                 actor,

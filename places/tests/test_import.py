@@ -1,6 +1,7 @@
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import Workbook
 
 from audit.models import AuditEvent
@@ -113,3 +114,42 @@ def test_a_household_total_on_a_hamlet_or_not_a_number_is_a_bad_row(world):
     assert [number for number, _reason in result.errors] == [2, 3]
     world.rg2.refresh_from_db()
     assert world.rg2.declared_households is None
+
+
+def test_the_file_places_new_units_and_existing_ones_in_either_column_style(world):
+    content = csv_bytes(
+        "loai,ten,thuoc,vi_do,kinh_do,toa_do\n"
+        'ấp,Ấp Phước Bình,,"11,2905","106,0562",\n'
+        'tổ,Tổ 1,Ấp Phước Bình,,,"11.2911, 106.0570"\n'
+        f"tổ,{world.rg2.name},{world.rg2.parent.name},11.3,106.1,\n"
+    )
+    result = import_units(world.officer, world.commune, "units.csv", content)
+    assert result.ok, result.errors
+    assert [(u.name, u.latitude, u.longitude) for u in result.created] == [
+        ("Ấp Phước Bình", 11.2905, 106.0562),
+        ("Tổ 1", 11.2911, 106.057),
+    ]
+    world.rg2.refresh_from_db()
+    assert (world.rg2.latitude, world.rg2.longitude) == (11.3, 106.1) and result.declared == [world.rg2]
+    assert world.rg2.declared_households is None  # a place alone leaves the household total as it was
+
+
+def test_a_place_outside_viet_nam_half_given_or_not_numbers_is_a_bad_row_with_its_reason(world):
+    content = csv_bytes(
+        "loai,ten,thuoc,vi_do,kinh_do\n"
+        "ấp,Ấp A,,106.0562,11.2905\n"
+        "ấp,Ấp B,,11.29,\n"
+        "ấp,Ấp C,,bắc,nam\n"
+        "ấp,Ấp D,,48.85,2.35\n"
+    )
+    result = import_units(world.officer, world.commune, "units.csv", content)
+    reasons = dict(result.errors)
+    assert sorted(reasons) == [2, 3, 4, 5]
+    assert "swapped" in reasons[2] and "swapped" not in reasons[5]
+    assert "both" in reasons[3] and "not numbers" in reasons[4]
+    assert not Unit.objects.filter(name__in=["Ấp A", "Ấp B", "Ấp C", "Ấp D"]).exists()
+    with translation.override("vi"):
+        vietnamese = dict(import_units(world.officer, world.commune, "units.csv", content).errors)
+    assert vietnamese[2] == (
+        "vị trí 106.0562, 11.2905 không nằm trong lãnh thổ Việt Nam — có vẻ vĩ độ và kinh độ bị đổi chỗ"
+    )
