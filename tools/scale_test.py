@@ -56,6 +56,7 @@ sys.path.insert(0, str(ROOT))
 import httpx  # noqa: E402 — after the project is on the path, like the other tools
 
 from core.env import env_str  # noqa: E402
+from core.processes import descendants  # noqa: E402
 
 if TYPE_CHECKING:
     from channels.fake_providers import FakeProviders
@@ -86,24 +87,6 @@ def die_with_parent() -> None:
     """In the child before exec: SIGKILL it if this runner dies, so nothing outlives a killed run."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-
-
-def descendants(pid: int) -> list[int]:
-    """The process's children, theirs and so on (an RQ worker's work horse sits in its own session)."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parents.setdefault(int(stat.rsplit(")", 1)[1].split()[1]), []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        children = parents.get(todo.pop(), [])
-        found += children
-        todo += children
-    return found
 
 
 def free_port() -> int:

@@ -12,13 +12,13 @@ import sys
 import time
 from collections import Counter
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.db.models import Min
 
 from channels.actions import check_add_channel
 from channels.fake_providers import FakeProviders
+from core.processes import descendants
 from coverage.actions import check_add_household_member
 from delivery.actions import check_set_channels
 from delivery.models import Attempt, Delivery, DeliveryStatus
@@ -52,26 +52,6 @@ def start_worker(args: list[str], **env: str) -> subprocess.Popen:
         text=True,
         start_new_session=True,
     )
-
-
-def descendants(pid: int) -> list[int]:
-    """The process's children, theirs, and so on (from /proc): an RQ worker forks a work horse
-    per job into a session of its own, which a signal to the worker's group would miss."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text()
-            except OSError:
-                continue
-            parent = int(stat.rsplit(")", 1)[1].split()[1])
-            parents.setdefault(parent, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        children = parents.get(todo.pop(), [])
-        found += children
-        todo += children
-    return found
 
 
 def kill_worker(process: subprocess.Popen) -> None:
