@@ -1,7 +1,14 @@
 import json
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
+from django.test import override_settings
+
+from canhgiac.settings import TASK_QUEUES
+from core.tests.test_tasks import TEST_REDIS_URL, redis_reachable
+
+RQ_TASKS = {"default": {"BACKEND": "core.taskqueue.RQBackend", "QUEUES": TASK_QUEUES}}
 
 
 def test_healthz_reports_database_and_queue(db, client):
@@ -9,6 +16,23 @@ def test_healthz_reports_database_and_queue(db, client):
     body = response.json()
     assert response.status_code == 200
     assert body["ok"] is True and body["database"]["ok"] is True and body["queue"]["ok"] is True
+
+
+@override_settings(TASKS=RQ_TASKS, REDIS_URL="redis://127.0.0.1:1/0")
+def test_with_the_redis_queue_healthz_and_readyz_answer_503_while_redis_is_down(db, client):
+    # What compose and a load balancer see when the Redis container or server stops.
+    for path in ("/healthz", "/readyz"):
+        response = client.get(path)
+        assert response.status_code == 503, path
+        assert response.json()["queue"] == {"ok": False}
+
+
+@pytest.mark.skipif(not redis_reachable(), reason=f"Redis is not reachable at {TEST_REDIS_URL}")
+@override_settings(TASKS=RQ_TASKS, REDIS_URL=TEST_REDIS_URL)
+def test_with_the_redis_queue_healthz_counts_the_waiting_tasks(db, client):
+    body = client.get("/healthz").json()
+    assert body["queue"]["ok"] is True and body["queue"]["backend"] == "redis"
+    assert isinstance(body["queue"]["waiting"], int)
 
 
 def test_stats_prints_counts_for_a_unit(world):
