@@ -155,6 +155,9 @@ REDIS_URL = env_str("REDIS_URL")
 # Order matters for RQ workers, which drain the queues in this order.
 TASK_QUEUES = ["urgent", "signin", "default", "imports"]
 RQ_QUEUES = {name: {"URL": REDIS_URL or "redis://127.0.0.1:6379/0"} for name in TASK_QUEUES}
+# `manage.py rqworker` uses these without being told (core/taskqueue.py): jobs run with the class
+# django-tasks-rq needs, and the worker logs no task arguments (phone numbers, sign-in codes).
+RQ = {"JOB_CLASS": "django_tasks_rq.backend.Job", "WORKER_CLASS": "core.taskqueue.Worker"}
 if REDIS_URL:
     TASKS = {"default": {"BACKEND": "core.taskqueue.RQBackend", "QUEUES": TASK_QUEUES}}
 else:

@@ -8,9 +8,20 @@ of their queue, and separate queues (`urgent`) carry the rest.
 """
 
 from django_tasks_rq import RQBackend as _RQBackend
+from rq import Worker as _Worker
 
-# The worker must run jobs with this class (`rqworker --job-class …`), or every task fails.
+# The worker must run jobs with this class (`rqworker --job-class …`, or settings.RQ), or every task fails.
 JOB_CLASS = "django_tasks_rq.backend.Job"
+
+
+class Worker(_Worker):
+    """RQ's worker, logging each job by its id only. RQ logs a job's description, the task's call
+    with its arguments, which carry phone numbers and sign-in codes into the logs (the task itself
+    is named by Django's own "Task id=… path=… state=…" lines, without arguments)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["log_job_description"] = False
+        super().__init__(*args, **kwargs)
 
 
 class RQBackend(_RQBackend):

@@ -57,3 +57,30 @@ def test_a_publish_on_redis_is_sent_by_a_real_rq_worker(world, smtp_server):
     assert Delivery.objects.get(notice=notice, person=world.resident).status == DeliveryStatus.DELIVERED
     [message] = smtp_server.to("thanh@example.vn")
     assert message["Subject"] == "Tin qua Redis"
+
+
+SIGNIN = """
+from people.tasks import send_signin_code
+send_signin_code.enqueue("0912345678", "482913", "vi")
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_started_as_the_docs_say_runs_jobs_and_logs_no_phone_or_code(world, settings):
+    """`manage.py rqworker …` alone: settings.RQ gives the job class every task needs and a worker
+    that names jobs by id, not by their call with its arguments (a phone and a sign-in code here)."""
+    from rq import Queue
+
+    client = redis_or_skip()
+    Queue("signin", connection=client).empty()
+    env = {"REDIS_URL": REDIS_URL, "SIGNIN_CODE_SENDER": "people.senders.MemorySender"}
+    publisher = start(["shell", "-c", SIGNIN], **env)
+    output = publisher.communicate(timeout=60)[0]
+    assert publisher.returncode == 0, output
+    assert Queue("signin", connection=client).count == 1
+
+    worker = start(["rqworker", "signin", "--burst"], **env)
+    log = worker.communicate(timeout=120)[0]
+    assert worker.returncode == 0, log
+    assert "people.tasks.send_signin_code" in log and "state=SUCCESSFUL" in log, log
+    assert "0912345678" not in log and "482913" not in log, log
