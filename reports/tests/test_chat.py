@@ -280,7 +280,7 @@ def test_a_temporary_chat_failure_is_retried_later_by_the_delivery_engine(
     drain(budget_seconds=10)
     message.refresh_from_db()
     assert message.chat_status == ChatStatus.RETRYING
-    retry = Delivery.objects.get(notice=message.held_notice)
+    retry = Delivery.objects.get(notice_id=message.held_notice_pk)
     assert retry.next_attempt_at is not None and retry.next_attempt_at > timezone.now()
     Delivery.objects.filter(pk=retry.pk).update(next_attempt_at=timezone.now())
     drain(budget_seconds=10)
