@@ -10,7 +10,7 @@ from channels.models import ChannelIdentity
 from delivery.engine import drain
 from delivery.models import Delivery, DeliveryStatus
 from reports.models import ChatStatus, Report, ReportMessage, Side
-from reports.tests.test_chat import RESIDENT_ZALO_ID, file_theft, officer_writes
+from reports.tests.test_chat import RESIDENT_ZALO_ID, file_theft, held_delivery, officer_writes
 
 # "The police sent you a message.", in the resident's language (the test world's is English).
 SENT_YOU_A_MESSAGE = ("Công an đã gửi cho bạn một tin nhắn.", "The police sent you a message.")
@@ -54,7 +54,7 @@ def test_the_police_answer_reaches_the_chat_once_without_a_notice_about_it(
     message = ReportMessage.objects.get(side=Side.POLICE)
     assert message.chat_status == ChatStatus.SENT
     # In the inbox all the same: the chat answer is that notice's delivery, sent once, to the chat.
-    delivery = Delivery.objects.get(notice_id=message.held_notice_pk)
+    delivery = held_delivery(message)
     assert (delivery.person, delivery.status) == (world.resident, DeliveryStatus.DELIVERED)
     assert list(delivery.attempt_log.values_list("channel", "ok")) == [("zalo_oa", True)]
 
@@ -71,7 +71,7 @@ def test_outside_zalos_window_the_notice_goes_down_the_residents_channels_after_
 
     message = ReportMessage.objects.get(side=Side.POLICE)
     assert message.chat_status == ChatStatus.OUTSIDE_WINDOW
-    delivery = Delivery.objects.get(notice_id=message.held_notice_pk)
+    delivery = held_delivery(message)
     assert (delivery.channel, delivery.status) == ("zalo_oa", DeliveryStatus.DELIVERED)
     assert any(any(sent in text for sent in SENT_YOU_A_MESSAGE) for text in zalo_texts(fake)), zalo_texts(fake)[-2:]
 
@@ -88,5 +88,5 @@ def test_a_refused_chat_answer_releases_the_notice_to_the_next_channel(
 
     message = ReportMessage.objects.get(side=Side.POLICE)
     assert message.chat_status == ChatStatus.FAILED
-    delivery = Delivery.objects.get(notice_id=message.held_notice_pk)
+    delivery = held_delivery(message)
     assert delivery.channel == "zalo_oa" and delivery.attempt_log.filter(ok=True).exists()
