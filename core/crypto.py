@@ -97,8 +97,8 @@ class EncryptedTextField(models.TextField):
         return encrypt(value) if value else value
 
 
-def encrypted_columns(app_registry=apps) -> list[tuple[str, list[str]]]:
-    """(table, [columns]) of every model with encrypted fields."""
+def encrypted_columns(app_registry=apps) -> list[tuple[str, str, list[str]]]:
+    """(table, primary key column, [columns]) of every model with encrypted fields."""
     found = []
     for model in app_registry.get_models():
         columns = [
@@ -107,13 +107,14 @@ def encrypted_columns(app_registry=apps) -> list[tuple[str, list[str]]]:
             if isinstance(field, EncryptedTextField) and field.column
         ]
         if columns and not model._meta.proxy:
-            found.append((model._meta.db_table, columns))
+            found.append((model._meta.db_table, model._meta.pk.column, columns))
     return found
 
 
-def _rewrite(table: str, columns: list[str], change: Callable[[str], str], batch: int = 500) -> int:
+def _rewrite(table: str, columns: list[str], change: Callable[[str], str], pk: str = "id", batch: int = 500) -> int:
     """Apply `change` to every non-empty value of the columns, in raw SQL (no decryption on read)."""
     quote = connection.ops.quote_name
+    key = quote(pk)
     changed = 0
     last_id = 0
     selected = ", ".join(quote(c) for c in columns)
@@ -121,25 +122,25 @@ def _rewrite(table: str, columns: list[str], change: Callable[[str], str], batch
     while True:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id, {selected} FROM {quote(table)} WHERE id > %s ORDER BY id LIMIT %s",  # noqa: S608 (quoted names from models)
+                f"SELECT {key}, {selected} FROM {quote(table)} WHERE {key} > %s ORDER BY {key} LIMIT %s",  # noqa: S608 (quoted names from models)
                 [last_id, batch],
             )
             rows = cursor.fetchall()
             for row_id, *values in rows:
                 new = [change(value) if value else value for value in values]
                 if new != list(values):
-                    cursor.execute(f"UPDATE {quote(table)} SET {assignments} WHERE id = %s", [*new, row_id])  # noqa: S608
+                    cursor.execute(f"UPDATE {quote(table)} SET {assignments} WHERE {key} = %s", [*new, row_id])  # noqa: S608
                     changed += 1
         if len(rows) < batch:
             return changed
         last_id = rows[-1][0]
 
 
-def encrypt_plain_values(table: str, columns: list[str]) -> int:
+def encrypt_plain_values(table: str, columns: list[str], pk: str = "id") -> int:
     """Encrypt values stored before their field was encrypted (a data migration); the rows changed."""
-    return _rewrite(table, columns, lambda value: value if value.startswith(TOKEN_PREFIX) else encrypt(value))
+    return _rewrite(table, columns, lambda value: value if value.startswith(TOKEN_PREFIX) else encrypt(value), pk)
 
 
 def rotate_all(app_registry=apps) -> dict[str, int]:
     """Re-encrypt every encrypted value with the first key; rows changed per table."""
-    return {table: _rewrite(table, columns, reencrypt) for table, columns in encrypted_columns(app_registry)}
+    return {table: _rewrite(table, columns, reencrypt, pk) for table, pk, columns in encrypted_columns(app_registry)}

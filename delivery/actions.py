@@ -41,9 +41,12 @@ def do_create_notice(
     channel: str = "",
     parallel_of: Notice | None = None,
     ack_url: str = "",
+    sealed: bool = False,
 ) -> Notice:
     """Write the notice and every recipient's delivery in one transaction, then start sending.
 
+    `sealed`: its subject, text, links and source are stored encrypted (`Notice.sealed`), for a
+    notice that would otherwise tie its recipient to something they must stay unlinked from.
     `inbox_only`: the recipients' inboxes show it, their channels are not used (they were told
     another way); `do_release_notice` sends it after all if that other way failed.
     `reply_to`: the recipient's delivery first answers them in the chat they wrote from, with
@@ -54,7 +57,7 @@ def do_create_notice(
     if not subject:
         raise ActionError(_("Enter a subject."), code="required")
     with transaction.atomic():
-        notice = Notice.objects.create(
+        notice = Notice(
             subject=subject[:300],
             body=body,
             body_html=body_html,
@@ -68,6 +71,9 @@ def do_create_notice(
             parallel_of=parallel_of,
             ack_url=ack_url,
         )
+        if sealed:
+            notice.seal()
+        notice.save(force_insert=True)
         do_fan_out(notice, recipients)
         if reply_to is not None:
             do_reply_in_chat(notice, reply_to, reply_text)

@@ -3,10 +3,14 @@
 Design and the reasons behind it: docs/fanout.md.
 """
 
+import json
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.crypto import EncryptedTextField
 
 
 class Priority(models.TextChoices):
@@ -16,6 +20,9 @@ class Priority(models.TextChoices):
 
 # Claim order: lower goes first, so an urgent alert overtakes a large bulletin already queued.
 PRIORITY_RANK: dict[str, int] = {Priority.URGENT: 0, Priority.NORMAL: 1}
+
+# What a sealed notice keeps only in `Notice.sealed`: its own columns stay empty.
+SEALED_FIELDS = ("subject", "body", "body_html", "url", "source_type", "source_id")
 
 
 class Notice(models.Model):
@@ -42,6 +49,11 @@ class Notice(models.Model):
     parallel_of = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="copies")
     # Where one tap acknowledges it (a duty alert); Web Push shows it as a button.
     ack_url = models.CharField(max_length=500, blank=True)
+    # A sealed notice (to a confidential reporter about their report, docs/privacy.md): the
+    # SEALED_FIELDS as JSON encrypted with the identity keys, their own columns empty, so the
+    # notice and its delivery rows do not tie the person to the report in a database dump.
+    # Loading the row puts them back on the instance (`from_db`): every reader sees the text.
+    sealed = EncryptedTextField(blank=True, default="", db_default="")
 
     class Meta:
         verbose_name = _("notice")
@@ -51,6 +63,36 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    def save(self, *args, **kwargs) -> None:
+        """A sealed notice's own columns are written empty; the instance keeps reading its text."""
+        if not self.sealed:
+            return super().save(*args, **kwargs)
+        content = {name: getattr(self, name) for name in SEALED_FIELDS}
+        self.sealed = json.dumps(content)
+        for name in SEALED_FIELDS:
+            setattr(self, name, "")
+        try:
+            return super().save(*args, **kwargs)
+        finally:
+            for name, value in content.items():
+                setattr(self, name, value)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        notice = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        if notice.__dict__.get("sealed"):
+            for name, value in json.loads(notice.sealed).items():
+                setattr(notice, name, value)
+        return notice
+
+    def seal(self) -> None:
+        """Keep the content in `sealed` only, from the next save on."""
+        self.sealed = json.dumps({name: getattr(self, name) for name in SEALED_FIELDS})
+
+    @property
+    def is_sealed(self) -> bool:
+        return bool(self.sealed)
 
 
 class DeliveryStatus(models.TextChoices):
@@ -123,7 +165,8 @@ class ChatReply(models.Model):
     delivery = models.OneToOneField(Delivery, on_delete=models.CASCADE, primary_key=True, related_name="chat_reply")
     config = models.ForeignKey("channels.ChannelConfig", on_delete=models.CASCADE, related_name="+")
     user_id = models.CharField(max_length=100)
-    text = models.TextField()
+    # Encrypted: it names the reporter's report ("About your report CG-…") beside their delivery.
+    text = EncryptedTextField()
     outcome = models.CharField(max_length=10, choices=ReplyOutcome.choices, default=ReplyOutcome.PENDING)
     error = models.CharField(max_length=300, blank=True)
 

@@ -10,7 +10,8 @@ chain, retries, rate limits and quiet hours. `reply_to` (a `channels.base.ReplyC
 answers the one recipient first in the chat they wrote from, with `reply_text`. `channel` sends
 on that channel first (recipients must have an address there); `parallel_of` marks a copy of
 another notice on one more channel (shown once in the inbox, no fallback); `ack_url` is where one
-tap acknowledges it (duty alerts, docs/reports.md).
+tap acknowledges it (duty alerts, docs/reports.md). `sealed` stores its subject, text, links and
+source encrypted: a notice to a confidential reporter about their report (docs/privacy.md).
 """
 
 from collections.abc import Iterable
@@ -40,6 +41,7 @@ def notify(
     channel: str = "",
     parallel_of: Notice | None = None,
     ack_url: str = "",
+    sealed: bool = False,
 ) -> Notice:
     return do_create_notice(
         recipients,
@@ -56,4 +58,5 @@ def notify(
         channel=channel,
         parallel_of=parallel_of,
         ack_url=ack_url,
+        sealed=sealed,
     )

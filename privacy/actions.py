@@ -15,7 +15,7 @@ from audit.actions import record
 from bulletins.models import Post
 from channels.models import ChannelIdentity
 from core.errors import ActionError
-from delivery.models import Delivery, Endpoint
+from delivery.models import Delivery, Endpoint, Notice
 from groups.models import JoinRequest, Membership
 from people.models import Person
 from reports.models import Report, reports_filed_by, reports_made_by
@@ -46,6 +46,8 @@ def do_erase_person(person: Person) -> Erasure:
     with transaction.atomic():
         closed = Report.objects.filter(reports_made_by(person.pk)).exclude(status__in=OPEN_STATUSES)
         filed = Report.objects.filter(reports_filed_by(person.pk)).exclude(status__in=OPEN_STATUSES)
+        # Sealed notices (about their confidential reports) were theirs alone: they go with the deliveries.
+        sealed = list(Notice.objects.filter(deliveries__person=person).exclude(sealed="").values_list("pk", flat=True))
         erasure = Erasure(
             reports_anonymised=unlink_reporters(closed | filed),
             reports_kept_open=kept_reports(person).count(),
@@ -55,6 +57,7 @@ def do_erase_person(person: Person) -> Erasure:
             channels=Endpoint.objects.filter(person=person).delete()[0]
             + ChannelIdentity.objects.filter(person=person).update(person=None, linked_at=None),
         )
+        Notice.objects.filter(pk__in=sealed).delete()
         JoinRequest.objects.filter(person=person).delete()
         person.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now(), withdrawn_by=person)
         Person.objects.filter(relay=person).update(relay=None)

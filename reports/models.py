@@ -347,16 +347,28 @@ class ReportMessage(models.Model):
     chat_error = models.CharField(max_length=300, blank=True)
     chat_attempts = models.PositiveSmallIntegerField(default=0)
     # The delivery-engine notice of this message, kept in the reporter's inbox while the chat
-    # answer is tried; released to their channels if the chat cannot take it.
+    # answer is tried; released to their channels if the chat cannot take it. On a confidential
+    # report its id is encrypted: the notice's delivery names the reporter (docs/privacy.md).
     held_notice = models.ForeignKey(
         "delivery.Notice", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    sealed_held_notice = EncryptedTextField(blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.report} · {self.side}"
+
+    def hold(self, notice_id: int) -> None:
+        """Remember the notice of this message (sealed on a confidential report)."""
+        sealed = self.report.visibility == Visibility.CONFIDENTIAL
+        self.held_notice_id = None if sealed else notice_id
+        self.sealed_held_notice = str(notice_id) if sealed else ""
+
+    @property
+    def held_notice_pk(self) -> int | None:
+        return self.held_notice_id or (int(self.sealed_held_notice) if self.sealed_held_notice else None)
 
 
 class ReportUpdate(models.Model):

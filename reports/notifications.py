@@ -3,7 +3,10 @@
 It writes an item to the report's updates feed, shown on the reporter's report page (by
 account, or by receipt code + secret for an anonymous reporter), and sends it to reporters with
 an account through the delivery engine (`delivery.notify.notify`): their web inbox and whatever
-channels they chose. Anonymous reporters stay feed-only: no address of theirs is stored.
+channels they chose. Anonymous reporters stay feed-only: no address of theirs is stored. A
+confidential reporter's notices are sealed (`delivery.models.Notice.sealed`): their subject, text,
+link and source are stored encrypted, so their delivery rows do not name the report
+(docs/privacy.md, "What a database dump shows").
 """
 
 from django.urls import reverse
@@ -13,7 +16,7 @@ from django.utils.translation import gettext as _
 from channels.base import ReplyContext
 from delivery.models import Notice
 from delivery.notify import notify
-from reports.models import Report, ReportUpdate
+from reports.models import Report, ReportUpdate, Visibility
 from reports.workflow import Status
 
 
@@ -71,6 +74,7 @@ def notify_reporter(
                 body=text,
                 url=reverse("reports:detail", args=[follower.receipt_code]),
                 source=follower,
+                sealed=follower.visibility == Visibility.CONFIDENTIAL,
                 inbox_only=told_in_chat and follower == report,
                 **(_reply(chat_answer) if chat_answer and follower == report else {}),
             )

@@ -331,8 +331,8 @@ def check_post_message(report: Report, body: str, *, actor: Person | None, as_re
         else:
             notice = notify_reporter(report, "message", chat_answer=chat_answer(report, body) if by_chat else None)
             if by_chat and notice is not None:
-                ReportMessage.objects.filter(pk=message.pk).update(held_notice=notice)
-                message.held_notice = notice
+                message.hold(notice.pk)
+                message.save(update_fields=["held_notice", "sealed_held_notice"])
         transaction.on_commit(lambda: _publish(target, "report.message"))
     return message
 

@@ -19,6 +19,7 @@ from channels.actions import do_create_link_code
 from channels.conftest import BOT_SECRET, add_bot, add_zalo_oa
 from channels.models import ChannelIdentity, InboundEvent
 from core import crypto
+from delivery.models import Delivery
 from reports.models import ChatStatus, Report, ReportConversation, ReportMessage, Side, Step
 from reports.tests.images import jpeg_with_gps
 
@@ -61,6 +62,13 @@ def officer_writes(world, report, body, django_capture_on_commit_callbacks):
         response = officer.post(f"/reports/{report.receipt_code}/messages/", {"body": body})
     assert response.status_code == 302
     return officer
+
+
+def held_delivery(message: ReportMessage) -> Delivery:
+    """The reporter's delivery of the notice a police message waits on (sealed or not)."""
+    notice_id = message.held_notice_pk
+    assert notice_id is not None
+    return Delivery.objects.get(notice_id=notice_id)
 
 
 def file_theft(say, *, visibility="2"):
@@ -266,7 +274,6 @@ def test_a_temporary_chat_failure_is_retried_later_by_the_delivery_engine(
 ):
     from canhgiac.settings import TASK_QUEUES
     from delivery.engine import drain
-    from delivery.models import Delivery
 
     file_theft(linked)
     report = Report.objects.get()
@@ -280,7 +287,7 @@ def test_a_temporary_chat_failure_is_retried_later_by_the_delivery_engine(
     drain(budget_seconds=10)
     message.refresh_from_db()
     assert message.chat_status == ChatStatus.RETRYING
-    retry = Delivery.objects.get(notice=message.held_notice)
+    retry = held_delivery(message)
     assert retry.next_attempt_at is not None and retry.next_attempt_at > timezone.now()
     Delivery.objects.filter(pk=retry.pk).update(next_attempt_at=timezone.now())
     drain(budget_seconds=10)

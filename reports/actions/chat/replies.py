@@ -8,6 +8,7 @@ unlinked — the engine sends the notice down the reporter's channels instead. T
 officer sees on the message (`ReportMessage.chat_status`) follows the engine's attempts.
 """
 
+from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -43,17 +44,30 @@ def on_chat_reply_attempted(
         status, text = ChatStatus.OUTSIDE_WINDOW, ""
     else:
         status, text = ChatStatus.FAILED, str(error)
-    ReportMessage.objects.filter(held_notice_id=delivery.notice_id).update(
-        chat_status=status, chat_error=text[:300], chat_attempts=delivery.attempts
-    )
+    holding = _messages_holding(delivery.notice)
+    holding.update(chat_status=status, chat_error=text[:300], chat_attempts=delivery.attempts)
+
+
+def _messages_holding(notice: Notice) -> QuerySet[ReportMessage]:
+    """The message whose notice this is: by its plain id, or for a sealed notice (a confidential
+    report's) among the messages of the report it names, each holding the notice id encrypted."""
+    if not notice.is_sealed:
+        return ReportMessage.objects.filter(held_notice_id=notice.pk)
+    if notice.source_type != Report._meta.label_lower:
+        return ReportMessage.objects.none()
+    sealed = ReportMessage.objects.filter(report_id=int(notice.source_id)).exclude(sealed_held_notice="")
+    return ReportMessage.objects.filter(pk__in=[m.pk for m in sealed if m.held_notice_pk == notice.pk])
 
 
 def release_held_notices(identity: ChannelIdentity) -> None:
     """The chat could not take the answer: the notices kept in the reporter's inbox because the
-    chat was telling them (the receipt) go to their channels after all."""
+    chat was telling them (the receipt) go to their channels after all. A confidential report's
+    notices name it only sealed, so they are found among the reporter's held notices."""
     conversation = ReportConversation.objects.filter(identity=identity).first()
-    if conversation is None or (report_id := conversation.followed_report_id) is None:
+    report = conversation.followed_report if conversation is not None else None
+    if report is None or (reporter_pk := report.reporter_pk) is None:
         return
-    held = Notice.objects.filter(source_type=Report._meta.label_lower, source_id=str(report_id), inbox_only=True)
+    held = Notice.objects.filter(inbox_only=True, deliveries__person_id=reporter_pk).distinct()
     for notice in held:
-        do_release_notice(notice)
+        if (notice.source_type, notice.source_id) == (Report._meta.label_lower, str(report.pk)):
+            do_release_notice(notice)
