@@ -24,7 +24,7 @@ def wait_until_up(url: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 — our own local server
+            with urllib.request.urlopen(url, timeout=10):  # noqa: S310 — our own local server
                 return
         except OSError:
             time.sleep(0.2)

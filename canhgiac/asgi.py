@@ -1,6 +1,8 @@
 import os
 
-from django.core.asgi import get_asgi_application
-
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "canhgiac.settings")
-application = get_asgi_application()
+
+# Imported once the settings module is named: core.asgi sets Django up.
+from core.asgi import get_application
+
+application = get_application()

@@ -140,6 +140,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
 
+# Requests inside Django at once per web process (core/asgi.py); the rest wait in order of arrival.
+# SQLite has one write lock, so few; PostgreSQL takes more. 0: no bound (Django's own behaviour).
+REQUEST_CONCURRENCY = env_int(
+    "REQUEST_CONCURRENCY", 8 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3" else 16
+)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"
 AUTHENTICATION_BACKENDS = ["people.auth.PhoneCodeBackend", "django.contrib.auth.backends.ModelBackend"]

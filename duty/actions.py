@@ -143,8 +143,21 @@ def ack_url(alert: Alert, person_id: int) -> str:
     return reverse("duty:ack", args=[ack_token(alert, person_id)])
 
 
+ESCALATION = (Step.DUTY, Step.BACKUP, Step.CHIEF, Step.ABOVE)
+
+
+def escalation_chain(police_unit: Unit, now: datetime) -> dict[int, list[int]]:
+    """Whom each step of the escalation reaches for an alert to `police_unit` now. Read before an
+    intake transaction, so that the transaction, which holds SQLite's one write lock, only writes
+    (docs/reports.md, "Duty and escalation"); the later escalations read the roster again."""
+    return {step: _unit_step_people(police_unit, step, now) for step in ESCALATION}
+
+
 def _step_people(alert: Alert, step: int, now: datetime) -> list[int]:
-    unit = alert.unit
+    return _unit_step_people(alert.unit, step, now)
+
+
+def _unit_step_people(unit: Unit, step: int, now: datetime) -> list[int]:
     if step == Step.DUTY:
         return on_duty_ids(unit, now)
     if step == Step.BACKUP:
@@ -156,13 +169,17 @@ def _step_people(alert: Alert, step: int, now: datetime) -> list[int]:
     return []
 
 
-def _next_step(alert: Alert, first: int, now: datetime) -> tuple[int | None, list[int]]:
-    """The first step from `first` on with someone not yet alerted, and who they are."""
-    already = set(alert.recipients.values_list("person_id", flat=True))
-    for step in (Step.DUTY, Step.BACKUP, Step.CHIEF, Step.ABOVE):
+def _next_step(
+    alert: Alert, first: int, now: datetime, chain: dict[int, list[int]] | None = None
+) -> tuple[int | None, list[int]]:
+    """The first step from `first` on with someone not yet alerted, and who they are. `chain`: the
+    steps' people read beforehand (`escalation_chain`), for an alert nobody has been sent yet."""
+    already = set(alert.recipients.values_list("person_id", flat=True)) if chain is None else set()
+    for step in ESCALATION:
         if step < first:
             continue
-        people = [pk for pk in _step_people(alert, step, now) if pk not in already]
+        found = chain[step] if chain is not None else _step_people(alert, step, now)
+        people = [pk for pk in found if pk not in already]
         if people:
             return step, people
     return None, []
@@ -180,11 +197,13 @@ def do_raise_alert(
     to: Person | None = None,
     key: str | None = None,
     police_unit: Unit | None = None,
+    chain: dict[int, list[int]] | None = None,
 ) -> Alert | None:
     """Alert the police of the unit `unit` lies in about `source` (a report). `to`: one named
     officer (the one handling the case), no escalation. A deadline alert goes to the chief and the
     police above at once. Returns None when no police unit answers for `unit`, or `key` was used.
-    `police_unit`: `police_unit_for(unit)`, when the caller read it before its transaction."""
+    `police_unit`: `police_unit_for(unit)`, and `chain`: `escalation_chain(police_unit, now)`, when
+    the caller read them before its transaction."""
     police_unit = police_unit or police_unit_for(unit)
     if police_unit is None:
         return None
@@ -220,10 +239,10 @@ def do_raise_alert(
                     % {"names": _names(people) or _("nobody")},
                 )
             else:
-                step, people = _next_step(alert, Step.DUTY, now)
+                step, people = _next_step(alert, Step.DUTY, now, chain)
                 if step != Step.DUTY:
                     alert.nobody_on_duty = True
-                _advance(alert, step, people, now)
+                _advance(alert, step, people, now, chain)
                 if step == Step.DUTY:
                     _history(alert, _("Alerted the officer on duty: %(names)s.") % {"names": _names(people)})
                 elif step is None:
@@ -237,20 +256,24 @@ def do_raise_alert(
     return alert
 
 
-def _advance(alert: Alert, step: int | None, people: list[int], now: datetime) -> None:
+def _advance(
+    alert: Alert, step: int | None, people: list[int], now: datetime, chain: dict[int, list[int]] | None = None
+) -> None:
     """Send to `people` at `step` and set when the next escalation falls due."""
     if step is None:
         alert.escalate_at = None
     else:
         alert.step = step
         _send(alert, people, step, now)
-        last = _next_step_after(alert, step, now) is None
+        if chain is not None:  # nobody else was sent the alert yet: all but `people` are still to ask
+            chain = {later: [pk for pk in found if pk not in people] for later, found in chain.items()}
+        last = _next_step_after(alert, step, now, chain) is None
         alert.escalate_at = None if last else now + timedelta(minutes=ack_minutes(alert))
     alert.save(update_fields=["step", "escalate_at", "nobody_on_duty"])
 
 
-def _next_step_after(alert: Alert, step: int, now: datetime) -> int | None:
-    return _next_step(alert, step + 1, now)[0] if step < Step.ABOVE else None
+def _next_step_after(alert: Alert, step: int, now: datetime, chain: dict[int, list[int]] | None = None) -> int | None:
+    return _next_step(alert, step + 1, now, chain)[0] if step < Step.ABOVE else None
 
 
 def _send(alert: Alert, people: list[int], step: int, now: datetime) -> None:

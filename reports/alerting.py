@@ -15,7 +15,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from delivery.messages import absolute
-from duty.actions import do_raise_alert
+from duty.actions import do_raise_alert, escalation_chain
 from duty.models import Alert, AlertKind
 from duty.queries import police_unit_for
 from places.models import Unit
@@ -55,6 +55,7 @@ class NewReportAlert:
 
     report: Report
     police_unit: Unit | None
+    chain: dict[int, list[int]] | None  # whom each step of the escalation reaches (duty.actions)
     subject: str
     body: str
     urgent: bool
@@ -67,6 +68,7 @@ class NewReportAlert:
         do_raise_alert(
             unit=self.report.unit,
             police_unit=self.police_unit,
+            chain=self.chain,
             source=self.report,
             kind=AlertKind.NEW_REPORT,
             subject=self.subject,
@@ -78,10 +80,12 @@ class NewReportAlert:
 
 def new_report_alert(report: Report) -> NewReportAlert:
     """The alert about `report`, not yet saved: its receipt code and time are already set."""
+    police_unit = police_unit_for(report.unit)
     with translation.override("vi"):
         return NewReportAlert(
             report=report,
-            police_unit=police_unit_for(report.unit),
+            police_unit=police_unit,
+            chain=escalation_chain(police_unit, timezone.now()) if police_unit else None,
             subject=_("New report %(code)s: %(category)s")
             % {"code": report.receipt_code, "category": report.category_name},
             body=summary(report),

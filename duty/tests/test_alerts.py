@@ -296,3 +296,28 @@ def test_cases_alerted_long_ago_do_not_keep_a_newly_overdue_case_waiting(world, 
     Report.objects.filter(pk=late.pk).update(decision_due_at=timezone.now() - timedelta(minutes=1))
     assert alerting.escalate_overdue() == 1
     assert alerting.escalate_overdue() == 0
+
+
+def test_the_intake_transaction_reads_no_roster_whom_to_alert_is_read_before_it(world, crew):
+    """The report's transaction holds SQLite's one write lock: who is on duty, the backup, the chief
+    and the police above are read before it, so inside it the alert is only written."""
+    from django.db import connection
+
+    depth = len(connection.atomic_blocks)
+    inside: list[str] = []
+
+    def watch(execute, sql, params, many, context):
+        if len(connection.atomic_blocks) > depth:
+            inside.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch):
+        create_report(world.resident, world.rg, category="assault", description=URGENT_TEXT)
+    roster_reads = [sql for sql in inside if sql.lstrip().upper().startswith("SELECT") and '"duty_shift"' in sql]
+    roster_reads += [sql for sql in inside if sql.lstrip().upper().startswith("SELECT") and '"duty_roster"' in sql]
+    assert any('INSERT INTO "duty_alert"' in sql for sql in inside)
+    assert roster_reads == []
+    # …and the alert went where the roster says, with the escalation still to come.
+    alert = Alert.objects.get()
+    assert alert.step == Step.DUTY and alert.escalate_at is not None and not alert.nobody_on_duty
+    assert [r.person_id for r in alert.recipients.all()] == [crew.on_duty.pk]
