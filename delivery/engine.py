@@ -17,7 +17,7 @@ from time import monotonic, sleep
 
 from django.conf import settings
 from django.db import connection, connections, transaction
-from django.db.models import F, Min, Q
+from django.db.models import Case, DateTimeField, F, Min, Q, Value, When
 from django.utils import timezone
 
 from channels import http, sending
@@ -402,11 +402,35 @@ class Sender:
                     job.window_end = grant.window_end if self.limits.get(key) else None
                     self._start(job)
                 if grant.granted < room:
-                    _release([job.delivery for job in jobs], grant.window_end)
+                    self._put_back(key, [job.delivery for job in jobs], grant.window_end)
                     self.result.deferred += len(jobs)
                     jobs.clear()
             if not jobs:
                 del self.waiting[key]
+
+    def _put_back(self, key: str, deliveries: list[Delivery], window_end: datetime) -> None:
+        """Hand back what the credential's budget cannot take in this window, booked into its
+        coming windows at its limit (pace.book): each window then brings every credential's
+        share of the queue, rather than one credential's whole backlog that its budget sends
+        a few of and the worker must put back again before reaching the next credential."""
+        limit = self.limits.get(key)
+        if limit is None:
+            _release(deliveries, window_end)
+            return
+        lanes: dict[int, list[Delivery]] = defaultdict(list)
+        for delivery in deliveries:
+            lanes[delivery.rank].append(delivery)
+        due: dict[datetime, list[int]] = defaultdict(list)
+        for rank, waiting in lanes.items():
+            later = Delivery.objects.filter(status=DeliveryStatus.QUEUED, rank=rank, next_attempt_at__gte=window_end)
+            slots = pace.book(key, limit, rank, len(waiting), window_end, later.count())
+            pending = iter(waiting)
+            for slot in slots:
+                due[slot.due].extend(next(pending).pk for _ in range(slot.count))
+        booked = Case(*(When(pk__in=ids, then=Value(at)) for at, ids in due.items()), output_field=DateTimeField())
+        Delivery.objects.filter(pk__in=[d.pk for d in deliveries]).update(
+            claimed_by=None, claimed_at=None, next_attempt_at=booked
+        )
 
     def _start(self, job: Job) -> None:
         self.started += 1

@@ -256,3 +256,20 @@ class ChannelBudget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel}: {self.used} in minute {self.window}"
+
+
+class ChannelSchedule(models.Model):
+    """How far one credential's queue is booked (delivery/pace.py, `book`): the deliveries its
+    budget could not take are put back due in its coming windows, `limit` to a window, after
+    those any worker put back before; one row per credential and priority lane."""
+
+    channel = models.CharField(max_length=60, help_text="<slug>:<config id>, or the slug.")
+    rank = models.PositiveSmallIntegerField()
+    window = models.BigIntegerField(default=0, help_text="The last window booked, in windows since the epoch.")
+    booked = models.PositiveIntegerField(default=0, help_text="Deliveries booked in that window.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["channel", "rank"], name="one_schedule_per_credential_lane")]
+
+    def __str__(self) -> str:
+        return f"{self.channel} (lane {self.rank}): {self.booked} in window {self.window}"

@@ -18,7 +18,7 @@ from channels.registry import RateLimit, get_type
 from core.errors import ActionError
 from coverage.actions import check_add_household_member
 from delivery import pace
-from delivery.engine import drain
+from delivery.engine import claim, drain
 from delivery.models import Attempt, ChannelBudget, Delivery, DeliveryStatus
 from delivery.notify import notify
 
@@ -93,6 +93,36 @@ def test_each_communes_oa_has_its_own_budget_and_none_goes_above_its_limit(world
     assert set(records.values()) == {1} and len(records) == delivered.count()
 
 
+def test_what_a_spent_oa_cannot_send_waits_at_its_pace_so_each_window_serves_every_oa(world, fake, settings):  # noqa: F811
+    settings.DELIVERY_WAIT_FOR_DUE_SECONDS = 0  # the drain ends once this minute's budget is spent
+    neighbour = extend_with_neighbour(world)
+    busy_oa = add_zalo_oa(fake, world.commune, rate_per_minute=2)
+    other_oa = add_zalo_oa(fake, world.neighbour, rate_per_minute=2)
+    busy = followers(world.officer, world.household, busy_oa, 7, 7000)
+    other = followers(world.admin, neighbour.neighbour_resident.household, other_oa, 3, 8000)
+    # A province's alert meets them commune after commune: the busy OA's block comes first.
+    notice = notify([p.pk for p in busy + other], subject="Cảnh báo", body="Khóa cửa cẩn thận.")
+    if timezone.now().second >= 40:  # the budget is per clock minute: start well inside one
+        time.sleep(60.5 - timezone.now().second)
+    minute = timedelta(minutes=1)
+    next_minute = timezone.now().replace(second=0, microsecond=0) + minute
+
+    drain(concurrency=4, budget_seconds=15)
+
+    # Both OAs sent their two in this minute, and what they could not send waits at their own
+    # pace: two of the busy OA's in each minute to come, not all five at the next one.
+    assert len(received_by_user(fake)) == 4
+    waiting = Delivery.objects.filter(notice=notice, status=DeliveryStatus.QUEUED)
+    busy_due = list(
+        waiting.filter(person__in=busy).order_by("next_attempt_at").values_list("next_attempt_at", flat=True)
+    )
+    assert busy_due == [next_minute] * 2 + [next_minute + minute] * 2 + [next_minute + 2 * minute]
+    assert list(waiting.filter(person__in=other).values_list("next_attempt_at", flat=True)) == [next_minute]
+    # So the next minute's claim brings what each OA can send then, and nothing to put back.
+    taken = claim("next-worker", 50, now=next_minute + timedelta(seconds=1))
+    assert sorted(d.person_id in {p.pk for p in busy} for d in taken) == [False, True, True]
+
+
 def test_a_worker_keeps_many_sends_in_flight(world, fake):  # noqa: F811
     oa = add_zalo_oa(fake, world.commune)
     people = followers(world.officer, world.household, oa, 8, 3000)
@@ -150,6 +180,43 @@ def test_the_budget_is_shared_atomically_and_opens_again_in_the_next_window():
     assert pace.take("zalo_oa:1", limit, 3, spent.window_end).granted == 3
     late = datetime(2026, 11, 28, 10, 0, 59, 990000, tzinfo=UTC)
     assert pace.take("zalo_oa:3", limit, 1, late).granted == 0, "nothing is granted at a window's very end"
+
+
+@pytest.mark.parametrize("store", ["database", "redis"])
+def test_a_credentials_queue_is_booked_at_its_limit_by_every_worker_in_each_lane(settings, store):
+    from datetime import UTC, datetime
+
+    if store == "redis":
+        from delivery.tests.test_redis_queue import REDIS_URL, redis_or_skip
+
+        client = redis_or_skip()
+        settings.REDIS_URL = REDIS_URL
+        pace._redis.cache_clear()
+        for key in client.scan_iter("canhgiac:booked:test-*"):
+            client.delete(key)
+    settings.DELIVERY_RATE_STORE = store
+    limit, normal, urgent = RateLimit(3, 60), 1, 0
+    start = datetime(2026, 11, 28, 10, 1, tzinfo=UTC)
+    minute = timedelta(minutes=1)
+
+    def book(key, rank, wanted, queued_later, first_due=start):
+        return [(slot.due, slot.count) for slot in pace.book(key, limit, rank, wanted, first_due, queued_later)]
+
+    try:
+        # Two workers put back four each of one OA's deliveries: one schedule, three a minute.
+        assert book("test-oa-1", normal, 4, queued_later=0) == [(start, 3), (start + minute, 1)]
+        assert book("test-oa-1", normal, 4, queued_later=4) == [(start + minute, 2), (start + 2 * minute, 2)]
+        # Another OA, and the urgent lane of the same OA, are not behind that queue.
+        assert book("test-oa-2", normal, 2, queued_later=8) == [(start, 2)]
+        assert book("test-oa-1", urgent, 1, queued_later=0) == [(start, 1)]
+        # Once its deliveries are gone (a bulletin withdrawn), an old booking holds nothing back.
+        assert book("test-oa-1", normal, 1, queued_later=2) == [(start, 1)]
+        # A schedule that has fallen behind the clock starts again at the first window due.
+        later = start + 10 * minute
+        assert book("test-oa-2", normal, 4, queued_later=0, first_due=later) == [(later, 3), (later + minute, 1)]
+        assert ChannelBudget.objects.count() == 0
+    finally:
+        pace._redis.cache_clear()
 
 
 def test_the_redis_budget_is_shared_like_the_database_one(settings):
