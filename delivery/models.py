@@ -68,8 +68,7 @@ class Notice(models.Model):
         """A sealed notice's own columns are written empty; the instance keeps reading its text."""
         if not self.sealed:
             return super().save(*args, **kwargs)
-        content = {name: getattr(self, name) for name in SEALED_FIELDS}
-        self.sealed = json.dumps(content)
+        content = self.seal()
         for name in SEALED_FIELDS:
             setattr(self, name, "")
         try:
@@ -86,9 +85,11 @@ class Notice(models.Model):
                 setattr(notice, name, value)
         return notice
 
-    def seal(self) -> None:
-        """Keep the content in `sealed` only, from the next save on."""
-        self.sealed = json.dumps({name: getattr(self, name) for name in SEALED_FIELDS})
+    def seal(self) -> dict[str, str]:
+        """Keep the content in `sealed` only, from the next save on; returns the content."""
+        content = {name: getattr(self, name) for name in SEALED_FIELDS}
+        self.sealed = json.dumps(content)
+        return content
 
     @property
     def is_sealed(self) -> bool:

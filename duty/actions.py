@@ -150,14 +150,10 @@ def escalation_chain(police_unit: Unit, now: datetime) -> dict[int, list[int]]:
     """Whom each step of the escalation reaches for an alert to `police_unit` now. Read before an
     intake transaction, so that the transaction, which holds SQLite's one write lock, only writes
     (docs/reports.md, "Duty and escalation"); the later escalations read the roster again."""
-    return {step: _unit_step_people(police_unit, step, now) for step in ESCALATION}
+    return {step: _step_people(police_unit, step, now) for step in ESCALATION}
 
 
-def _step_people(alert: Alert, step: int, now: datetime) -> list[int]:
-    return _unit_step_people(alert.unit, step, now)
-
-
-def _unit_step_people(unit: Unit, step: int, now: datetime) -> list[int]:
+def _step_people(unit: Unit, step: int, now: datetime) -> list[int]:
     if step == Step.DUTY:
         return on_duty_ids(unit, now)
     if step == Step.BACKUP:
@@ -178,7 +174,7 @@ def _next_step(
     for step in ESCALATION:
         if step < first:
             continue
-        found = chain[step] if chain is not None else _step_people(alert, step, now)
+        found = chain[step] if chain is not None else _step_people(alert.unit, step, now)
         people = [pk for pk in found if pk not in already]
         if people:
             return step, people
