@@ -40,7 +40,6 @@ from groups.queries import (
     organisations_under,
     pending_join_requests,
 )
-from people.permissions import manages_unit
 from places.models import Unit
 
 
@@ -73,6 +72,7 @@ def group_detail(request, group_id: int):
     people = [m.person for m in found.shown]
     visible_phones = {p.pk for p in people} if manage else phone_visible_ids(request.user, people)
     grantable = grantable_roles(request.user, group)
+    may_link = can_link_organisation(request.user, group, None)
     context: dict[str, object] = {
         "group": group,
         "membership": membership,
@@ -84,7 +84,7 @@ def group_detail(request, group_id: int):
         "query": query,
         "visible_phones": visible_phones,
         "grantable": grantable,
-        "organisation_link": manages_unit(request.user, group.unit),
+        "organisation_link": may_link,
         "role_choices": [(value, label) for value, label in GroupRole.choices if value in grantable],
     }
     if manage:
@@ -93,7 +93,7 @@ def group_detail(request, group_id: int):
             if invite.is_usable:
                 url = request.build_absolute_uri(reverse("groups:join", args=[invite.token]))
                 invites.append({"invite": invite, "url": url, "qr_svg": segno.make(url, error="m").svg_inline(scale=3)})
-        if can_link_organisation(request.user, group, None):
+        if may_link:
             context["organisations"] = linkable_organisations(group)
         context.update(
             invites=invites,
