@@ -33,6 +33,7 @@ from duty.queries import (
     is_on_duty,
     on_duty_ids,
     police_above_ids,
+    police_ids,
     police_unit_for,
     unit_police,
 )
@@ -146,11 +147,14 @@ def ack_url(alert: Alert, person_id: int) -> str:
 ESCALATION = (Step.DUTY, Step.BACKUP, Step.CHIEF, Step.ABOVE)
 
 
-def escalation_chain(police_unit: Unit, now: datetime) -> dict[int, list[int]]:
-    """Whom each step of the escalation reaches for an alert to `police_unit` now. Read before an
-    intake transaction, so that the transaction, which holds SQLite's one write lock, only writes
-    (docs/reports.md, "Duty and escalation"); the later escalations read the roster again."""
-    return {step: _step_people(police_unit, step, now) for step in ESCALATION}
+def escalation_chain(police_unit: Unit, now: datetime, *, above: Unit | None) -> dict[int, list[int]]:
+    """Whom each step of the escalation reaches for an alert to `police_unit` now; `above`: the
+    police unit answering above it (`police_units_for`). Read before an intake transaction, so
+    that the transaction, which holds SQLite's one write lock, only writes (docs/reports.md, "Duty
+    and escalation"); the later escalations read the roster again."""
+    return {
+        step: police_ids(above) if step == Step.ABOVE else _step_people(police_unit, step, now) for step in ESCALATION
+    }
 
 
 def _step_people(unit: Unit, step: int, now: datetime) -> list[int]:
@@ -198,7 +202,7 @@ def do_raise_alert(
     """Alert the police of the unit `unit` lies in about `source` (a report). `to`: one named
     officer (the one handling the case), no escalation. A deadline alert goes to the chief and the
     police above at once. Returns None when no police unit answers for `unit`, or `key` was used.
-    `police_unit`: `police_unit_for(unit)`, and `chain`: `escalation_chain(police_unit, now)`, when
+    `police_unit`: `police_unit_for(unit)`, and `chain`: `escalation_chain(police_unit, now, ...)`, when
     the caller read them before its transaction."""
     police_unit = police_unit or police_unit_for(unit)
     if police_unit is None:
@@ -284,7 +288,6 @@ def _send(alert: Alert, people: list[int], step: int, now: datetime) -> None:
         enabled.setdefault(person_id, set()).add(slug)
     registered = set(channel_types())
     for person_id in people:
-        AlertRecipient.objects.create(alert=alert, person_id=person_id, step=step, sent_at=now)
         # Urgent when the case is: on duty, or called upon by the escalation (quiet hours do not
         # hold it). One named officer off duty gets it as ordinary news.
         urgent = alert.urgent and (step != Step.DIRECT or is_on_duty(person_id, now))
@@ -306,7 +309,7 @@ def _send(alert: Alert, people: list[int], step: int, now: datetime) -> None:
         notice = _notify_one(alert, person_id, message, chosen[0] if chosen else "")
         for slug in chosen[1:]:
             _notify_one(alert, person_id, message, slug, parallel_of=notice)
-        AlertRecipient.objects.filter(alert=alert, person_id=person_id).update(notice=notice)
+        AlertRecipient.objects.create(alert=alert, person_id=person_id, step=step, sent_at=now, notice=notice)
 
 
 def _notify_one(

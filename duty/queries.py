@@ -14,9 +14,11 @@ from places.models import Unit
 ROSTER_DAYS_SHOWN = 7
 
 
-def police_unit_for(unit: Unit) -> Unit | None:
+def police_units_for(unit: Unit) -> tuple[Unit | None, Unit | None]:
     """The police unit answering for `unit`: the nearest unit at or above it with a duty roster,
-    else the nearest with police officers (a hamlet's report lands with its commune's police)."""
+    else the nearest with police officers (a hamlet's report lands with its commune's police);
+    and the one answering above that one, whom an alert nobody acknowledges escalates to. Three
+    queries, whatever the depth."""
     ancestors = list(unit.ancestors())  # root first, the unit itself last
     ids = [u.pk for u in ancestors]
     rostered = set(Roster.objects.filter(unit_id__in=ids).values_list("unit_id", flat=True))
@@ -25,11 +27,22 @@ def police_unit_for(unit: Unit) -> Unit | None:
             "unit_id", flat=True
         )
     )
-    for wanted in (rostered, policed):
-        for candidate in reversed(ancestors):
-            if candidate.pk in wanted:
-                return candidate
-    return None
+
+    def answering(chain: list[Unit]) -> Unit | None:
+        for wanted in (rostered, policed):
+            for candidate in reversed(chain):
+                if candidate.pk in wanted:
+                    return candidate
+        return None
+
+    police = answering(ancestors)
+    if police is None:
+        return None, None
+    return police, answering(ancestors[: ids.index(police.pk)])
+
+
+def police_unit_for(unit: Unit) -> Unit | None:
+    return police_units_for(unit)[0]
 
 
 def shifts_at(unit: Unit, now: datetime) -> QuerySet[Shift]:
@@ -62,13 +75,15 @@ def chief_ids(unit: Unit) -> list[int]:
 def police_above_ids(unit: Unit) -> list[int]:
     """The police of the nearest unit above `unit` that has police officers."""
     parent = unit.parent
-    if parent is None:
-        return []
-    above = police_unit_for(parent)
-    if above is None:
+    return police_ids(police_unit_for(parent)) if parent is not None else []
+
+
+def police_ids(unit: Unit | None) -> list[int]:
+    """The active police officers holding a mandate on `unit` itself."""
+    if unit is None:
         return []
     return list(
-        Person.objects.filter(mandates__unit=above, mandates__role=MandateRole.POLICE, is_active=True)
+        Person.objects.filter(mandates__unit=unit, mandates__role=MandateRole.POLICE, is_active=True)
         .values_list("pk", flat=True)
         .distinct()
     )

@@ -15,14 +15,10 @@ def mandate_paths(person: Person, roles: set[str] | None = None) -> list[str]:
     """Paths of the units the person holds a mandate on, cached on the person for the request."""
     if not person.is_authenticated:
         return []
-    cache = person.__dict__.setdefault("_mandate_paths", {})
-    key = frozenset(roles) if roles else None
-    if key not in cache:
-        mandates = person.mandates.select_related("unit")
-        if roles:
-            mandates = mandates.filter(role__in=roles)
-        cache[key] = [m.unit.path for m in mandates]
-    return cache[key]
+    held = person.__dict__.get("_mandates")
+    if held is None:  # one query per request, whichever roles are asked about
+        held = person.__dict__["_mandates"] = list(person.mandates.values_list("role", "unit__path"))
+    return [path for role, path in held if not roles or role in roles]
 
 
 def is_officer(person: Person) -> bool:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from delivery.messages import absolute
 from duty.actions import do_raise_alert, escalation_chain
 from duty.models import Alert, AlertKind
-from duty.queries import police_unit_for
+from duty.queries import police_units_for
 from places.models import Unit
 from reports.helpers import area_name
 from reports.models import Report
@@ -80,12 +80,12 @@ class NewReportAlert:
 
 def new_report_alert(report: Report) -> NewReportAlert:
     """The alert about `report`, not yet saved: its receipt code and time are already set."""
-    police_unit = police_unit_for(report.unit)
+    police_unit, above = police_units_for(report.unit)
     with translation.override("vi"):
         return NewReportAlert(
             report=report,
             police_unit=police_unit,
-            chain=escalation_chain(police_unit, timezone.now()) if police_unit else None,
+            chain=escalation_chain(police_unit, timezone.now(), above=above) if police_unit else None,
             subject=_("New report %(code)s: %(category)s")
             % {"code": report.receipt_code, "category": report.category_name},
             body=summary(report),

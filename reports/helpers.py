@@ -40,10 +40,8 @@ def similarity(a: str, b: str) -> float:
 
 def area_name(report: Report) -> str:
     """The report's unit with the units above it up to the commune ("Tổ 5, Ấp Phước Hội, Xã Phước Ninh")."""
-    commune = report.unit.commune()
-    names = [report.unit.name]
-    unit = report.unit
-    while commune is not None and unit.pk != commune.pk and unit.parent is not None:
-        unit = unit.parent
-        names.append(unit.name)
-    return ", ".join(names)
+    chain = list(report.unit.ancestors())  # root first, the unit itself last: one query
+    communes = [index for index, unit in enumerate(chain) if unit.tier == Tier.COMMUNE]
+    if not communes:
+        return report.unit.name
+    return ", ".join(unit.name for unit in reversed(chain[communes[0] :]))

@@ -60,7 +60,8 @@ def notify_reporter(
     the chat fails). `chat_answer`: (where, text) of the answer the reporter of `report` gets in
     that chat; their notice is delivered there as that text first, and down their channels if the
     chat cannot take it. Returns the notice to the reporter of `report`, if any."""
-    followers = [report, *report.merged_reports.all()]
+    # A report just received has no case merged into it yet.
+    followers = [report] if event == "received" else [report, *report.merged_reports.all()]
     own_notice = None
     with translation.override("vi"):
         text = _event_text(report, event, detail)[:500]

@@ -349,9 +349,34 @@ def _parts(phrase: str) -> tuple[tuple[str, str], ...]:
     return tuple((part, fold(part)) for part in unicodedata.normalize("NFC", phrase).split())
 
 
+@functools.cache
+def _by_first_word(phrases: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+    """The phrases by their first word folded, in their order. A phrase can start only at a token
+    whose folded form is that word (a word with diacritics equal to it folds equal too), so each
+    token of a text is compared with the few phrases that can start there, not with every one."""
+    index: dict[str, list[str]] = {}
+    for phrase in phrases:
+        index.setdefault(_parts(phrase)[0][1], []).append(phrase)
+    return {first: tuple(found) for first, found in index.items()}
+
+
+def _phrases_at(tokens: list[Token], i: int, phrases: tuple[str, ...]) -> list[str]:
+    """Those of `phrases` that start at token i, in their order."""
+    return [p for p in _by_first_word(phrases).get(tokens[i].folded, ()) if _phrase_at(tokens, i, p)]
+
+
+@functools.cache
+def _longest_first(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted(phrases, key=lambda p: -len(p.split())))
+
+
+# "chả" folds to "cha" (a father), so it is not taken for a negation.
+_NEGATING = tuple(word for word in NEGATIONS if fold(word) != "cha")
+
+
 def _negated(tokens: list[Token], i: int) -> bool:
     start = max(0, i - 3)
-    return any(_phrase_at(tokens, j, word) for j in range(start, i) for word in NEGATIONS if fold(word) != "cha")
+    return any(_phrases_at(tokens, j, _NEGATING) for j in range(start, i))
 
 
 def _in_context(tokens: list[Token], i: int, length: int, context: tuple[set[str], set[str]]) -> bool:
@@ -364,9 +389,7 @@ def _in_context(tokens: list[Token], i: int, length: int, context: tuple[set[str
 def _rule_hits(rule: Rule, tokens: list[Token]) -> list[str]:
     hits = []
     for i, token in enumerate(tokens):
-        for phrase in sorted(rule.words, key=lambda p: -len(p.split())):
-            if not _phrase_at(tokens, i, phrase):
-                continue
+        for phrase in _phrases_at(tokens, i, _longest_first(rule.words)):
             length = len(phrase.split())
             key = fold(phrase)
             following = " ".join(t.folded for t in tokens[i + length : i + length + 2])
@@ -391,8 +414,8 @@ def _child_hits(tokens: list[Token]) -> list[str]:
         return [
             " ".join(t.written for t in tokens[i : i + len(p.split())])
             for i in range(len(tokens))
-            for p in phrases
-            if _phrase_at(tokens, i, p) and not _negated(tokens, i)
+            for p in _phrases_at(tokens, i, phrases)
+            if not _negated(tokens, i)
         ]
 
     alone = found(CHILD_ALONE)
@@ -426,7 +449,7 @@ def triage_text(text: str, kind: str, category: str = "") -> Triage:
     """Urgency, the words that triggered it, and a suggested category for a resident's text."""
     tokens = tokens_of(text)
     reasons: list[str] = []
-    long_ago = any(_phrase_at(tokens, i, phrase) for i in range(len(tokens)) for phrase in LONG_AGO)
+    long_ago = any(_phrases_at(tokens, i, LONG_AGO) for i in range(len(tokens)))
     for rule in RULES:
         if (rule.kinds is not None and kind not in rule.kinds) or (long_ago and rule.reason in FADES):
             continue

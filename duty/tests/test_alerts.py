@@ -321,3 +321,27 @@ def test_the_intake_transaction_reads_no_roster_whom_to_alert_is_read_before_it(
     alert = Alert.objects.get()
     assert alert.step == Step.DUTY and alert.escalate_at is not None and not alert.nobody_on_duty
     assert [r.person_id for r in alert.recipients.all()] == [crew.on_duty.pk]
+
+
+def test_a_resident_filing_through_the_api_costs_a_bounded_number_of_queries_and_the_alert_names_the_place(
+    world, crew, client, django_assert_max_num_queries
+):
+    """Filing is the busiest write (docs/benchmarks.md, "intake"): the police unit answering for
+    the group and the one above it are read together, the place's name in one query, the duty
+    crew once, and nothing is written twice."""
+    signed_in(client, world.resident)
+    payload = {
+        "kind": "crime",
+        "category": "theft",
+        "unit_code": world.rg.code,
+        "description": "Mất trộm xe máy trước cổng nhà",
+        "visibility": "named",
+    }
+    with django_assert_max_num_queries(42):
+        response = client.post("/api/reports", payload, content_type="application/json")
+    assert response.status_code == 201
+    alert = Alert.objects.get()
+    assert "Tổ 1, Ấp Phước Hội, " + world.commune.name in alert.body
+    recipient = alert.recipients.get()
+    assert recipient.person_id == crew.on_duty.pk and recipient.notice is not None
+    assert alert.escalate_at is not None  # the backup, the chief and the province's police are still to come
