@@ -205,7 +205,9 @@ def test_an_anonymous_report_from_a_chat_stores_nothing_that_links_it_to_the_res
     assert ReportConversation.objects.count() == 0
     assert AuditEvent.objects.get(verb="report.received").actor is None
     identity = ChannelIdentity.objects.get(provider_user_id=RESIDENT_ZALO_ID)
-    stored = json.dumps([event.payload for event in InboundEvent.objects.filter(config=identity.config)])
+    stored = json.dumps(
+        [event.payload for event in InboundEvent.objects.filter(config=identity.config)], ensure_ascii=False
+    )
     assert "Xe máy bị trộm" not in stored  # the conversation is not kept in the webhook log
 
     # Later messages are not attached to the anonymous report: a new conversation starts.
@@ -477,3 +479,28 @@ def test_a_resident_is_led_through_the_zalo_bot_too(fake, world, client, django_
     assert "1. Tin báo, tố giác tội phạm" in say("Xin chào")
     assert "1. Trộm cắp" in say("1")
     assert "Đã huỷ" in say("thôi")
+
+
+def test_a_confidential_report_from_a_chat_leaves_its_words_in_the_report_not_in_the_webhook_log(
+    linked, world, django_capture_on_commit_callbacks
+):
+    """The webhook log names the chat account beside each message: for a confidential report it
+    would tie the resident to it in clear, where the report seals that link (docs/channels.md)."""
+    file_theft(linked)  # confidential
+    report = Report.objects.get()
+    assert report.visibility == "confidential" and "Xe máy bị trộm" in report.description
+    identity = ChannelIdentity.objects.get(provider_user_id=RESIDENT_ZALO_ID)
+
+    def stored() -> str:
+        return json.dumps(
+            [event.payload for event in InboundEvent.objects.filter(config=identity.config)], ensure_ascii=False
+        )
+
+    assert InboundEvent.objects.filter(config=identity.config).count() >= 7  # every message came through the webhook
+    assert "Xe máy bị trộm" not in stored() and "Phước Ninh" not in stored()
+
+    # A follow-up still reaches the police, and is not kept in the log either.
+    answer = linked("Kẻ trộm mặc áo khoác đỏ")
+    assert report.receipt_code in answer
+    assert report.messages.get().body == "Kẻ trộm mặc áo khoác đỏ"
+    assert "áo khoác đỏ" not in stored()

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from channels.actions import do_record_channel_outcome
+from channels.actions import do_forget_messages, do_record_channel_outcome
 from channels.base import IncomingMessage, TransportError
 from channels.models import ChannelConfig, ChannelIdentity
 from channels.registry import get_type
@@ -28,8 +28,19 @@ from reports.actions.chat.dialogue import CANCEL_WORDS, NEW_WORDS, Action, Draft
 from reports.actions.chat.filing import file_conversation, photos_for_filing, unit_for
 from reports.actions.chat.replies import release_held_notices
 from reports.actions.handling import check_post_message
-from reports.models import RECEIPT_ALPHABET, Report, ReportConversation, Step, new_draft_key, reports_made_by
+from reports.models import (
+    RECEIPT_ALPHABET,
+    Report,
+    ReportConversation,
+    Step,
+    Visibility,
+    new_draft_key,
+    reports_made_by,
+)
 
+# A follow-up to a confidential report blanks that account's stored webhook messages of the last
+# hour: the one being answered and any the queue held up; earlier ones were blanked in their turn.
+FORGET_WINDOW = timedelta(hours=1)
 RECEIPT_CODE = re.compile(rf"\bCG[\s-]?([{RECEIPT_ALPHABET}]{{4}})[\s-]?([{RECEIPT_ALPHABET}]{{4}})\b")
 
 
@@ -210,6 +221,9 @@ def post_follow_up(
         check_post_message(report, "\n".join(lines), actor=identity.person, as_reporter=True)
     except ActionError as refusal:
         return " ".join(refusal.messages)
+    if report.visibility == Visibility.CONFIDENTIAL:
+        # As at filing: the report's thread keeps the words, the webhook log not who wrote them.
+        do_forget_messages(identity, since=timezone.now() - FORGET_WINDOW)
     if report.chat_identity_pk is None and not report.is_anonymous:
         report.set_links(report.reporter_pk, report.filer_pk, identity.pk)
         report.save(update_fields=["chat_identity", "filed_by", "sealed_links", "reporter_key", "filer_key"])

@@ -102,12 +102,15 @@ def file_conversation(
             filed = check_submit_report(None if anonymous else person, submission)
             if anonymous:
                 conversation.delete()
-                do_forget_messages(identity, since=conversation.created_at - timedelta(hours=1))
             else:
                 conversation.step = Step.FILED
                 conversation.follow(filed.report)
                 conversation.expires_at = timezone.now() + timedelta(days=settings.REPORT_CHAT_FOLLOW_UP_DAYS)
                 conversation.save()
+            if conversation.visibility != Visibility.NAMED:
+                # The webhook log would keep the conversation, and with it who filed: the report
+                # holds what was said, its links to the account sealed or absent (docs/channels.md).
+                do_forget_messages(identity, since=conversation.created_at - timedelta(hours=1))
     except ActionError as refusal:
         return "\n".join([*refusal.messages, _("Write “cancel” to stop.")])
     code = filed.report.receipt_code
