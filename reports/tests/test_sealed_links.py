@@ -40,7 +40,7 @@ def test_the_row_of_a_confidential_report_names_nobody_and_holds_no_account_id(w
     assert row["sealed_links"].startswith(crypto.TOKEN_PREFIX)
     assert is_keyed_hash(row["reporter_key"]) and is_keyed_hash(row["filer_key"])
     assert row["reporter_key"] != row["filer_key"]
-    dump = json.dumps(row, default=str)
+    dump = json.dumps(row, default=str, ensure_ascii=False)
     for clear in ("Trần Thị Sáu", "Trần Thị Mai", world.relay.phone[-9:], f'"reporter": {world.elder.pk}'):
         assert clear not in dump
     # Neither the audit log nor the reporter's message is the link the row does not hold.

@@ -62,7 +62,7 @@ def test_the_notice_and_delivery_rows_of_a_confidential_reporter_do_not_name_the
     stored = stored_notices_to(world.resident)
     notices = [row for row in stored if "sealed" in row]
     assert len(notices) >= 5  # two receipts, a status change, a message, a merge (and its closing)
-    dump = json.dumps(stored, default=str)
+    dump = json.dumps(stored, default=str, ensure_ascii=False)
     for named in (*report_text_of(report), *report_text_of(duplicate), "Anh ra công an xã"):
         assert named not in dump
     for notice in notices:
@@ -118,6 +118,7 @@ def test_a_chat_reporter_gets_the_text_on_zalo_and_the_answer_is_stored_sealed(
             *rows("SELECT * FROM reports_reportmessage WHERE id = %s", [message.pk]),
         ],
         default=str,
+        ensure_ascii=False,
     )
     assert report.receipt_code not in dump and f'"held_notice_id": {message.held_notice_pk}' not in dump
 
@@ -179,7 +180,11 @@ def test_the_migration_seals_the_notices_sent_to_confidential_reporters_before(w
     notices = {row["id"]: row for row in stored if "sealed" in row}
     mine = [row for row in notices.values() if row["sealed"]]
     assert len(mine) == 3  # the receipt, the status change, the message
-    dump = json.dumps(mine + [row for row in stored if row.get("notice_id") in {n["id"] for n in mine}], default=str)
+    dump = json.dumps(
+        mine + [row for row in stored if row.get("notice_id") in {n["id"] for n in mine}],
+        default=str,
+        ensure_ascii=False,
+    )
     assert report.receipt_code not in dump
     assert [Notice.objects.get(pk=row["id"]).source_id for row in mine] == [str(report.pk)] * 3
     named_rows = [row for row in notices.values() if not row["sealed"]]
