@@ -20,6 +20,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError
+from ninja.renderers import JSONRenderer
 from ninja.responses import Status as Reply
 from ninja.security import HttpBearer, SessionAuth, django_auth
 
@@ -36,7 +37,16 @@ from reports.throttle import follow_blocked, note_follow_failure
 from reports.triage import stored_triage
 from reports.workflow import Status, allowed_next
 
+
+class Utf8JSONRenderer(JSONRenderer):
+    """Vietnamese text as UTF-8, not escaped as `\\uXXXX`: a resident's description takes 0.6 of
+    the bytes (161 against 262 for the benchmark's), and reads as written in logs and checks."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=Utf8JSONRenderer(),
     title="Cảnh Giác API",
     version="1",
     description="Reports and the police workflow. See docs/api.md.",

@@ -111,6 +111,17 @@ def test_no_one_but_the_handling_police_reads_a_confidential_reporter(world, cli
         assert world.resident.full_name not in response.content.decode()
 
 
+def test_the_api_sends_vietnamese_as_utf8_so_what_a_response_holds_can_be_read_and_searched(world, client):
+    """A name kept out of a response is searched for in its text: escaped as \\uXXXX it could never
+    be found, and a resident's words would cost more bytes on a phone's data plan."""
+    report = create_report(world.resident, world.rg, description="Trộm chó nhà ông Ba lúc 2 giờ sáng").report
+    signed_in(client, world.officer)
+    response = client.get(f"/api/reports/{report.receipt_code}")
+    assert response.status_code == 200 and response["Content-Type"] == "application/json; charset=utf-8"
+    assert "Trộm chó nhà ông Ba" in response.content.decode("utf-8")
+    assert response.json()["description"] == "Trộm chó nhà ông Ba lúc 2 giờ sáng"
+
+
 def test_duplicates_and_merge_through_the_api(world, client):
     first = create_report(world.resident, world.rg, description="Trộm chó nhà ông Ba lúc 2 giờ sáng").report
     second = create_report(world.leader, world.rg, description="Trộm chó nhà ông Ba lúc 2 giờ").report
