@@ -176,7 +176,11 @@ def run(options) -> dict:
 
 
 async def measure(base: str, unit_code: str, cookies: list[dict[str, str]], kinds: list[str], seconds: float):
-    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
+    # uvicorn closes a connection idle for 5 s (`--timeout-keep-alive`) and httpx reuses one idle
+    # for up to 5 s, so an anonymous client, used every third turn, can send on a connection the
+    # server is closing: the likely cause of the lone `ReadError` of two earlier runs (docs/benchmarks.md).
+    # The clients let connections go before the server does.
+    limits = httpx.Limits(max_connections=1, max_keepalive_connections=1, keepalive_expiry=3.0)
     signed_in = [httpx.AsyncClient(base_url=base, cookies=c, timeout=60, limits=limits) for c in cookies]
     # Anonymous reporters hold no session, only the CSRF cookie the site's pages set, as a browser does.
     anonymous = [
