@@ -412,6 +412,8 @@ SCHEDULED_JOBS: dict[str, dict[str, Any]] = {
         "task": "reports.tasks.remove_expired_personal_data",
         "at": env_str("REPORT_RETENTION_AT", "02:30"),
     },
+    # Deliveries have no foreign-key constraints: this finds any pointing at nobody (there should be none).
+    "delivery.orphans": {"task": "delivery.tasks.sweep_orphan_deliveries", "at": "03:00"},
 }
 
 # Prometheus metrics at /metrics, for these addresses or a bearer token (docs/deployment.md).

@@ -4,6 +4,10 @@ The database resolves the recipient set (deduplicated by the `IN` semi-join and 
 constraint), the relay of members without a smartphone, and each recipient's first channel
 (through `Route`). Python never holds the recipient list, so memory and query count stay flat
 whatever the audience size. See docs/fanout.md.
+
+The rows have no foreign-key constraints (their checks at commit were half of a publish's time):
+each fan-out holds the fan-out lock shared, so that deleting or erasing a member or deleting a
+notice waits for it and it cannot leave a row pointing at nobody (delivery/integrity.py).
 """
 
 from collections.abc import Iterable
@@ -14,6 +18,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from channels.registry import channel_types
+from delivery.integrity import lock_for_fan_out
 from delivery.models import PRIORITY_RANK, Delivery, DeliveryStatus, Notice, Route
 from people.models import Person
 
@@ -27,7 +32,7 @@ def _table(model) -> str:
 
 
 def _insert_sql(recipient_sql: str, *, inbox_only: bool = False, first_channel: str = "") -> str:
-    delivery, person, route = _table(Delivery), _table(Person), _table(Route)
+    delivery, notice, person, route = _table(Delivery), _table(Notice), _table(Person), _table(Route)
     # The member themself, or their relay when they have no smartphone.
     target = "CASE WHEN p.has_smartphone THEN p.id ELSE p.relay_id END"
     if inbox_only:
@@ -54,14 +59,15 @@ def _insert_sql(recipient_sql: str, *, inbox_only: bool = False, first_channel: 
             CASE WHEN {target} IS NULL THEN '{UNREACHABLE}' ELSE '' END
         FROM {person} p
         LEFT JOIN {route} r ON r.person_id = {target}
-        WHERE p.is_active AND p.id IN ({recipient_sql})
+        WHERE EXISTS (SELECT 1 FROM {notice} n WHERE n.id = %s)  -- not deleted meanwhile: no constraint says so
+          AND p.is_active AND p.id IN ({recipient_sql})
         ON CONFLICT (notice_id, person_id) DO NOTHING
     """  # noqa: S608
 
 
 def _run(notice: Notice, recipient_sql: str, recipient_params: list | tuple) -> int:
     now = connection.ops.adapt_datetimefield_value(timezone.now())
-    params = [notice.pk, PRIORITY_RANK[notice.priority], now, now, now, *recipient_params]
+    params = [notice.pk, PRIORITY_RANK[notice.priority], now, now, now, notice.pk, *recipient_params]
     with connection.cursor() as cursor:
         sql = _insert_sql(recipient_sql, inbox_only=notice.inbox_only, first_channel=notice.channel)
         cursor.execute(sql, params)
@@ -71,6 +77,7 @@ def _run(notice: Notice, recipient_sql: str, recipient_params: list | tuple) -> 
 def fan_out_query(notice: Notice, recipients: QuerySet) -> int:
     """Insert deliveries for every person the queryset yields (a Person queryset, or a values
     queryset of person ids such as memberships' `person_id`); returns the rows added."""
+    lock_for_fan_out()
     if recipients.model is Person:
         recipients = recipients.values("pk")
     # Ordering means nothing in an IN subquery, and with DISTINCT it would add a column to it.
@@ -80,6 +87,7 @@ def fan_out_query(notice: Notice, recipients: QuerySet) -> int:
 
 def fan_out_ids(notice: Notice, person_ids: Iterable[int]) -> int:
     """Insert deliveries for person ids given in Python, in batches (one query per batch)."""
+    lock_for_fan_out()
     added = 0
     iterator = iter(person_ids)
     while batch := [int(pk) for pk in islice(iterator, ID_BATCH)]:

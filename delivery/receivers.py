@@ -4,10 +4,14 @@ The channels app never imports delivery: it sends signals. A linked or unlinked 
 (`identity_linked`) puts its address first in the person's chain or removes it; an unfollow or a
 block (`identity_reachability_changed`) disables the address, a new message enables it again; a
 provider receipt or "seen" event marks the matching deliveries delivered or read.
+
+A member or notice deleted through the ORM (the admin, a queryset) takes the fan-out lock and
+removes the deliveries its deletion had not collected (delivery/integrity.py).
 """
 
 from django.db import transaction
 from django.db.models import F, QuerySet
+from django.db.models.signals import pre_delete
 from django.dispatch import receiver
 from django.utils import timezone
 
@@ -20,7 +24,8 @@ from channels.signals import (
     identity_reachability_changed,
     messages_seen,
 )
-from delivery.models import Attempt, Delivery, DeliveryStatus, Endpoint
+from delivery.integrity import lock_out_fan_outs
+from delivery.models import Attempt, Delivery, DeliveryStatus, Endpoint, Notice
 from delivery.routing import refresh_route
 from people.models import Person
 
@@ -109,3 +114,17 @@ def mark_read_on_seen(sender, config: ChannelConfig, seen: SeenReceipt, **kwargs
     at = seen.seen_at or timezone.now()
     deliveries.filter(read_at__isnull=True).update(read_at=at)
     deliveries.exclude(status=DeliveryStatus.DELIVERED).update(status=DeliveryStatus.DELIVERED, delivered_at=at)
+
+
+@receiver(pre_delete, sender=Person, dispatch_uid="delivery.receivers.person_deleted")
+@receiver(pre_delete, sender=Notice, dispatch_uid="delivery.receivers.notice_deleted")
+def keep_no_deliveries_of_deleted_rows(sender, instance: Person | Notice, **kwargs) -> None:
+    """Deliveries have no foreign-key constraint (docs/fanout.md): Django's collector cascades to
+    the rows it read before the deletion started, and a fan-out may have committed more since.
+    Once the fan-outs in flight are done, remove the rest, in the deletion's transaction."""
+    lock_out_fan_outs()
+    if isinstance(instance, Person):
+        Delivery.objects.filter(person_id=instance.pk).delete()
+        Delivery.objects.filter(relay_id=instance.pk).update(relay=None)
+    else:
+        Delivery.objects.filter(notice_id=instance.pk).delete()

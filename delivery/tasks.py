@@ -54,3 +54,11 @@ def enqueue_after_commit(urgent: bool) -> None:
     hook from code that runs the callbacks of one part of a transaction (tests capturing them).
     """
     transaction.on_commit(lambda: _enqueue(send_urgent_deliveries if urgent else send_deliveries))
+
+
+@task(queue_name="default")
+def sweep_orphan_deliveries() -> dict[str, int]:
+    """The daily backstop under delivery/integrity.py: it should find nothing, and logs an error if it does."""
+    from delivery.integrity import sweep_orphans
+
+    return sweep_orphans()

@@ -15,6 +15,7 @@ from audit.actions import record
 from bulletins.models import Post
 from channels.models import ChannelIdentity
 from core.errors import ActionError
+from delivery.integrity import lock_out_fan_outs
 from delivery.models import Delivery, Endpoint, Notice
 from groups.models import JoinRequest, Membership
 from people.models import Person
@@ -44,6 +45,9 @@ def do_erase_person(person: Person) -> Erasure:
             _("Officers' and staff accounts are closed by the administrator when the mandate ends."), code="officer"
         )
     with transaction.atomic():
+        # Before anything is read: a bulletin being published to this person commits first and
+        # its row is deleted below; one published after this commits no longer selects them.
+        lock_out_fan_outs()
         closed = Report.objects.filter(reports_made_by(person.pk)).exclude(status__in=OPEN_STATUSES)
         filed = Report.objects.filter(reports_filed_by(person.pk)).exclude(status__in=OPEN_STATUSES)
         # Sealed notices (about their confidential reports) were theirs alone: they go with the deliveries.
