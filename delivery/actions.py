@@ -74,7 +74,7 @@ def do_create_notice(
         if sealed:
             notice.seal()
         notice.save(force_insert=True)
-        do_fan_out(notice, recipients)
+        do_fan_out(notice, recipients, first=True)
         if reply_to is not None:
             do_reply_in_chat(notice, reply_to, reply_text)
     return notice
@@ -99,13 +99,14 @@ def do_reply_in_chat(notice: Notice, reply_to: ReplyContext, text: str) -> None:
         enqueue_after_commit(urgent=notice.priority == Priority.URGENT)
 
 
-def do_fan_out(notice: Notice, recipients: models.QuerySet | Iterable[int]) -> int:
-    """Add deliveries for the recipients (idempotent: existing ones are kept) and start sending."""
+def do_fan_out(notice: Notice, recipients: models.QuerySet | Iterable[int], *, first: bool = False) -> int:
+    """Add deliveries for the recipients (idempotent: existing ones are kept) and start sending.
+    `first`: the notice was created in this transaction, so it has no deliveries to keep yet."""
     with transaction.atomic():
         if isinstance(recipients, models.QuerySet):
-            added = fanout.fan_out_query(notice, recipients)
+            added = fanout.fan_out_query(notice, recipients, first=first)
         else:
-            added = fanout.fan_out_ids(notice, recipients)
+            added = fanout.fan_out_ids(notice, recipients, first=first)
         if added:
             Notice.objects.filter(pk=notice.pk).update(recipient_count=models.F("recipient_count") + added)
             notice.recipient_count += added

@@ -99,3 +99,34 @@ def test_inactive_people_receive_nothing(world):
 def test_an_unknown_priority_is_refused(world):
     with pytest.raises(ValueError):
         notify([world.resident.pk], subject="A", body="", priority="whenever")
+
+
+def test_a_notice_to_a_list_naming_someone_twice_in_different_batches_reaches_them_once(world):
+    """A notice's first fan-out writes without ON CONFLICT (docs/fanout.md): an id given again
+    after a whole batch must not be inserted a second time."""
+    from delivery.fanout import ID_BATCH
+
+    many = Person.objects.bulk_create(
+        Person(phone=f"0912{index:06d}", full_name=f"Cư dân {index}") for index in range(ID_BATCH + 10)
+    )
+    ids = [world.resident.pk, *(p.pk for p in many), world.resident.pk, many[0].pk]
+
+    notice = notify(ids, subject="Cảnh báo", body="…")
+
+    assert Delivery.objects.filter(notice=notice, person=world.resident).count() == 1
+    assert notice.recipient_count == len(many) + 1 == Delivery.objects.filter(notice=notice).count()
+
+
+def test_only_a_notices_first_fan_out_goes_without_on_conflict(world):
+    """What a million-row publish saves (docs/benchmarks.md, "fanout"); adding recipients to a
+    notice that has deliveries keeps the rows it has."""
+    with CaptureQueriesContext(connection) as first:
+        notice = notify(members_of(world.rg_group), subject="Tin", body="…")
+    with CaptureQueriesContext(connection) as later:
+        assert do_fan_out(notice, members_of(world.rg_group, world.hamlet_group)) == 1
+
+    def inserts(captured) -> list[str]:
+        return [q["sql"] for q in captured.captured_queries if 'INSERT INTO "delivery_delivery"' in q["sql"]]
+
+    assert inserts(first) and not any("ON CONFLICT" in sql for sql in inserts(first))
+    assert inserts(later) and all("ON CONFLICT" in sql for sql in inserts(later))
