@@ -159,9 +159,14 @@ def do_record_channel_outcome(config: ChannelConfig, error: TransportError | Non
     now = timezone.now()
     if error is None:
         # Many sends a second go through one channel: refresh its timestamp at most every few
-        # seconds, so concurrent senders do not queue on its row.
+        # seconds, so concurrent senders do not queue on its row. The engine hands every send
+        # of a claim the same config instance: once it holds a fresh time, so does the row
+        # (it only moves forward), and the send skips the write altogether.
+        if config.last_ok_at is not None and config.last_ok_at >= now - OK_REFRESH:
+            return
         stale = Q(last_ok_at__isnull=True) | Q(last_ok_at__lt=now - OK_REFRESH)
-        ChannelConfig.objects.filter(stale, pk=config.pk).update(last_ok_at=now)
+        if ChannelConfig.objects.filter(stale, pk=config.pk).update(last_ok_at=now):
+            config.last_ok_at = now
     else:
         ChannelConfig.objects.filter(pk=config.pk).update(last_error=str(error)[:500], last_error_at=now)
 

@@ -135,6 +135,26 @@ def _addresses(deliveries: list[Delivery]) -> dict[tuple[int, str], Endpoint]:
     return {(e.person_id, e.channel): e for e in endpoints}
 
 
+def _check_addresses(
+    channel_type: ChannelType | None,
+    deliveries: list[Delivery],
+    configs: dict[int, ChannelConfig],
+    addresses: dict[tuple[int, str], Endpoint],
+) -> dict[int, "AddressCheck"]:
+    """Check the linked accounts (Zalo followers) of a claim's deliveries on one channel in one
+    query, rather than one query a send; a delivery left out is checked by `sending.send`."""
+    if channel_type is None or not channel_type.address_is_linked_account:
+        return {}
+    keys: dict[int, tuple[int, int, str]] = {}
+    for delivery in deliveries:
+        target = delivery.relay_id or delivery.person_id
+        config, endpoint = configs.get(target), addresses.get((target, delivery.channel))
+        if config is not None and endpoint is not None and pending_reply(delivery) is None:
+            keys[delivery.pk] = (config.pk, target, endpoint.address)
+    problems = sending.address_problems(channel_type, keys.values())
+    return {pk: AddressCheck(problems[key].message if key in problems else None) for pk, key in keys.items()}
+
+
 def _finish(delivery: Delivery, worker: str, **changes) -> None:
     """Write a delivery's outcome, but only while this worker still holds it."""
     changes.setdefault("claimed_by", None)
@@ -161,7 +181,10 @@ def send_one(
     result: DrainResult,
     config: ChannelConfig | None = None,
     window_end: datetime | None = None,
+    address: "AddressCheck | None" = None,
 ) -> None:
+    """Send one delivery and record its outcome. `address`, when the caller checked the linked
+    accounts of its whole claim at once (Sender.add), is what that check found."""
     now = timezone.now()
     reply = pending_reply(delivery)
     if reply is not None:
@@ -174,7 +197,11 @@ def send_one(
             raise TransportError("no address on this channel", permanent=True)
         else:
             message = render_message(delivery, endpoint.address if endpoint else "")
-        provider_id = sending.send(delivery.channel, message, config=config, gate=_gate(window_end))
+        if address is not None and address.problem is not None:
+            raise TransportError(address.problem, permanent=True)
+        provider_id = sending.send(
+            delivery.channel, message, config=config, gate=_gate(window_end), address_checked=address is not None
+        )
     except WindowMissed:
         # Sent now it would count in the next window, on top of that window's whole budget: it
         # goes back to the queue, due at once, without an attempt.
@@ -295,6 +322,14 @@ def _tell_reply(delivery: Delivery, reply: ChatReply | None, error: TransportErr
         chat_reply_attempted.send(sender=Delivery, delivery=delivery, reply=reply, error=error, final=final)
 
 
+@dataclass(frozen=True)
+class AddressCheck:
+    """The recipient's linked account as checked for a whole claim (sending.address_problems):
+    None when it can be sent to, else why not (a permanent failure)."""
+
+    problem: str | None
+
+
 @dataclass
 class Job:
     delivery: Delivery
@@ -302,6 +337,7 @@ class Job:
     key: str  # the credential it is metered on (delivery.pace)
     config: ChannelConfig | None
     window_end: datetime | None = None  # the end of the rate window its send was granted in
+    address: AddressCheck | None = None  # checked with its claim; None: `sending.send` checks it
 
 
 class Sender:
@@ -326,11 +362,15 @@ class Sender:
         self.threads: list[threading.Thread] = []
         self.lock = threading.Lock()
         if self.concurrency > 1:
-            http.warm()
-            for index in range(self.concurrency):
-                thread = threading.Thread(target=self._serve, name=f"sender-{index}", daemon=True)
-                self.threads.append(thread)
-                thread.start()
+            http.warm()  # once a process, before its first notice comes
+
+    def _start_pool(self) -> None:
+        """The sender threads, started with the first send: a worker polling an empty queue
+        several times a second does not start and stop a pool each time."""
+        for index in range(self.concurrency):
+            thread = threading.Thread(target=self._serve, name=f"sender-{index}", daemon=True)
+            self.threads.append(thread)
+            thread.start()
 
     # Taking work ---------------------------------------------------------------------------
 
@@ -354,6 +394,7 @@ class Sender:
                 if channel_type is not None
                 else {}
             )
+            checks = _check_addresses(channel_type, deliveries, configs, addresses)
             for delivery in deliveries:
                 reply = pending_reply(delivery)
                 config = reply.config if reply is not None else configs.get(delivery.relay_id or delivery.person_id)
@@ -366,7 +407,9 @@ class Sender:
                 if key not in self.limits:
                     self.limits[key] = channel_type.rate_limit(config) if channel_type is not None else None
                 endpoint = addresses.get((delivery.relay_id or delivery.person_id, slug))
-                self.waiting[key].append(Job(delivery, endpoint, key, None if reply is not None else config))
+                job = Job(delivery, endpoint, key, None if reply is not None else config)
+                job.address = checks.get(delivery.pk)
+                self.waiting[key].append(job)
         for until, deliveries in held.items():
             _release(deliveries, until)
             self.result.deferred += len(deliveries)
@@ -437,16 +480,18 @@ class Sender:
         if self.concurrency == 1:
             self._send(job)
             return
+        if not self.threads:
+            self._start_pool()
         self.busy += 1
         self.in_flight[job.key] += 1
         self.inbox.put(job)
 
     def _send(self, job: Job) -> None:
         if self.concurrency == 1:
-            send_one(job.delivery, job.endpoint, self.worker, self.result, job.config, job.window_end)
+            send_one(job.delivery, job.endpoint, self.worker, self.result, job.config, job.window_end, job.address)
             return
         result = DrainResult()
-        send_one(job.delivery, job.endpoint, self.worker, result, job.config, job.window_end)
+        send_one(job.delivery, job.endpoint, self.worker, result, job.config, job.window_end, job.address)
         with self.lock:
             self.result.add(result)
 

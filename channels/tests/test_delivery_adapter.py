@@ -3,6 +3,8 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from channels.actions import (
@@ -17,7 +19,8 @@ from channels.actions import (
 )
 from channels.base import DeliveryReceipt, FollowChange, IncomingMessage, ParsedWebhook
 from channels.conftest import ZALO_APP_ID
-from channels.models import ChannelIdentity
+from channels.models import ChannelConfig, ChannelIdentity
+from coverage.actions import check_add_household_member
 from delivery.actions import check_set_channels
 from delivery.engine import drain
 from delivery.models import Attempt, Delivery, DeliveryStatus, Endpoint, Route
@@ -95,6 +98,38 @@ def test_a_bulletin_to_a_linked_zalo_resident_is_sent_to_the_fake_zalo_oa(world,
     assert Attempt.objects.get(delivery=delivery).provider_id
     zalo_oa.refresh_from_db()
     assert zalo_oa.last_ok_at is not None
+
+
+def test_each_more_zalo_follower_costs_the_database_the_same_few_queries(world, fake, zalo_oa):
+    """What one more recipient costs the database: its attempt record and its delivery's
+    outcome, in one transaction. The claim's lookups (addresses, the OA, the followers' links)
+    are one query each for the whole claim, and the OA's health is written at most every few
+    seconds, not for every message. (An OA without a rate limit here: metering one is the
+    budget's own queries, docs/fanout.md.)"""
+    unlimited = {**zalo_oa.settings, "rate_per_second": None, "rate_per_minute": None}
+    ChannelConfig.objects.filter(pk=zalo_oa.pk).update(settings=unlimited)
+
+    def queries_to_send_to(count: int) -> int:
+        people = [
+            check_add_household_member(
+                world.officer, world.household, full_name=f"Người theo dõi {index}", phone=f"09{count:02d}{index:06d}"
+            )
+            for index in range(count)
+        ]
+        for index, person in enumerate(people):
+            link(zalo_oa, person, f"{count}{index:06d}")
+        notify([person.pk for person in people], subject="Tin", body="…")
+        with CaptureQueriesContext(connection) as captured:
+            result = drain(budget_seconds=10, concurrency=1, batch_size=50)
+        assert (result.sent, result.failed, result.retried) == (count, 0, 0)
+        return len(captured)
+
+    few, many = queries_to_send_to(5), queries_to_send_to(25)
+
+    assert len(fake.calls("oa.message")) == 30
+    # A savepoint, the attempt, the delivery, the release: four statements a message (and the
+    # OA's last success, should the run cross its few seconds).
+    assert many - few <= 20 * 4 + 1
 
 
 def test_outside_the_seven_day_window_the_bulletin_falls_back_to_zns_then_sms(world, fake, zalo_oa, zns, sms):
