@@ -44,7 +44,8 @@ def test_a_member_replies_with_a_photo_and_the_author_reads_it(
     reply.wait_for()
     assert "Trâu nhà ông Tư" in reply.inner_text()
     image = reply.locator("img.message-photo")
-    assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The photo is fetched after the reply appears: wait until it is decoded (a broken image never is).
+    page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image.element_handle(), timeout=10_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert PostReply.objects.get().photo
 

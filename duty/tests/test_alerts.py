@@ -329,7 +329,11 @@ def test_a_resident_filing_through_the_api_costs_a_bounded_number_of_queries_and
     """Filing is the busiest write (docs/benchmarks.md, "intake"): the police unit answering for
     the group and the one above it are read together, the place's name in one query, the duty
     crew once, and nothing is written twice."""
+    from django.db import connection
+
     signed_in(client, world.resident)
+    # On PostgreSQL each of the two fan-outs (the receipt, the alert) also takes the fan-out lock.
+    budget = 42 + (2 if connection.vendor == "postgresql" else 0)
     payload = {
         "kind": "crime",
         "category": "theft",
@@ -337,7 +341,7 @@ def test_a_resident_filing_through_the_api_costs_a_bounded_number_of_queries_and
         "description": "Mất trộm xe máy trước cổng nhà",
         "visibility": "named",
     }
-    with django_assert_max_num_queries(42):
+    with django_assert_max_num_queries(budget):
         response = client.post("/api/reports", payload, content_type="application/json")
     assert response.status_code == 201
     alert = Alert.objects.get()
