@@ -19,7 +19,7 @@ def police_units_for(unit: Unit) -> tuple[Unit | None, Unit | None]:
     else the nearest with police officers (a hamlet's report lands with its commune's police);
     and the one answering above that one, whom an alert nobody acknowledges escalates to. Three
     queries, whatever the depth."""
-    ancestors = list(unit.ancestors())  # root first, the unit itself last
+    ancestors = unit.ancestor_chain()  # root first, the unit itself last
     ids = [u.pk for u in ancestors]
     rostered = set(Roster.objects.filter(unit_id__in=ids).values_list("unit_id", flat=True))
     policed = set(
@@ -80,13 +80,7 @@ def police_above_ids(unit: Unit) -> list[int]:
 
 def police_ids(unit: Unit | None) -> list[int]:
     """The active police officers holding a mandate on `unit` itself."""
-    if unit is None:
-        return []
-    return list(
-        Person.objects.filter(mandates__unit=unit, mandates__role=MandateRole.POLICE, is_active=True)
-        .values_list("pk", flat=True)
-        .distinct()
-    )
+    return list(unit_police(unit).values_list("pk", flat=True)) if unit is not None else []
 
 
 def is_on_duty(person_id: int, now: datetime | None = None) -> bool:

@@ -110,6 +110,15 @@ class Unit(models.Model):
     def ancestors(self) -> models.QuerySet["Unit"]:
         return Unit.objects.filter(code__in=self.ancestor_codes()).order_by("path")
 
+    def ancestor_chain(self) -> list["Unit"]:
+        """`ancestors()` as a list, read once for this instance while its path stays the same:
+        a filing asks twice (who answers for the unit, and the place's name in the alert)."""
+        path, chain = self.__dict__.get("_ancestor_chain", ("", []))
+        if path != self.path:
+            chain = list(self.ancestors())
+            self.__dict__["_ancestor_chain"] = (self.path, chain)
+        return chain
+
     def subtree(self) -> models.QuerySet["Unit"]:
         return Unit.objects.filter(path__startswith=self.path)
 

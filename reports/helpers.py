@@ -40,7 +40,7 @@ def similarity(a: str, b: str) -> float:
 
 def area_name(report: Report) -> str:
     """The report's unit with the units above it up to the commune ("Tổ 5, Ấp Phước Hội, Xã Phước Ninh")."""
-    chain = list(report.unit.ancestors())  # root first, the unit itself last: one query
+    chain = report.unit.ancestor_chain()  # root first, the unit itself last
     communes = [index for index, unit in enumerate(chain) if unit.tier == Tier.COMMUNE]
     if not communes:
         return report.unit.name

@@ -333,7 +333,7 @@ def test_a_resident_filing_through_the_api_costs_a_bounded_number_of_queries_and
 
     signed_in(client, world.resident)
     # On PostgreSQL each of the two fan-outs (the receipt, the alert) also takes the fan-out lock.
-    budget = 42 + (2 if connection.vendor == "postgresql" else 0)
+    budget = 41 + (2 if connection.vendor == "postgresql" else 0)
     payload = {
         "kind": "crime",
         "category": "theft",
