@@ -19,7 +19,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Schema
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.renderers import JSONRenderer
 from ninja.responses import Status as Reply
 from ninja.security import HttpBearer, SessionAuth, django_auth
@@ -84,7 +84,7 @@ class FilingKeyAuth(KeyAuth):
     def authenticate(self, request, token):
         key = super().authenticate(request, token)
         if key is None:
-            raise HttpError(401, "Unknown or revoked API key.")
+            raise HttpError(401, _("Unknown or revoked API key."))
         return key
 
 
@@ -148,14 +148,19 @@ def on_validation_error(request, exc: ValidationError):
     return api.create_response(request, {"detail": " ".join(exc.messages), "errors": fields}, status=400)
 
 
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return api.create_response(request, {"detail": _("Sign in, or send a valid API key.")}, status=401)
+
+
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request, exc):
-    return api.create_response(request, {"detail": "Permission denied."}, status=403)
+    return api.create_response(request, {"detail": _("You may not do this.")}, status=403)
 
 
 @api.exception_handler(Http404)
 def on_not_found(request, exc):
-    return api.create_response(request, {"detail": "Not found."}, status=404)
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
 
 
 class ErrorOut(Schema):
@@ -388,7 +393,7 @@ def file_report(request, payload: ReportIn):
     report (200) instead of creating a second one (201)."""
     unit = Unit.objects.filter(code=payload.unit_code).first()
     if unit is None:
-        raise ValidationError({"unit_code": ["Unknown unit."]})
+        raise ValidationError({"unit_code": [_("Unknown unit.")]})
     # Only a session that passed django_auth (with its CSRF check) files as the signed-in person;
     # a request that fell through to the open door files anonymously, whatever its cookies say.
     person = request.auth if isinstance(request.auth, Person) else None
@@ -564,7 +569,7 @@ def merge(request, code: str, payload: MergeIn):
 def raise_alert(request, payload: AlertIn):
     unit = Unit.objects.filter(code=payload.unit_code).first()
     if unit is None:
-        raise ValidationError({"unit_code": ["Unknown unit."]})
+        raise ValidationError({"unit_code": [_("Unknown unit.")]})
     alert = actions.check_raise_alert(
         request.user, unit, payload.text, hours=payload.hours, confirm_warnings=payload.confirm_warnings
     )

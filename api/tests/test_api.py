@@ -145,3 +145,33 @@ def test_a_cross_site_post_riding_on_a_session_cookie_is_refused(world):
     data = {"category": "theft", "description": "x", "unit_code": world.rg.code, "visibility": "confidential"}
     assert post_json(client, "/api/reports", data).status_code == 403
     assert not Report.objects.exists()
+
+
+def test_an_unknown_unit_is_refused_in_vietnamese_unless_the_client_asks_for_english(db, client):
+    payload = {
+        "kind": "crime",
+        "category": "theft",
+        "unit_code": "99999",
+        "description": "Trộm xe",
+        "visibility": "anonymous",
+    }
+    refused = client.post("/api/reports", payload, content_type="application/json")
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["unit_code"] == ["Không có đơn vị hành chính với mã này."]
+    english = client.post("/api/reports", payload, content_type="application/json", headers={"Accept-Language": "en"})
+    assert english.json()["errors"]["unit_code"] == ["Unknown unit."]
+
+
+def test_the_apis_refusals_are_in_vietnamese(world, client):
+    """A wrong key when filing, no credentials for the police queue, another commune's report."""
+    payload = {"kind": "crime", "category": "theft", "unit_code": world.rg.code, "description": "Trộm xe"}
+    wrong_key = client.post(
+        "/api/reports", payload, content_type="application/json", headers={"Authorization": "Bearer cg_not-a-key"}
+    )
+    assert wrong_key.status_code == 401 and wrong_key.json()["detail"] == "Khóa API không tồn tại hoặc đã bị thu hồi."
+    nobody = client.get("/api/reports")
+    assert nobody.status_code == 401 and nobody.json()["detail"] == "Hãy đăng nhập, hoặc gửi một khóa API hợp lệ."
+    signed_in(client, world.far_officer)
+    unseen = client.get(f"/api/reports/{create_report(world.resident, world.rg).report.receipt_code}")
+    assert unseen.status_code in (403, 404)
+    assert unseen.json()["detail"] in ("Bạn không có quyền làm việc này.", "Không tìm thấy.")
