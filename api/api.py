@@ -9,6 +9,7 @@ A report's representation never carries the reporter's identity; the handling po
 from /reports/{code}/identity, which is audited (docs/reports.md).
 """
 
+import json
 from datetime import datetime
 from decimal import Decimal
 from functools import wraps
@@ -45,8 +46,23 @@ class Utf8JSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
+def utf8_schema(view):
+    """The schema view answers through Django's JsonResponse, not the renderer: its Vietnamese
+    (the title, every category's name) is written out as UTF-8 here too."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if response.get("Content-Type", "").startswith("application/json"):
+            response.content = json.dumps(json.loads(response.content), ensure_ascii=False).encode()
+        return response
+
+    return wrapped
+
+
 api = NinjaAPI(
     renderer=Utf8JSONRenderer(),
+    docs_decorator=utf8_schema,
     title="Cảnh Giác API",
     version="1",
     description="Reports and the police workflow. See docs/api.md.",

@@ -20,6 +20,12 @@ def test_the_openapi_schema_and_docs_are_served(world, client):
     assert client.get("/api/docs").status_code == 200
 
 
+def test_the_openapi_schema_is_written_in_utf8_not_escaped(client):
+    response = client.get("/api/openapi.json")
+    assert response["Content-Type"].startswith("application/json")
+    assert "Cảnh Giác API".encode() in response.content and b"\\u" not in response.content
+
+
 def test_a_signed_in_resident_files_a_report_and_a_retry_returns_it(world, client):
     signed_in(client, world.resident)
     data = {"category": "theft", "description": "Mất xe đạp", "unit_code": world.rg.code}
