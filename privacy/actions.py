@@ -65,6 +65,8 @@ def do_erase_person(person: Person) -> Erasure:
         JoinRequest.objects.filter(person=person).delete()
         person.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now(), withdrawn_by=person)
         Person.objects.filter(relay=person).update(relay=None)
+        # The elders they read to keep their notices, addressed to themselves from now on.
+        Delivery.objects.filter(relay=person).update(relay=None)
         person.full_name = ""
         person.phone = None
         person.household = None

@@ -9,6 +9,10 @@ from pypdf import PdfReader
 
 from audit.models import AuditEvent
 from canhgiac.testing import create_report, signed_in
+from delivery.models import Delivery
+from delivery.notify import notify
+from groups.models import Membership
+from privacy.actions import do_erase_person
 from people.models import Person
 from reports.actions.handling import do_transition
 from reports.models import Report
@@ -60,6 +64,17 @@ def test_deleting_keeps_open_reports_and_the_audit_log_and_clears_the_rest(world
     assert AuditEvent.objects.filter(actor=person).count() > 1  # the earlier history is kept
     assert client.get(reverse("privacy:mine")).status_code == 302  # signed out
     assert phone.get(reverse("privacy:mine")).status_code == 302  # and on every other device
+
+
+def test_erasing_a_relay_keeps_the_elders_notices_and_no_longer_names_the_relay(world):
+    members = Membership.objects.filter(group=world.rg_group, status="active").values("person_id")
+    notice = notify(members, subject="Cảnh giác trộm chó", body="Khuya có người lạ, nhớ khóa cổng.")
+    assert Delivery.objects.get(notice=notice, person=world.elder).relay_id == world.relay.pk
+    do_erase_person(world.relay)
+    elders = Delivery.objects.get(notice=notice, person=world.elder)
+    assert elders.relay_id is None
+    assert not Delivery.objects.filter(relay=world.relay).exists()
+    assert Person.objects.get(pk=world.elder.pk).relay_id is None
 
 
 def test_an_officer_cannot_erase_their_account_themselves(world, client):
