@@ -25,6 +25,7 @@ def channel_labels() -> list[tuple[str, str]]:
 class BulletinsProvider(MetricProvider):
     slug = "bulletins"
     title = _("Bulletins and their reach by channel")
+    history_metrics = ("bulletins.sent", "bulletins.reach.delivered")
 
     def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
         measured = {unit.path for unit in units}

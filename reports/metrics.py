@@ -267,6 +267,7 @@ def hours(seconds: int | None) -> float | None:
 class ReportsProvider(MetricProvider):
     slug = "reports"
     title = _("Reports received and handled")
+    history_metrics = ("reports.received", "reports.ack_median_s")
 
     def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
         measured = {unit.path for unit in units}

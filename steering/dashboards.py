@@ -109,10 +109,11 @@ def build(unit: Unit) -> Dashboard:
     latest: dict[str, int] = {}
     history = metrics.History([])
     if latest_day is not None:
-        rows = Counter.objects.filter(unit=unit, day__gte=latest_day - timedelta(days=HISTORY_DAYS)).values_list(
-            "day", "metric", "value"
-        )
-        history = metrics.History(rows)
+        # Every metric of the latest day (cards, bars); the past days only of what is charted over time.
+        over_time = {metric for provider in providers for metric in provider.history_metrics}
+        past = Q(day__gte=latest_day - timedelta(days=HISTORY_DAYS), day__lt=latest_day, metric__in=over_time)
+        rows = Counter.objects.filter(Q(day=latest_day) | past, unit=unit).values_list("day", "metric", "value")
+        history = metrics.History(rows, over_time)
         latest = {metric: values[latest_day] for metric, values in history.by_metric.items() if latest_day in values}
     for provider in providers:
         dashboard.cards += provider.summary(latest)

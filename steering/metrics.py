@@ -8,7 +8,7 @@ plug in by registering one more provider from their app's `ready()` (docs/steeri
 """
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -85,21 +85,31 @@ class Listing:
 
 
 class History:
-    """Stored counters of one unit over a range of days, read in one query by the dashboard."""
+    """Stored counters of one unit over a range of days, read in one query by the dashboard.
 
-    def __init__(self, rows: Iterable[tuple[date, str, int]]):
+    `over_time`: the metrics read for every day (the providers' `history_metrics`); the others
+    were read for the latest day only, and asking for their series is a mistake that raises.
+    """
+
+    def __init__(self, rows: Iterable[tuple[date, str, int]], over_time: Collection[str] | None = None):
         self.by_metric: dict[str, dict[date, int]] = defaultdict(dict)
         self.days: set[date] = set()
+        self.over_time = over_time
         for day, metric, value in rows:
             self.by_metric[metric][day] = value
             self.days.add(day)
 
+    def _values(self, metric: str) -> dict[date, int]:
+        if self.over_time is not None and metric not in self.over_time:
+            raise LookupError(f"{metric!r} is charted over time but is not in its provider's history_metrics")
+        return self.by_metric.get(metric, {})
+
     def series(self, metric: str) -> list[tuple[date, float]]:
-        values = self.by_metric.get(metric, {})
+        values = self._values(metric)
         return [(day, values.get(day, 0)) for day in sorted(self.days)]
 
     def ratio_series(self, numerator: str, denominator: str) -> list[tuple[date, float]]:
-        top, bottom = self.by_metric.get(numerator, {}), self.by_metric.get(denominator, {})
+        top, bottom = self._values(numerator), self._values(denominator)
         return [(day, round(100 * top.get(day, 0) / bottom[day], 1)) for day in sorted(self.days) if bottom.get(day)]
 
 
@@ -128,6 +138,9 @@ class Notice:
 class MetricProvider:
     slug = ""
     title: "str | StrPromise" = ""
+    # The metrics `charts` draws over time: the dashboard reads these for its 180 days and every
+    # other metric for the latest day only (a province has about 60 metrics a day).
+    history_metrics: tuple[str, ...] = ()
 
     def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
         """Counters of each unit (all under root) at as_of; None means now, by the live definitions."""
@@ -201,6 +214,7 @@ class MembersProvider(MetricProvider):
 
     slug = "members"
     title = _("Members")
+    history_metrics = ("members.total", "groups.total")
 
     def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
         memberships = memberships_at(as_of)
@@ -283,6 +297,7 @@ class CoverageProvider(MetricProvider):
 
     slug = "coverage"
     title = _("Household coverage")
+    history_metrics = ("coverage.covered_declared", "coverage.declared")
 
     def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
         per_group = coverage_by_residential_group(root) if as_of is None else coverage_at(root, as_of)

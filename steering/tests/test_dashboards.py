@@ -1,12 +1,16 @@
 """Dashboards read the stored counters: figures, charts, communes, directives; scoped to officers."""
 
+from datetime import timedelta
+
 import pytest
 from django.test import Client
 
 from canhgiac.testing import create_directive, signed_in
 from groups.models import GroupKind
 from steering.actions import do_daily
-from steering.models import TargetLevel
+from steering.dashboards import build
+from steering.metrics import History
+from steering.models import Counter, TargetLevel
 
 
 @pytest.fixture
@@ -43,6 +47,28 @@ def test_a_dashboard_page_makes_the_same_few_queries_however_many_units_it_lists
     # 21: the cards, tables and directives, the session and person, and one for the live duty notice.
     with django_assert_max_num_queries(21):
         client.get(f"/steering/u/{rolled_up.province.code}/")
+
+
+def test_charts_over_time_keep_their_past_days(rolled_up):
+    today = Counter.objects.filter(unit=rolled_up.province).latest("day").day
+    yesterday = today - timedelta(days=1)
+    Counter.objects.bulk_create(
+        [
+            Counter(unit=rolled_up.province, day=yesterday, metric="members.total", value=4),
+            Counter(unit=rolled_up.province, day=yesterday, metric="groups.total", value=2),
+        ]
+    )
+    dashboard = build(rolled_up.province)
+    members_over_time = next(chart for chart, _svg in dashboard.charts if chart.key == "groups_members")
+    assert members_over_time.series[0][1] == [(yesterday, 4), (today, 5)]
+    assert members_over_time.series[1][1] == [(yesterday, 2), (today, 3)]
+
+
+def test_a_chart_over_time_of_a_metric_its_provider_did_not_declare_fails_loudly():
+    history = History([], over_time={"members.total"})
+    assert history.series("members.total") == []
+    with pytest.raises(LookupError, match="history_metrics"):
+        history.series("reports.received")
 
 
 def test_before_any_rollup_the_dashboard_says_so(world, client):
