@@ -26,6 +26,7 @@ class BulletinsProvider(MetricProvider):
     slug = "bulletins"
     title = _("Bulletins and their reach by channel")
     history_metrics = ("bulletins.sent", "bulletins.reach.delivered")
+    summary_metrics = ("bulletins.sent",)
 
     def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
         measured = {unit.path for unit in units}

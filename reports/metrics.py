@@ -268,6 +268,7 @@ class ReportsProvider(MetricProvider):
     slug = "reports"
     title = _("Reports received and handled")
     history_metrics = ("reports.received", "reports.ack_median_s")
+    summary_metrics = ("reports.received", "reports.open", "reports.overdue")
 
     def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
         measured = {unit.path for unit in units}

@@ -7,11 +7,11 @@ so a province dashboard costs the same with a thousand members or a million (doc
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from html import escape
 
 from django.db.models import Max, Q, Sum
 from django.urls import reverse
-from django.utils.html import format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from places.models import Tier, Unit
 from steering import charts, metrics
@@ -85,21 +85,17 @@ def directive_progress(directive: Directive, unit: Unit) -> DirectiveProgress:
 
 
 def children_rows(unit: Unit, rows: list[ChildRow]) -> SafeString:
-    """`<tr>`s of the units below, a link each: one reverse() and one format_html per row."""
+    """`<tr>`s of the units below, a link each: one reverse() for the table, every text escaped
+    with the standard library's `html.escape` (what Django's `escape` calls, without its lazy
+    wrapper, which was most of the time of a province's thousand cells)."""
     view = "steering:dashboard" if unit.tier < Tier.COMMUNE else "coverage:unit"
     link = reverse(view, args=["CODE"])
-    return format_html_join(
-        "",
-        '<tr><td><a href="{}">{}</a></td>{}</tr>',
-        (
-            (
-                link.replace("CODE", row.unit.code),
-                row.unit.name,
-                format_html_join("", "<td>{}</td>", ((shown(f),) for f in row.figures)),
-            )
-            for row in rows
-        ),
-    )
+    html = []
+    for row in rows:
+        cells = "".join(f"<td>{escape(str(shown(figure)))}</td>" for figure in row.figures)
+        href = escape(link.replace("CODE", row.unit.code))
+        html.append(f'<tr><td><a href="{href}">{escape(row.unit.name)}</a></td>{cells}</tr>')
+    return mark_safe("".join(html))  # noqa: S308 — every text above is escaped
 
 
 def build(unit: Unit) -> Dashboard:
@@ -124,16 +120,18 @@ def build(unit: Unit) -> Dashboard:
 
     children = list(unit.children.order_by("name")) if unit.tier < Tier.HAMLET else []
     per_child: dict[int, dict[str, int]] = defaultdict(dict)
+    shown = {metric for provider in providers for metric in provider.summary_metrics}
     if children and latest_day is not None:
-        for unit_id, metric, value in Counter.objects.filter(unit__parent=unit, day=latest_day).values_list(
-            "unit_id", "metric", "value"
-        ):
+        # Only what the table shows: a province's hundred communes have some 60 metrics each.
+        counters = Counter.objects.filter(unit__parent=unit, day=latest_day, metric__in=shown)
+        for unit_id, metric, value in counters.values_list("unit_id", "metric", "value"):
             per_child[unit_id][metric] = value
     for child in children:
         if not per_child[child.pk]:  # a commune that has not started: named once, not a row of zeros
             dashboard.empty_children.append(child)
             continue
-        figures = [figure for provider in providers for figure in provider.summary(per_child[child.pk])]
+        values = metrics.Declared(per_child[child.pk], shown)
+        figures = [figure for provider in providers for figure in provider.summary(values)]
         dashboard.children.append(ChildRow(child, figures))
     if dashboard.children:
         dashboard.columns = [figure.heading for figure in dashboard.children[0].figures]

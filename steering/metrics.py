@@ -88,7 +88,7 @@ class History:
     """Stored counters of one unit over a range of days, read in one query by the dashboard.
 
     `over_time`: the metrics read for every day (the providers' `history_metrics`); the others
-    were read for the latest day only, and asking for their series is a mistake that raises.
+    were read for the latest day only, and asking for their series raises `Undeclared`.
     """
 
     def __init__(self, rows: Iterable[tuple[date, str, int]], over_time: Collection[str] | None = None):
@@ -101,7 +101,7 @@ class History:
 
     def _values(self, metric: str) -> dict[date, int]:
         if self.over_time is not None and metric not in self.over_time:
-            raise LookupError(f"{metric!r} is charted over time but is not in its provider's history_metrics")
+            raise Undeclared(f"{metric!r} is charted over time but is not in its provider's history_metrics")
         return self.by_metric.get(metric, {})
 
     def series(self, metric: str) -> list[tuple[date, float]]:
@@ -111,6 +111,30 @@ class History:
     def ratio_series(self, numerator: str, denominator: str) -> list[tuple[date, float]]:
         top, bottom = self._values(numerator), self._values(denominator)
         return [(day, round(100 * top.get(day, 0) / bottom[day], 1)) for day in sorted(self.days) if bottom.get(day)]
+
+
+class Undeclared(LookupError):
+    """A provider read a metric it did not declare (`history_metrics`, `summary_metrics`)."""
+
+
+class Declared(Mapping[str, int]):
+    """A unit's counters read only for the `declared` metrics: reading another raises
+    `Undeclared` (which `.get` does not swallow), so a missing declaration fails in the tests
+    rather than showing a silent 0."""
+
+    def __init__(self, values: Mapping[str, int], declared: Collection[str]):
+        self.values, self.declared = values, declared
+
+    def __getitem__(self, metric: str) -> int:
+        if metric not in self.declared:
+            raise Undeclared(f"{metric!r} is read by a summary but is not in its provider's summary_metrics")
+        return self.values[metric]
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
 
 
 def prefixes(path: str) -> list[str]:
@@ -141,6 +165,8 @@ class MetricProvider:
     # The metrics `charts` draws over time: the dashboard reads these for its 180 days and every
     # other metric for the latest day only (a province has about 60 metrics a day).
     history_metrics: tuple[str, ...] = ()
+    # The metrics `summary` reads: all the dashboard reads of each unit in its table of units.
+    summary_metrics: tuple[str, ...] = ()
 
     def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
         """Counters of each unit (all under root) at as_of; None means now, by the live definitions."""
@@ -173,6 +199,7 @@ class MetricProvider:
 class GroupsProvider(MetricProvider):
     slug = "groups"
     title = _("Groups")
+    summary_metrics = ("groups.total",)
 
     def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
         measured = {unit.path for unit in units}
@@ -215,6 +242,7 @@ class MembersProvider(MetricProvider):
     slug = "members"
     title = _("Members")
     history_metrics = ("members.total", "groups.total")
+    summary_metrics = ("members.total",)
 
     def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
         memberships = memberships_at(as_of)
@@ -298,6 +326,13 @@ class CoverageProvider(MetricProvider):
     slug = "coverage"
     title = _("Household coverage")
     history_metrics = ("coverage.covered_declared", "coverage.declared")
+    summary_metrics = (
+        "coverage.households",
+        "coverage.covered",
+        "coverage.declared",
+        "coverage.covered_declared",
+        "coverage.undeclared_groups",
+    )
 
     def measure(self, root: Unit, units: list[Unit], as_of: datetime | None) -> Values:
         per_group = coverage_by_residential_group(root) if as_of is None else coverage_at(root, as_of)

@@ -9,7 +9,7 @@ from canhgiac.testing import create_directive, signed_in
 from groups.models import GroupKind
 from steering.actions import do_daily
 from steering.dashboards import build
-from steering.metrics import History
+from steering.metrics import Declared, History, Undeclared, providers
 from steering.models import Counter, TargetLevel
 
 
@@ -67,8 +67,36 @@ def test_charts_over_time_keep_their_past_days(rolled_up):
 def test_a_chart_over_time_of_a_metric_its_provider_did_not_declare_fails_loudly():
     history = History([], over_time={"members.total"})
     assert history.series("members.total") == []
-    with pytest.raises(LookupError, match="history_metrics"):
+    with pytest.raises(Undeclared, match="history_metrics"):
         history.series("reports.received")
+
+
+def test_every_provider_declares_what_its_summary_and_charts_read(rolled_up):
+    unit = rolled_up.province
+    today = Counter.objects.filter(unit=unit).latest("day").day
+    latest = dict(Counter.objects.filter(unit=unit, day=today).values_list("metric", "value"))
+    history = History(Counter.objects.filter(unit=unit).values_list("day", "metric", "value"))
+    for provider in providers():
+        declared = Declared(latest, provider.summary_metrics)
+        assert provider.summary(declared) == provider.summary(latest), provider.slug
+        over_time = History(
+            Counter.objects.filter(unit=unit).values_list("day", "metric", "value"), provider.history_metrics
+        )
+        assert provider.charts(over_time, latest) == provider.charts(history, latest), provider.slug
+
+
+def test_the_table_of_communes_escapes_their_names(rolled_up):
+    rolled_up.commune.name = 'Xã <b onmouseover="x()">Cầu & Khởi</b>'
+    rolled_up.commune.save()
+    rows = build(rolled_up.province).children_rows
+    assert "Xã &lt;b onmouseover=&quot;x()&quot;&gt;Cầu &amp; Khởi&lt;/b&gt;" in rows and "<b " not in rows
+
+
+def test_a_summary_reading_a_metric_its_provider_did_not_declare_fails_loudly():
+    values = Declared({"members.total": 5, "reports.open": 2}, {"members.total"})
+    assert values.get("members.total", 0) == 5
+    with pytest.raises(Undeclared, match="summary_metrics"):
+        values.get("reports.open", 0)  # not a silent 0 in the table of communes
 
 
 def test_before_any_rollup_the_dashboard_says_so(world, client):
