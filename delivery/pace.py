@@ -24,7 +24,7 @@ from delivery.models import ChannelBudget, ChannelSchedule
 # provider in the next window, on top of that window's full budget.
 GUARD_SECONDS = 0.2
 # A granted send that reaches its last step (the provider call) this close to its window's end
-# or later is put back instead (engine.WindowMissed): what is left of the window must cover the
+# or later is put back instead (attempt.WindowMissed): what is left of the window must cover the
 # way to the provider.
 LATE_SECONDS = 0.1
 

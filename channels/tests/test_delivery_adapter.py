@@ -286,7 +286,7 @@ def test_zns_keeps_its_night_hours_and_normal_news_waits_until_six(settings):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from delivery.engine import quiet_until
+    from delivery.sender import quiet_until
 
     night = datetime(2026, 11, 28, 23, 30, tzinfo=ZoneInfo(settings.TIME_ZONE))
 

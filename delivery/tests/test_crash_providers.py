@@ -146,6 +146,11 @@ def test_killing_two_of_three_workers_mid_fanout_sends_every_sms_once_and_the_su
     try:
         if queue == "database":  # each loop says so once it polls
             assert all("started" in (worker.stdout.readline() if worker.stdout else "") for worker in workers)
+        else:  # each RQ worker registers itself before it listens: on a loaded machine one can start late
+            from rq import Worker
+
+            registered = wait_for(lambda: len(Worker.all(connection=client)) >= len(workers), timeout=60, interval=0.1)
+            assert registered, "the three RQ workers did not start"
         notice = notify([p.pk for p in recipients], subject="Cảnh báo", body="Trộm chó ở ấp Phước Hội.")
         if queue == "redis":
             enqueue_on_redis(len(workers))

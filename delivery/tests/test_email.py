@@ -92,7 +92,7 @@ def test_a_temporary_refusal_is_retried_with_backoff_then_falls_back(world, smtp
 
 
 def test_backoff_grows_between_attempts(settings):
-    from delivery.engine import backoff
+    from delivery.attempt import backoff
 
     settings.DELIVERY_RETRY_BASE_SECONDS, settings.DELIVERY_RETRY_MAX_SECONDS = 10, 1000
     first, third = backoff(1).total_seconds(), backoff(3).total_seconds()

@@ -6,9 +6,11 @@ from django.utils import timezone, translation
 
 from canhgiac.testing import give_email
 from coverage.actions import check_add_household_member
-from delivery.engine import DrainResult, claim, drain, new_worker_id, next_due, process_batch, quiet_until
+from delivery.attempt import DrainResult
+from delivery.engine import claim, drain, new_worker_id, next_due, process_batch
 from delivery.models import Attempt, Delivery, DeliveryStatus
 from delivery.notify import notify
+from delivery.sender import quiet_until
 from groups.actions import check_add_member
 
 pytestmark = pytest.mark.django_db

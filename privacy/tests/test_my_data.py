@@ -12,8 +12,8 @@ from canhgiac.testing import create_report, signed_in
 from delivery.models import Delivery
 from delivery.notify import notify
 from groups.models import Membership
-from privacy.actions import do_erase_person
 from people.models import Person
+from privacy.actions import do_erase_person
 from reports.actions.handling import do_transition
 from reports.models import Report
 

@@ -1,4 +1,5 @@
-"""Processes, the throwaway database and the Redis lock of the multi-process test."""
+"""Processes, the throwaway database and the Redis lock of the multi-process test, and the phase
+the run is in (said when it fails)."""
 
 import contextlib
 import ctypes
@@ -32,6 +33,10 @@ PROVIDER_LATENCY = 0.1
 
 class Failed(Exception):
     """The run found something wrong; the message says what."""
+
+
+class Phase:
+    name = "starting"
 
 
 def log(message: str) -> None:
