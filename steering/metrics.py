@@ -8,7 +8,7 @@ plug in by registering one more provider from their app's `ready()` (docs/steeri
 """
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -122,19 +122,19 @@ class Declared(Mapping[str, int]):
     `Undeclared` (which `.get` does not swallow), so a missing declaration fails in the tests
     rather than showing a silent 0."""
 
-    def __init__(self, values: Mapping[str, int], declared: Collection[str]):
-        self.values, self.declared = values, declared
+    def __init__(self, counters: Mapping[str, int], declared: Collection[str]):
+        self.counters, self.declared = counters, declared
 
     def __getitem__(self, metric: str) -> int:
         if metric not in self.declared:
             raise Undeclared(f"{metric!r} is read by a summary but is not in its provider's summary_metrics")
-        return self.values[metric]
+        return self.counters[metric]
 
-    def __iter__(self):
-        return iter(self.values)
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.counters)
 
     def __len__(self) -> int:
-        return len(self.values)
+        return len(self.counters)
 
 
 def prefixes(path: str) -> list[str]:
