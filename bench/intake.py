@@ -103,6 +103,15 @@ class Phase:
         return figures
 
 
+async def attempt(phase: Phase, request, client: httpx.AsyncClient, sent: int) -> tuple[str, httpx.Response] | None:
+    """The client's `sent`-th request as (kind, response), or None when no answer came (counted)."""
+    try:
+        return await request(client, sent)
+    except httpx.HTTPError as error:
+        phase.errors[type(error).__name__] += 1
+        return None
+
+
 async def hammer(clients: list[httpx.AsyncClient], seconds: float, request) -> Phase:
     """Every client sends one request after another until the time is up; `request(client, n)`
     sends the client's n-th request and returns (kind, response)."""
@@ -113,14 +122,10 @@ async def hammer(clients: list[httpx.AsyncClient], seconds: float, request) -> P
         sent = 0
         while time.perf_counter() < deadline:
             started = time.perf_counter()
-            try:
-                kind, response = await request(client, sent)
-            except httpx.HTTPError as error:
-                phase.errors[type(error).__name__] += 1
-                continue
-            finally:
-                sent += 1
-            phase.record(kind, response, time.perf_counter() - started)
+            answer = await attempt(phase, request, client, sent)
+            sent += 1
+            if answer is not None:
+                phase.record(*answer, time.perf_counter() - started)
 
     started = time.perf_counter()
     await asyncio.gather(*(loop(client) for client in clients))
@@ -139,13 +144,11 @@ async def paced(clients: list[httpx.AsyncClient], seconds: float, rate: float, r
     async def one(sent: int, due: float) -> None:
         client = await free.get()
         try:
-            kind, response = await request(client, sent)
-        except httpx.HTTPError as error:
-            phase.errors[type(error).__name__] += 1
-            return
+            answer = await attempt(phase, request, client, sent)
         finally:
             free.put_nowait(client)
-        phase.record(kind, response, time.perf_counter() - due)
+        if answer is not None:
+            phase.record(*answer, time.perf_counter() - due)
 
     started = time.perf_counter()
     sending = []
